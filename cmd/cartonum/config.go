@@ -1,0 +1,104 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is every setting of the program, read from flags and environment
+// variables here and passed down explicitly.
+type Config struct {
+	DB     string // SQLite file
+	Region string // region code, e.g. "32"
+
+	// serve
+	Addr            string
+	RequestTimeout  time.Duration
+	ShutdownTimeout time.Duration
+	ReloadInterval  time.Duration
+	MaxLimit        int
+
+	// logging
+	LogFormat string // "text" or "json"
+	LogLevel  string
+
+	// import
+	Communes     string
+	EPCI         string
+	Departements string
+	Report       string
+	KeepOutside  bool
+	Files        []string
+
+	// download
+	Dest      string
+	PlacesURL string
+}
+
+// env returns the environment variable CARTONUM_<name>, or def.
+func env(getenv func(string) string, name, def string) string {
+	if v := getenv("CARTONUM_" + name); v != "" {
+		return v
+	}
+	return def
+}
+
+func envDuration(getenv func(string) string, name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(env(getenv, name, "")); err == nil {
+		return d
+	}
+	return def
+}
+
+func envInt(getenv func(string) string, name string, def int) int {
+	if n, err := strconv.Atoi(env(getenv, name, "")); err == nil {
+		return n
+	}
+	return def
+}
+
+// parseConfig reads the flags of one subcommand over the environment.
+func parseConfig(cmd string, args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	c := Config{}
+	fs := flag.NewFlagSet("cartonum "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.DB, "db", env(getenv, "DB", "data/cartonum.db"), "SQLite database file (CARTONUM_DB)")
+	fs.StringVar(&c.Region, "region", env(getenv, "REGION", "32"), "region code (CARTONUM_REGION)")
+	fs.StringVar(&c.LogFormat, "log-format", env(getenv, "LOG_FORMAT", "text"), "log format: text or json (CARTONUM_LOG_FORMAT)")
+	fs.StringVar(&c.LogLevel, "log-level", env(getenv, "LOG_LEVEL", "info"), "log level: debug, info, warn, error (CARTONUM_LOG_LEVEL)")
+	switch cmd {
+	case "serve":
+		fs.StringVar(&c.Addr, "addr", env(getenv, "ADDR", ":8080"), "listen address (CARTONUM_ADDR)")
+		fs.DurationVar(&c.RequestTimeout, "request-timeout", envDuration(getenv, "REQUEST_TIMEOUT", 30*time.Second), "time limit of one request (CARTONUM_REQUEST_TIMEOUT)")
+		fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration(getenv, "SHUTDOWN_TIMEOUT", 10*time.Second), "time given to requests in flight at shutdown (CARTONUM_SHUTDOWN_TIMEOUT)")
+		fs.DurationVar(&c.ReloadInterval, "reload-interval", envDuration(getenv, "RELOAD_INTERVAL", 10*time.Second), "how often the database is checked for new data, 0 to never (CARTONUM_RELOAD_INTERVAL)")
+		fs.IntVar(&c.MaxLimit, "max-limit", envInt(getenv, "MAX_LIMIT", 1000), "largest page size of /api/sites (CARTONUM_MAX_LIMIT)")
+	case "import":
+		fs.StringVar(&c.Communes, "communes", env(getenv, "COMMUNES", ""), "communes GeoJSON (geo.api.gouv.fr shape); default: the communes already in the database")
+		fs.StringVar(&c.EPCI, "epci", env(getenv, "EPCI", ""), "EPCI JSON")
+		fs.StringVar(&c.Departements, "departements", env(getenv, "DEPARTEMENTS", ""), "départements GeoJSON")
+		fs.StringVar(&c.Report, "report", env(getenv, "REPORT", ""), "write the JSON import report to this file (default: beside the database)")
+		fs.BoolVar(&c.KeepOutside, "keep-outside", false, "keep places outside the region's communes, flagged, instead of rejecting them")
+	case "download":
+		fs.StringVar(&c.Dest, "dest", env(getenv, "DEST", "data/cache"), "directory the files are written to")
+		fs.StringVar(&c.PlacesURL, "places-url", env(getenv, "PLACES_URL", ""), "URL of the national places CSV (default: the official data.gouv.fr resource)")
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	c.Files = fs.Args()
+	if cmd != "import" && len(c.Files) > 0 {
+		return c, fmt.Errorf("cartonum %s: unexpected arguments %s", cmd, strings.Join(c.Files, " "))
+	}
+	if c.Region == "" || len(c.Region) > 3 {
+		return c, fmt.Errorf("invalid region code %q", c.Region)
+	}
+	return c, nil
+}
+
+func getenvOS(k string) string { return os.Getenv(k) }

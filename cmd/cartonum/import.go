@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cartonum/cartonum/internal/cartonum"
+	"github.com/cartonum/cartonum/internal/download"
+	"github.com/cartonum/cartonum/internal/index"
+	"github.com/cartonum/cartonum/internal/sqlite"
+	"github.com/cartonum/cartonum/internal/standard"
+	"github.com/cartonum/cartonum/internal/territory"
+)
+
+// runImport reads every input first (any unreadable file stops the import
+// before anything is written), then normalises and deduplicates the places
+// against the stored ones and writes the whole import in one transaction.
+func runImport(ctx context.Context, cfg Config, logger *slog.Logger, stdout, stderr io.Writer) (*standard.Report, error) {
+	started := time.Now()
+	batch := sqlite.Batch{Region: cfg.Region, StartedAt: started}
+	var err error
+	if cfg.Communes != "" {
+		if batch.Communes, err = readWith(cfg.Communes, territory.ReadCommunes); err != nil {
+			return nil, err
+		}
+		var kept []cartonum.Commune
+		for _, c := range batch.Communes {
+			if c.CodeRegion == "" || c.CodeRegion == cfg.Region {
+				kept = append(kept, c)
+			}
+		}
+		if len(kept) == 0 {
+			return nil, fmt.Errorf("%s: no commune of region %s", cfg.Communes, cfg.Region)
+		}
+		batch.Communes = kept
+		batch.Files = append(batch.Files, cfg.Communes)
+	}
+	if cfg.EPCI != "" {
+		if batch.EPCIs, err = readWith(cfg.EPCI, territory.ReadEPCIs); err != nil {
+			return nil, err
+		}
+		batch.Files = append(batch.Files, cfg.EPCI)
+	}
+	if cfg.Departements != "" {
+		if batch.Departements, err = readWith(cfg.Departements, territory.ReadDepartements); err != nil {
+			return nil, err
+		}
+		batch.Files = append(batch.Files, cfg.Departements)
+	}
+	var sources []*standard.Source
+	for _, f := range cfg.Files {
+		src, err := readWith(f, func(r io.Reader) (*standard.Source, error) { return standard.Read(filepath.Base(f), r) })
+		if err != nil {
+			return nil, err
+		}
+		sources = append(sources, src)
+		batch.Files = append(batch.Files, f)
+	}
+	if len(batch.Files) == 0 {
+		return nil, fmt.Errorf("nothing to import: give places files and/or --communes, --epci, --departements")
+	}
+
+	db, err := sqlite.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	defer db.Close()
+	communes := batch.Communes
+	if communes == nil {
+		if communes, err = db.Communes(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if len(communes) == 0 && len(sources) > 0 {
+		return nil, fmt.Errorf("no communes for region %s: import them first or with the places (--communes communes-%s.geojson)", cfg.Region, cfg.Region)
+	}
+	existing, err := db.Places(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// The territory snapshot copies nothing it is given ownership of.
+	terr := index.New(index.Data{Communes: append([]cartonum.Commune(nil), communes...)})
+	res, err := standard.Import(existing, sources, terr, standard.Options{Region: cfg.Region, KeepOutside: cfg.KeepOutside, Progress: progressBar(stderr)})
+	if err != nil {
+		return nil, err
+	}
+	rep := res.Report
+	reportJSON, err := json.MarshalIndent(rep, "", " ")
+	if err != nil {
+		return nil, err
+	}
+	batch.Upserts = res.Upserts
+	batch.Report = reportJSON
+	batch.FinishedAt = time.Now()
+	batch.Counts = sqlite.Counts{RowsRead: rep.Totals.RowsRead, Imported: rep.Totals.Imported,
+		Merged: rep.Totals.Merged, Rejected: rep.Totals.Rejected, Repaired: rep.Totals.Repaired}
+	id, err := db.Apply(ctx, batch)
+	if err != nil {
+		return nil, fmt.Errorf("write import: %w", err)
+	}
+	reportPath := cfg.Report
+	if reportPath == "" {
+		reportPath = filepath.Join(filepath.Dir(cfg.DB), fmt.Sprintf("import-%d-report.json", id))
+	}
+	if err := os.WriteFile(reportPath, reportJSON, 0o644); err != nil {
+		return nil, fmt.Errorf("write report: %w", err)
+	}
+	if len(batch.Communes) > 0 {
+		fmt.Fprintf(stdout, "Territoires : %d communes, %d EPCI, %d départements\n", len(batch.Communes), len(batch.EPCIs), len(batch.Departements))
+	}
+	if len(sources) > 0 {
+		rep.Summary(stdout)
+	}
+	fmt.Fprintf(stdout, "\nImport n°%d enregistré dans %s en %s ; rapport détaillé : %s\n", id, cfg.DB,
+		time.Since(started).Round(time.Millisecond), reportPath)
+	logger.Debug("import done", "id", id, "upserts", len(batch.Upserts))
+	return rep, nil
+}
+
+// readWith opens path and parses it with read.
+func readWith[T any](path string, read func(io.Reader) (T, error)) (T, error) {
+	var zero T
+	f, err := os.Open(path)
+	if err != nil {
+		return zero, err
+	}
+	defer f.Close()
+	v, err := read(f)
+	if err != nil {
+		return zero, fmt.Errorf("%s: %w", path, err)
+	}
+	return v, nil
+}
+
+// progressBar returns a progress callback drawing a bar on a terminal, or
+// nil when w is not one.
+func progressBar(w io.Writer) func(done, total int) {
+	f, ok := w.(*os.File)
+	if !ok {
+		return nil
+	}
+	if st, err := f.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	last := -1
+	return func(done, total int) {
+		if total == 0 {
+			return
+		}
+		pct := done * 100 / total
+		if pct == last && done != total {
+			return
+		}
+		last = pct
+		n := pct * 30 / 100
+		fmt.Fprintf(f, "\r[%-30s] %3d%%  %d/%d lignes", bar(n), pct, done, total)
+		if done == total {
+			fmt.Fprintln(f)
+		}
+	}
+}
+
+func bar(n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = '='
+	}
+	return string(b)
+}
+
+func runImports(ctx context.Context, cfg Config, stdout io.Writer) error {
+	db, err := sqlite.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	list, err := db.Imports(ctx)
+	if err != nil {
+		return err
+	}
+	for _, im := range list {
+		fmt.Fprintf(stdout, "%d  %s  région %s  %d lues, %d importées, %d fusionnées, %d rejetées, %d lieux modifiés  %v\n",
+			im.ID, im.StartedAt.Format(time.RFC3339), im.Region, im.Counts.RowsRead, im.Counts.Imported,
+			im.Counts.Merged, im.Counts.Rejected, im.Changed, im.Files)
+	}
+	return nil
+}
+
+func runDownload(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writer) error {
+	src := download.DefaultSources()
+	if cfg.PlacesURL != "" {
+		src.Places = cfg.PlacesURL
+	}
+	files, err := download.Fetch(ctx, download.Options{Region: cfg.Region, Dest: cfg.Dest, Sources: src, Logger: logger})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s\n%s\n%s\n%s\n", files.Communes, files.EPCI, files.Departements, files.Places)
+	return nil
+}

@@ -1,0 +1,108 @@
+// Command cartonum imports, serves and exports the digital-inclusion places
+// ("lieux de médiation numérique") of a French region.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+const usage = `cartonum — carte et indicateurs des lieux de médiation numérique
+
+Usage:
+  cartonum <command> [flags] [arguments]
+
+Commands:
+  import     import places files (standard v1.0.2 CSV, v0.1 JSON or CSV) and,
+             optionally, the region's communes, EPCI and départements
+             cartonum import [--db F] [--region 32] [--communes communes.geojson]
+                             [--epci epci.json] [--departements deps.geojson]
+                             [--report report.json] [--keep-outside] places.csv...
+  serve      serve the HTTP API from the database
+             cartonum serve [--db F] [--addr :8080]
+  download   fetch the region's files from the official sources
+             cartonum download [--region 32] [--dest data/cache] [--places-url URL]
+  imports    list past imports
+  help       show this help, or a command's flags: cartonum help import
+
+Every flag can also be set with an environment variable CARTONUM_<FLAG>
+(e.g. CARTONUM_DB, CARTONUM_ADDR, CARTONUM_REGION). Flags win.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], getenvOS, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "cartonum:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("missing command")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "help", "-h", "--help":
+		if len(rest) == 1 && rest[0] != "help" {
+			_, err := parseConfig(rest[0], []string{"-h"}, getenv, stdout)
+			if errors.Is(err, flag.ErrHelp) {
+				return nil
+			}
+		}
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "import", "serve", "download", "imports":
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+	cfg, err := parseConfig(cmd, rest, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	logger, err := newLogger(cfg, stderr)
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "import":
+		_, err := runImport(ctx, cfg, logger, stdout, stderr)
+		return err
+	case "serve":
+		return runServe(ctx, cfg, logger)
+	case "download":
+		return runDownload(ctx, cfg, logger, stdout)
+	case "imports":
+		return runImports(ctx, cfg, stdout)
+	}
+	return nil
+}
+
+func newLogger(cfg Config, w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(strings.ToUpper(cfg.LogLevel))); err != nil {
+		return nil, fmt.Errorf("invalid log level %q", cfg.LogLevel)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch cfg.LogFormat {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("invalid log format %q (text or json)", cfg.LogFormat)
+}

@@ -1,0 +1,214 @@
+package httpapi
+
+import (
+	"math"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"github.com/cartonum/cartonum/internal/cartonum"
+	"github.com/cartonum/cartonum/internal/index"
+)
+
+func invalid(format string, args ...any) error {
+	return cartonum.Errorf(cartonum.KindInvalid, format, args...)
+}
+
+func notFound(format string, args ...any) error {
+	return cartonum.Errorf(cartonum.KindNotFound, format, args...)
+}
+
+var (
+	communePattern = regexp.MustCompile(`^([013-9]\d|2[AB1-9])\d{3}$`)
+	epciPattern    = regexp.MustCompile(`^\d{9}$`)
+	deptPattern    = regexp.MustCompile(`^(\d{2}|2[AB]|97\d)$`)
+)
+
+// enumParams are the filter parameters over the standard's enumerations.
+var enumParams = []struct {
+	name  string
+	vocab *cartonum.Vocabulary
+	dst   func(*index.Filter) *[]string
+}{
+	{"services", cartonum.Services, func(f *index.Filter) *[]string { return &f.Services }},
+	{"dispositifs", cartonum.Dispositifs, func(f *index.Filter) *[]string { return &f.Dispositifs }},
+	{"publics", cartonum.Publics, func(f *index.Filter) *[]string { return &f.Publics }},
+	{"prise_en_charge", cartonum.PriseEnCharge, func(f *index.Filter) *[]string { return &f.PriseEnCharge }},
+	{"frais", cartonum.Frais, func(f *index.Filter) *[]string { return &f.Frais }},
+	{"modalites_accompagnement", cartonum.ModalitesAccompagnement, func(f *index.Filter) *[]string { return &f.ModalitesAccompagnement }},
+	{"modalites_acces", cartonum.ModalitesAcces, func(f *index.Filter) *[]string { return &f.ModalitesAcces }},
+}
+
+var codeParams = []struct {
+	name    string
+	pattern *regexp.Regexp
+	dst     func(*index.Filter) *[]string
+}{
+	{"commune", communePattern, func(f *index.Filter) *[]string { return &f.Communes }},
+	{"epci", epciPattern, func(f *index.Filter) *[]string { return &f.EPCIs }},
+	{"departement", deptPattern, func(f *index.Filter) *[]string { return &f.Departements }},
+}
+
+var siteParams = map[string]bool{"bbox": true, "near": true, "radius": true, "q": true, "limit": true, "offset": true}
+
+func init() {
+	for _, p := range enumParams {
+		siteParams[p.name] = true
+	}
+	for _, p := range codeParams {
+		siteParams[p.name] = true
+	}
+}
+
+// values returns the values of a parameter given repeated, or separated by
+// "|" or ",".
+func values(v url.Values, name string) []string {
+	var out []string
+	for _, raw := range v[name] {
+		for _, s := range strings.FieldsFunc(raw, func(r rune) bool { return r == '|' || r == ',' }) {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// siteQuery parses the parameters shared by /api/sites and the export.
+// paged says whether limit and offset apply.
+func (s *Server) siteQuery(v url.Values, paged bool) (index.Query, error) {
+	q := index.Query{Limit: 100}
+	for name := range v {
+		if !siteParams[name] || (!paged && (name == "limit" || name == "offset")) {
+			return q, invalid("paramètre inconnu « %s »", name)
+		}
+	}
+	for _, p := range enumParams {
+		for _, raw := range values(v, p.name) {
+			c, ok := p.vocab.Canonical(raw)
+			if !ok {
+				return q, invalid("valeur « %s » inconnue pour %s ; valeurs possibles : %s", raw, p.name, strings.Join(p.vocab.Values, " | "))
+			}
+			dst := p.dst(&q.Filter)
+			*dst = append(*dst, c)
+		}
+	}
+	for _, p := range codeParams {
+		for _, raw := range values(v, p.name) {
+			code := strings.ToUpper(raw)
+			if !p.pattern.MatchString(code) {
+				return q, invalid("code « %s » invalide pour %s", raw, p.name)
+			}
+			dst := p.dst(&q.Filter)
+			*dst = append(*dst, code)
+		}
+	}
+	if t := v.Get("q"); t != "" {
+		if len([]rune(t)) > 200 {
+			return q, invalid("texte de recherche q trop long (200 caractères au plus)")
+		}
+		q.Text = t
+	}
+	if raw := v.Get("bbox"); raw != "" {
+		f, err := floats(raw, 4, "bbox")
+		if err != nil {
+			return q, err
+		}
+		b := orb.Bound{Min: orb.Point{f[0], f[1]}, Max: orb.Point{f[2], f[3]}}
+		if !validLonLat(b.Min) || !validLonLat(b.Max) || b.Min[0] > b.Max[0] || b.Min[1] > b.Max[1] {
+			return q, invalid("bbox « %s » invalide : attendu minLon,minLat,maxLon,maxLat en degrés WGS84", raw)
+		}
+		q.BBox = &b
+	}
+	if raw := v.Get("near"); raw != "" {
+		f, err := floats(raw, 2, "near")
+		if err != nil {
+			return q, err
+		}
+		p := orb.Point{f[0], f[1]}
+		if !validLonLat(p) {
+			return q, invalid("near « %s » invalide : attendu lon,lat en degrés WGS84", raw)
+		}
+		q.Near = &p
+		q.Radius = 10000
+	}
+	if raw := v.Get("radius"); raw != "" {
+		if q.Near == nil {
+			return q, invalid("radius n'a de sens qu'avec near=lon,lat")
+		}
+		r, err := strconv.ParseFloat(raw, 64)
+		if err != nil || math.IsNaN(r) || r <= 0 || r > s.cfg.MaxRadius {
+			return q, invalid("radius « %s » invalide : un nombre de mètres entre 1 et %g", raw, s.cfg.MaxRadius)
+		}
+		q.Radius = r
+	}
+	if !paged {
+		q.Limit = 0
+		return q, nil
+	}
+	if raw := v.Get("limit"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 1 || n > s.cfg.MaxLimit {
+			return q, invalid("limit « %s » invalide : un entier entre 1 et %d", raw, s.cfg.MaxLimit)
+		}
+		q.Limit = n
+	}
+	if raw := v.Get("offset"); raw != "" {
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 0 || n > 1_000_000 {
+			return q, invalid("offset « %s » invalide : un entier positif", raw)
+		}
+		q.Offset = n
+	}
+	return q, nil
+}
+
+func floats(raw string, n int, name string) ([]float64, error) {
+	parts := strings.Split(raw, ",")
+	if len(parts) != n {
+		return nil, invalid("%s « %s » invalide : %d nombres séparés par des virgules attendus", name, raw, n)
+	}
+	out := make([]float64, n)
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return nil, invalid("%s « %s » invalide : « %s » n'est pas un nombre", name, raw, p)
+		}
+		out[i] = f
+	}
+	return out, nil
+}
+
+func validLonLat(p orb.Point) bool {
+	return p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90
+}
+
+func unknownParams(v url.Values, allowed ...string) error {
+	for name := range v {
+		ok := false
+		for _, a := range allowed {
+			if name == a {
+				ok = true
+			}
+		}
+		if !ok {
+			return invalid("paramètre inconnu « %s »", name)
+		}
+	}
+	return nil
+}
+
+func intParam(v url.Values, name string, def, min, max int) (int, error) {
+	raw := v.Get(name)
+	if raw == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < min || n > max {
+		return 0, invalid("%s « %s » invalide : un entier entre %d et %d", name, raw, min, max)
+	}
+	return n, nil
+}

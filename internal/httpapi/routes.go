@@ -1,0 +1,39 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+)
+
+func (s *Server) routes() chi.Router {
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID)
+	r.Use(s.logRequests)
+	r.Use(s.recoverer)
+	r.Use(middleware.Timeout(s.cfg.RequestTimeout))
+	r.Use(middleware.Compress(5, "application/json", "application/geo+json", "text/csv"))
+	r.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Access-Control-Allow-Origin", "*")
+			next.ServeHTTP(w, r)
+		})
+	})
+
+	r.Get("/healthz", s.handle(s.health))
+	r.Route("/api", func(r chi.Router) {
+		r.Get("/sites", s.handle(s.listSites))
+		r.Get("/sites/{id}", s.handle(s.getSite))
+		r.Get("/communes/{code}", s.handle(s.getCommune))
+		r.Get("/search", s.handle(s.search))
+		r.Get("/export/sites.csv", s.handle(s.exportSites))
+	})
+	r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return notFound("aucune ressource à l'adresse %s", r.URL.Path)
+	}))
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"error": "méthode non autorisée", "status": 405})
+	})
+	return r
+}

@@ -1,0 +1,130 @@
+// Package httpapi serves Cartonum's HTTP API with chi: places as GeoJSON
+// and standard CSV, communes, autocomplete and health, read from the
+// current in-memory snapshot.
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/cartonum/cartonum/internal/cartonum"
+	"github.com/cartonum/cartonum/internal/index"
+)
+
+// Config tunes the API.
+type Config struct {
+	// RequestTimeout bounds the time one request may take.
+	RequestTimeout time.Duration
+	// MaxLimit bounds the page size of /api/sites.
+	MaxLimit int
+	// MaxRadius bounds the radius of near queries, in metres.
+	MaxRadius float64
+}
+
+// DefaultConfig returns the defaults documented in README.
+func DefaultConfig() Config {
+	return Config{RequestTimeout: 30 * time.Second, MaxLimit: 1000, MaxRadius: 200000}
+}
+
+// Server is the HTTP API over an index.
+type Server struct {
+	idx    *index.Index
+	cfg    Config
+	logger *slog.Logger
+	router chi.Router
+}
+
+// New returns the API handler.
+func New(idx *index.Index, cfg Config, logger *slog.Logger) *Server {
+	s := &Server{idx: idx, cfg: cfg, logger: logger}
+	s.router = s.routes()
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+// handlerFunc is a handler that returns its error for one place to render.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+func (s *Server) handle(h handlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.renderError(w, r, err)
+		}
+	}
+}
+
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	status := http.StatusInternalServerError
+	msg := "erreur interne"
+	switch cartonum.KindOf(err) {
+	case cartonum.KindInvalid:
+		status, msg = http.StatusBadRequest, err.Error()
+	case cartonum.KindNotFound:
+		status, msg = http.StatusNotFound, err.Error()
+	case cartonum.KindConflict:
+		status, msg = http.StatusConflict, err.Error()
+	}
+	if errors.Is(err, errTimeout) {
+		status, msg = http.StatusServiceUnavailable, err.Error()
+	}
+	if status >= 500 {
+		s.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err,
+			"request_id", middleware.GetReqID(r.Context()))
+	}
+	writeJSON(w, status, map[string]any{"error": msg, "status": status})
+}
+
+var errTimeout = errors.New("délai de traitement dépassé")
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	writeBody(w, status, v)
+}
+
+func writeGeoJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/geo+json; charset=utf-8")
+	writeBody(w, status, v)
+}
+
+func writeBody(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(v)
+}
+
+// logRequests logs one structured line per request.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		next.ServeHTTP(ww, r)
+		s.logger.Info("http", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery,
+			"status", ww.Status(), "bytes", ww.BytesWritten(), "duration_ms",
+			float64(time.Since(start).Microseconds())/1000, "request_id", middleware.GetReqID(r.Context()))
+	})
+}
+
+// recoverer turns a panic into a logged 500.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.logger.Error("panic", "path", r.URL.Path, "panic", v)
+				writeJSON(w, http.StatusInternalServerError, map[string]any{"error": "erreur interne", "status": 500})
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,173 @@
+package httpapi
+
+import (
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/cartonum/cartonum/internal/cartonum"
+	"github.com/cartonum/cartonum/internal/index"
+	"github.com/cartonum/cartonum/internal/standard"
+)
+
+type pointGeometry struct {
+	Type        string     `json:"type"`
+	Coordinates [2]float64 `json:"coordinates"`
+}
+
+// siteSummary is what lists and maps need of a place.
+type siteSummary struct {
+	ID                      string   `json:"id"`
+	Nom                     string   `json:"nom"`
+	Adresse                 string   `json:"adresse"`
+	ComplementAdresse       string   `json:"complement_adresse,omitempty"`
+	CodePostal              string   `json:"code_postal"`
+	Commune                 string   `json:"commune"`
+	CodeInsee               string   `json:"code_insee,omitempty"`
+	Telephone               string   `json:"telephone,omitempty"`
+	Horaires                string   `json:"horaires,omitempty"`
+	Services                []string `json:"services"`
+	Dispositifs             []string `json:"dispositif_programmes_nationaux"`
+	Publics                 []string `json:"publics_specifiquement_adresses"`
+	PriseEnCharge           []string `json:"prise_en_charge_specifique"`
+	Frais                   []string `json:"frais_a_charge"`
+	ModalitesAcces          []string `json:"modalites_acces"`
+	ModalitesAccompagnement []string `json:"modalites_accompagnement"`
+	PriseRdv                string   `json:"prise_rdv,omitempty"`
+	Precision               string   `json:"precision"`
+	DistanceM               *float64 `json:"distance_m,omitempty"`
+}
+
+type feature struct {
+	Type       string        `json:"type"`
+	ID         string        `json:"id"`
+	Geometry   pointGeometry `json:"geometry"`
+	Properties any           `json:"properties"`
+}
+
+type featureCollection struct {
+	Type     string    `json:"type"`
+	Features []feature `json:"features"`
+	Total    int       `json:"total"`
+	Limit    int       `json:"limit"`
+	Offset   int       `json:"offset"`
+	Version  int64     `json:"data_version"`
+}
+
+func nonNil(v []string) []string {
+	if v == nil {
+		return []string{}
+	}
+	return v
+}
+
+func summary(p *cartonum.Place, dist float64) siteSummary {
+	s := siteSummary{
+		ID: p.ID, Nom: p.Nom, Adresse: p.Adresse, ComplementAdresse: p.ComplementAdresse,
+		CodePostal: p.CodePostal, Commune: p.Commune, CodeInsee: p.CodeInsee,
+		Telephone: p.Telephone, Horaires: p.Horaires, Services: nonNil(p.Services),
+		Dispositifs: nonNil(p.Dispositifs), Publics: nonNil(p.Publics),
+		PriseEnCharge: nonNil(p.PriseEnCharge), Frais: nonNil(p.Frais),
+		ModalitesAcces: nonNil(p.ModalitesAcces), ModalitesAccompagnement: nonNil(p.ModalitesAccompagnement),
+		PriseRdv: p.PriseRdv, Precision: string(p.Provenance.Precision),
+	}
+	if !math.IsNaN(dist) {
+		d := math.Round(dist)
+		s.DistanceM = &d
+	}
+	return s
+}
+
+func (s *Server) listSites(w http.ResponseWriter, r *http.Request) error {
+	q, err := s.siteQuery(r.URL.Query(), true)
+	if err != nil {
+		return err
+	}
+	snap := s.idx.Current()
+	res := snap.Search(q)
+	fc := featureCollection{Type: "FeatureCollection", Features: make([]feature, 0, len(res.Hits)),
+		Total: res.Total, Limit: q.Limit, Offset: q.Offset, Version: snap.Version()}
+	for _, h := range res.Hits {
+		fc.Features = append(fc.Features, feature{
+			Type: "Feature", ID: h.Place.ID,
+			Geometry:   pointGeometry{"Point", [2]float64{h.Place.Longitude, h.Place.Latitude}},
+			Properties: summary(h.Place, h.Distance),
+		})
+	}
+	setLinks(w, r, q, res.Total)
+	writeGeoJSON(w, http.StatusOK, fc)
+	return nil
+}
+
+// setLinks adds RFC 8288 next/prev links for pagination.
+func setLinks(w http.ResponseWriter, r *http.Request, q index.Query, total int) {
+	link := func(offset int, rel string) {
+		v := r.URL.Query()
+		v.Set("offset", strconv.Itoa(offset))
+		u := url.URL{Path: r.URL.Path, RawQuery: v.Encode()}
+		w.Header().Add("Link", "<"+u.String()+`>; rel="`+rel+`"`)
+	}
+	if q.Offset+q.Limit < total {
+		link(q.Offset+q.Limit, "next")
+	}
+	if q.Offset > 0 {
+		link(max(0, q.Offset-q.Limit), "prev")
+	}
+	w.Header().Set("X-Total-Count", strconv.Itoa(total))
+}
+
+// siteDetail is the full record of a place with its territories.
+type siteDetail struct {
+	*cartonum.Place
+	CodeEpci        string `json:"code_epci,omitempty"`
+	CodeDepartement string `json:"code_departement,omitempty"`
+}
+
+func (s *Server) getSite(w http.ResponseWriter, r *http.Request) error {
+	if err := unknownParams(r.URL.Query()); err != nil {
+		return err
+	}
+	id := chi.URLParam(r, "id")
+	snap := s.idx.Current()
+	p, ok := snap.Place(id)
+	if !ok {
+		return notFound("aucun lieu d'identifiant « %s »", id)
+	}
+	d := siteDetail{Place: p, CodeEpci: snap.EPCIOf(p.CodeInsee)}
+	if c, ok := snap.Commune(p.CodeInsee); ok {
+		d.CodeDepartement = c.CodeDepartement
+	}
+	writeGeoJSON(w, http.StatusOK, feature{
+		Type: "Feature", ID: p.ID,
+		Geometry:   pointGeometry{"Point", [2]float64{p.Longitude, p.Latitude}},
+		Properties: d,
+	})
+	return nil
+}
+
+func (s *Server) exportSites(w http.ResponseWriter, r *http.Request) error {
+	q, err := s.siteQuery(r.URL.Query(), false)
+	if err != nil {
+		return err
+	}
+	res := s.idx.Current().Search(q)
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="lieux-mediation-numerique.csv"`)
+	w.Header().Set("X-Total-Count", strconv.Itoa(res.Total))
+	cw := standard.NewCSVWriter(w)
+	for i, h := range res.Hits {
+		if i%1000 == 0 {
+			if err := r.Context().Err(); err != nil {
+				return nil // client gone or timeout: nothing more to send
+			}
+		}
+		if err := cw.Write(h.Place); err != nil {
+			return nil
+		}
+	}
+	_ = cw.Flush()
+	return nil
+}

@@ -1,0 +1,243 @@
+// Package index is Cartonum's in-memory spatial index: an immutable
+// snapshot of the places and the region's communes in R-trees
+// (github.com/tidwall/rtree), with exact point-in-polygon tests after the
+// bounding-box search, swapped atomically when the data changes.
+package index
+
+import (
+	"math"
+	"sort"
+	"sync/atomic"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+	"github.com/tidwall/rtree"
+
+	"github.com/cartonum/cartonum/internal/cartonum"
+)
+
+// Snapshot is one immutable state of the data. Its methods are safe for
+// concurrent use; nothing it returns may be modified.
+type Snapshot struct {
+	version int64
+
+	communes      []cartonum.Commune
+	communeByCode map[string]*cartonum.Commune
+	communeByKey  map[string][]*cartonum.Commune
+	communeTree   rtree.RTreeG[*cartonum.Commune]
+	anchors       map[string]orb.Point
+	communeEPCI   map[string]string
+	communeKeys   []string // matching key of each commune's name, same order as communes
+
+	epcis        []cartonum.EPCI
+	epciByCode   map[string]*cartonum.EPCI
+	departements []cartonum.Departement
+	deptByCode   map[string]*cartonum.Departement
+
+	places     []cartonum.Place
+	placeByID  map[string]int
+	placeTree  rtree.RTreeG[int32]
+	placeText  []string          // folded name and commune of each place
+	perCommune map[string]int    // number of places per commune code
+	sourceToID map[string]string // every source id to its place id
+}
+
+// Data is what a snapshot is built from.
+type Data struct {
+	Version      int64
+	Communes     []cartonum.Commune
+	EPCIs        []cartonum.EPCI
+	Departements []cartonum.Departement
+	Places       []cartonum.Place
+}
+
+// New builds a snapshot. It takes ownership of the slices in d.
+func New(d Data) *Snapshot {
+	s := &Snapshot{
+		version:       d.Version,
+		communes:      d.Communes,
+		communeByCode: make(map[string]*cartonum.Commune, len(d.Communes)),
+		communeByKey:  make(map[string][]*cartonum.Commune, len(d.Communes)),
+		anchors:       make(map[string]orb.Point, len(d.Communes)),
+		communeEPCI:   make(map[string]string, len(d.Communes)),
+		communeKeys:   make([]string, len(d.Communes)),
+		epcis:         d.EPCIs,
+		epciByCode:    make(map[string]*cartonum.EPCI, len(d.EPCIs)),
+		departements:  d.Departements,
+		deptByCode:    make(map[string]*cartonum.Departement, len(d.Departements)),
+		places:        d.Places,
+		placeByID:     make(map[string]int, len(d.Places)),
+		placeText:     make([]string, len(d.Places)),
+		perCommune:    make(map[string]int),
+		sourceToID:    make(map[string]string, len(d.Places)),
+	}
+	for i := range s.communes {
+		c := &s.communes[i]
+		s.communeByCode[c.Code] = c
+		k := cartonum.Key(c.Nom)
+		s.communeKeys[i] = k
+		s.communeByKey[k] = append(s.communeByKey[k], c)
+		b := c.Geometry.Bound()
+		s.communeTree.Insert(b.Min, b.Max, c)
+		s.anchors[c.Code] = anchor(c.Geometry)
+		if c.CodeEpci != "" {
+			s.communeEPCI[c.Code] = c.CodeEpci
+		}
+	}
+	for i := range s.epcis {
+		e := &s.epcis[i]
+		s.epciByCode[e.Code] = e
+		for _, m := range e.Membres {
+			if _, ok := s.communeEPCI[m]; !ok {
+				s.communeEPCI[m] = e.Code
+			}
+		}
+	}
+	for i := range s.departements {
+		s.deptByCode[s.departements[i].Code] = &s.departements[i]
+	}
+	sort.Slice(s.places, func(i, j int) bool { return s.places[i].ID < s.places[j].ID })
+	for i := range s.places {
+		p := &s.places[i]
+		s.placeByID[p.ID] = i
+		for _, src := range p.Provenance.SourceIDs {
+			s.sourceToID[src] = p.ID
+		}
+		pt := [2]float64{p.Longitude, p.Latitude}
+		s.placeTree.Insert(pt, pt, int32(i))
+		s.placeText[i] = cartonum.Fold(p.Nom + " " + p.Commune)
+		if p.CodeInsee != "" {
+			s.perCommune[p.CodeInsee]++
+		}
+	}
+	return s
+}
+
+// Version is the data version the snapshot was built from.
+func (s *Snapshot) Version() int64 { return s.version }
+
+// CommuneAt returns the commune whose contour contains p.
+func (s *Snapshot) CommuneAt(p orb.Point) (*cartonum.Commune, bool) {
+	var found *cartonum.Commune
+	s.communeTree.Search(p, p, func(_, _ [2]float64, c *cartonum.Commune) bool {
+		if planar.MultiPolygonContains(c.Geometry, p) {
+			found = c
+			return false
+		}
+		return true
+	})
+	return found, found != nil
+}
+
+// Commune returns the commune with this INSEE code.
+func (s *Snapshot) Commune(code string) (*cartonum.Commune, bool) {
+	c, ok := s.communeByCode[code]
+	return c, ok
+}
+
+// CommunesNamed returns the communes whose name has the matching key.
+func (s *Snapshot) CommunesNamed(key string) []*cartonum.Commune { return s.communeByKey[key] }
+
+// Anchor returns a point inside the commune, where places known only by
+// their commune are drawn.
+func (s *Snapshot) Anchor(code string) (orb.Point, bool) {
+	p, ok := s.anchors[code]
+	return p, ok
+}
+
+// Communes returns every commune, ordered by code.
+func (s *Snapshot) Communes() []cartonum.Commune { return s.communes }
+
+// EPCIs returns every EPCI, ordered by code.
+func (s *Snapshot) EPCIs() []cartonum.EPCI { return s.epcis }
+
+// EPCI returns the EPCI with this SIREN code.
+func (s *Snapshot) EPCI(code string) (*cartonum.EPCI, bool) {
+	e, ok := s.epciByCode[code]
+	return e, ok
+}
+
+// EPCIOf returns the code of the EPCI a commune belongs to.
+func (s *Snapshot) EPCIOf(commune string) string { return s.communeEPCI[commune] }
+
+// Departements returns every département, ordered by code.
+func (s *Snapshot) Departements() []cartonum.Departement { return s.departements }
+
+// Departement returns the département with this code.
+func (s *Snapshot) Departement(code string) (*cartonum.Departement, bool) {
+	d, ok := s.deptByCode[code]
+	return d, ok
+}
+
+// Places returns every place, ordered by id.
+func (s *Snapshot) Places() []cartonum.Place { return s.places }
+
+// Place returns a place by its id, or by the id of any record merged into it.
+func (s *Snapshot) Place(id string) (*cartonum.Place, bool) {
+	if i, ok := s.placeByID[id]; ok {
+		return &s.places[i], true
+	}
+	if pid, ok := s.sourceToID[id]; ok {
+		return &s.places[s.placeByID[pid]], true
+	}
+	return nil, false
+}
+
+// PlacesIn returns the number of places in a commune.
+func (s *Snapshot) PlacesIn(commune string) int { return s.perCommune[commune] }
+
+// anchor returns a point inside a multipolygon: the centroid of its largest
+// polygon when inside it, otherwise the middle of the widest inside segment
+// of the horizontal line through that centroid.
+func anchor(mp orb.MultiPolygon) orb.Point {
+	var best orb.Polygon
+	bestArea := -1.0
+	for _, p := range mp {
+		if a := math.Abs(planar.Area(p)); a > bestArea {
+			best, bestArea = p, a
+		}
+	}
+	if len(best) == 0 {
+		return mp.Bound().Center()
+	}
+	c, _ := planar.CentroidArea(best)
+	if planar.PolygonContains(best, c) {
+		return c
+	}
+	y := c[1]
+	var xs []float64
+	for _, ring := range best {
+		for i := 0; i+1 < len(ring); i++ {
+			a, b := ring[i], ring[i+1]
+			if (a[1] <= y) != (b[1] <= y) {
+				xs = append(xs, a[0]+(y-a[1])*(b[0]-a[0])/(b[1]-a[1]))
+			}
+		}
+	}
+	sort.Float64s(xs)
+	bestW, mid := -1.0, best.Bound().Center()
+	for i := 0; i+1 < len(xs); i += 2 {
+		if w := xs[i+1] - xs[i]; w > bestW {
+			bestW, mid = w, orb.Point{(xs[i] + xs[i+1]) / 2, y}
+		}
+	}
+	return mid
+}
+
+// Index holds the current snapshot; readers never wait for writers.
+type Index struct {
+	cur atomic.Pointer[Snapshot]
+}
+
+// NewIndex returns an index serving s.
+func NewIndex(s *Snapshot) *Index {
+	i := &Index{}
+	i.cur.Store(s)
+	return i
+}
+
+// Current returns the snapshot to use for one request.
+func (i *Index) Current() *Snapshot { return i.cur.Load() }
+
+// Swap replaces the snapshot atomically.
+func (i *Index) Swap(s *Snapshot) { i.cur.Store(s) }

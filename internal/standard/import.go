@@ -1,0 +1,373 @@
+package standard
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/cartonum/cartonum/internal/cartonum"
+)
+
+// Row statuses in the report.
+const (
+	StatusImported = "imported" // became a place, or updated its own place
+	StatusMerged   = "merged"   // merged into another place as a duplicate
+	StatusRejected = "rejected"
+)
+
+// Counts account for every row read: Imported + Merged + Rejected =
+// RowsRead. Repaired counts the imported or merged rows with at least one
+// repair or warning.
+type Counts struct {
+	RowsRead int `json:"rows_read"`
+	Imported int `json:"imported"`
+	Merged   int `json:"merged"`
+	Rejected int `json:"rejected"`
+	Repaired int `json:"repaired"`
+}
+
+func (c *Counts) add(o Counts) {
+	c.RowsRead += o.RowsRead
+	c.Imported += o.Imported
+	c.Merged += o.Merged
+	c.Rejected += o.Rejected
+	c.Repaired += o.Repaired
+}
+
+// Report is the full account of one import, written as JSON.
+type Report struct {
+	Region string       `json:"region"`
+	Totals Counts       `json:"totals"`
+	Places PlaceChanges `json:"places"`
+	Files  []FileReport `json:"files"`
+	// Merges lists every place that absorbed duplicates in this import.
+	Merges []MergeReport `json:"merges"`
+}
+
+// PlaceChanges counts the effect of the import on the stored places.
+type PlaceChanges struct {
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+	Total     int `json:"total"`
+}
+
+// FileReport accounts for the rows of one file.
+type FileReport struct {
+	Name      string      `json:"name"`
+	Format    string      `json:"format"`
+	Schema    string      `json:"schema"`
+	Encoding  string      `json:"encoding"`
+	Delimiter string      `json:"delimiter,omitempty"`
+	Ignored   []string    `json:"ignored_columns,omitempty"`
+	Counts    Counts      `json:"counts"`
+	Rows      []RowReport `json:"rows"`
+}
+
+// RowReport is the fate of one row.
+type RowReport struct {
+	Line      int               `json:"line"`
+	ID        string            `json:"id,omitempty"`
+	Status    string            `json:"status"`
+	PlaceID   string            `json:"place_id,omitempty"`
+	Rejection *Rejection        `json:"rejection,omitempty"`
+	Repairs   []cartonum.Repair `json:"repairs,omitempty"`
+}
+
+// MergeReport names the records merged into one place.
+type MergeReport struct {
+	PlaceID string   `json:"place_id"`
+	Records []string `json:"records"` // "file:line (id)"
+}
+
+// Result is what an import would change.
+type Result struct {
+	Report *Report
+	// Upserts are the places created or changed, in id order.
+	Upserts []cartonum.Place
+}
+
+// Import normalises and deduplicates the records of the given sources
+// against the existing places. It changes nothing itself: the caller
+// stores Result.Upserts in one transaction.
+func Import(existing []cartonum.Place, sources []*Source, t Territory, o Options) (*Result, error) {
+	m := newMerger(existing)
+	rep := &Report{Region: o.Region}
+	merges := map[string][]string{}
+	total, done := 0, 0
+	for _, src := range sources {
+		total += len(src.Records)
+	}
+	for _, src := range sources {
+		fr := FileReport{Name: src.Name, Format: src.Format, Schema: src.Schema, Encoding: src.Encoding, Delimiter: src.Delimiter, Ignored: src.Ignored}
+		for _, rec := range src.Records {
+			done++
+			if o.Progress != nil && (done%256 == 0 || done == total) {
+				o.Progress(done, total)
+			}
+			fr.Counts.RowsRead++
+			rr := RowReport{Line: rec.Line, ID: strings.TrimSpace(rec.Fields["id"])}
+			p, rej := Normalize(rec, t, o)
+			if rej != nil {
+				rr.Status, rr.Rejection = StatusRejected, rej
+				fr.Counts.Rejected++
+				fr.Rows = append(fr.Rows, rr)
+				continue
+			}
+			rr.Repairs = p.Provenance.Repairs
+			if len(rr.Repairs) > 0 {
+				fr.Counts.Repaired++
+			}
+			target, merged := m.add(&p)
+			rr.PlaceID = target.ID
+			if merged {
+				rr.Status = StatusMerged
+				fr.Counts.Merged++
+				merges[target.ID] = append(merges[target.ID], fmt.Sprintf("%s:%d (%s)", src.Name, rec.Line, p.ID))
+			} else {
+				rr.Status = StatusImported
+				fr.Counts.Imported++
+			}
+			fr.Rows = append(fr.Rows, rr)
+		}
+		rep.Totals.add(fr.Counts)
+		rep.Files = append(rep.Files, fr)
+	}
+	ids := make([]string, 0, len(merges))
+	for id := range merges {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		rep.Merges = append(rep.Merges, MergeReport{PlaceID: id, Records: merges[id]})
+	}
+	res := &Result{Report: rep}
+	var err error
+	res.Upserts, rep.Places, err = m.changes()
+	return res, err
+}
+
+// merger holds the places while records are folded into them.
+type merger struct {
+	places   map[string]*cartonum.Place
+	bySource map[string]*cartonum.Place
+	byArea   map[string][]*cartonum.Place // by commune code (or postcode when outside)
+	before   map[string]string            // fingerprint of each existing place
+	touched  map[string]bool              // places a record of this import went to
+}
+
+func newMerger(existing []cartonum.Place) *merger {
+	m := &merger{
+		places:   make(map[string]*cartonum.Place, len(existing)),
+		bySource: make(map[string]*cartonum.Place, len(existing)),
+		byArea:   make(map[string][]*cartonum.Place, len(existing)),
+		before:   make(map[string]string, len(existing)),
+		touched:  map[string]bool{},
+	}
+	for i := range existing {
+		p := &existing[i]
+		m.before[p.ID] = fingerprint(p)
+		m.insert(p)
+	}
+	return m
+}
+
+func areaKey(p *cartonum.Place) string {
+	if p.CodeInsee != "" {
+		return p.CodeInsee
+	}
+	return "cp:" + p.CodePostal
+}
+
+func (m *merger) insert(p *cartonum.Place) {
+	m.places[p.ID] = p
+	for _, s := range p.Provenance.SourceIDs {
+		m.bySource[s] = p
+	}
+	m.bySource[p.ID] = p
+	k := areaKey(p)
+	m.byArea[k] = append(m.byArea[k], p)
+}
+
+// add folds a normalised record in and returns the place it went to and
+// whether it was merged into a place of another record.
+func (m *merger) add(r *cartonum.Place) (*cartonum.Place, bool) {
+	if p, ok := m.places[r.ID]; ok {
+		again := m.touched[p.ID]
+		m.touched[p.ID] = true
+		if !again && len(p.Provenance.SourceIDs) == 1 && p.Provenance.SourceIDs[0] == r.ID {
+			// The place's only record, read again: it is replaced.
+			*p = *r
+			return p, false
+		}
+		merge(p, r)
+		return p, again
+	}
+	if p, ok := m.bySource[r.ID]; ok {
+		m.touched[p.ID] = true
+		merge(p, r)
+		return p, true
+	}
+	for _, p := range m.byArea[areaKey(r)] {
+		if IsDuplicate(p, r) {
+			m.touched[p.ID] = true
+			oldKey := areaKey(p)
+			merge(p, r)
+			m.bySource[r.ID] = p
+			if k := areaKey(p); k != oldKey {
+				m.byArea[k] = append(m.byArea[k], p)
+			}
+			return p, true
+		}
+	}
+	m.touched[r.ID] = true
+	m.insert(r)
+	return r, false
+}
+
+// changes returns the places that differ from what existed, and counts.
+func (m *merger) changes() ([]cartonum.Place, PlaceChanges, error) {
+	var out []cartonum.Place
+	var c PlaceChanges
+	ids := make([]string, 0, len(m.places))
+	for id := range m.places {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		p := m.places[id]
+		old, existed := m.before[id]
+		switch {
+		case !existed:
+			c.Created++
+			out = append(out, *p)
+		case old != fingerprint(p):
+			c.Updated++
+			out = append(out, *p)
+		case m.touched[id]:
+			c.Unchanged++
+		}
+	}
+	c.Total = len(m.places)
+	return out, c, nil
+}
+
+// fingerprint is a place's content, without the import that last changed it.
+func fingerprint(p *cartonum.Place) string {
+	q := *p
+	q.Provenance.BatchID = 0
+	b, _ := json.Marshal(&q)
+	return string(b)
+}
+
+// Summary writes a readable account of the import: totals, per file, the
+// most frequent rejection reasons and repairs.
+func (r *Report) Summary(w io.Writer) {
+	fmt.Fprintf(w, "Import région %s : %d lignes lues, %d importées, %d fusionnées (doublons), %d rejetées, %d réparées ou signalées\n",
+		r.Region, r.Totals.RowsRead, r.Totals.Imported, r.Totals.Merged, r.Totals.Rejected, r.Totals.Repaired)
+	fmt.Fprintf(w, "Lieux : %d créés, %d modifiés, %d inchangés, %d au total\n",
+		r.Places.Created, r.Places.Updated, r.Places.Unchanged, r.Places.Total)
+	for _, f := range r.Files {
+		fmt.Fprintf(w, "\n%s (%s, schéma %s, %s", f.Name, f.Format, f.Schema, f.Encoding)
+		if f.Delimiter != "" {
+			fmt.Fprintf(w, ", séparateur %q", f.Delimiter)
+		}
+		fmt.Fprintf(w, ") : %d lues, %d importées, %d fusionnées, %d rejetées, %d réparées\n",
+			f.Counts.RowsRead, f.Counts.Imported, f.Counts.Merged, f.Counts.Rejected, f.Counts.Repaired)
+		if len(f.Ignored) > 0 {
+			fmt.Fprintf(w, "  colonnes ignorées : %s\n", strings.Join(f.Ignored, ", "))
+		}
+		rejects := map[string][]int{}
+		repairs := map[string]int{}
+		for _, row := range f.Rows {
+			if row.Rejection != nil {
+				k := row.Rejection.Field + ": " + generic(row.Rejection.Reason)
+				rejects[k] = append(rejects[k], row.Line)
+			}
+			for _, rp := range row.Repairs {
+				repairs[rp.Field+": "+generic(rp.Message)]++
+			}
+		}
+		printTop(w, "  rejets", rejects)
+		printCounts(w, "  réparations et avertissements", repairs)
+	}
+}
+
+// generic drops the quoted values and numbers of a message so that
+// messages of the same kind are counted together.
+func generic(msg string) string {
+	var b strings.Builder
+	quoted, paren := false, false
+	for _, r := range msg {
+		switch {
+		case r == '(' && !quoted:
+			paren = true
+			b.WriteString("(…")
+		case r == ')' && paren:
+			paren = false
+			b.WriteRune(r)
+		case paren:
+		case r == '«':
+			quoted = true
+			b.WriteString("«…")
+		case r == '»':
+			quoted = false
+			b.WriteRune(r)
+		case quoted:
+		case r >= '0' && r <= '9':
+			if s := b.String(); !strings.HasSuffix(s, "#") {
+				b.WriteRune('#')
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func printTop(w io.Writer, title string, m map[string][]int) {
+	if len(m) == 0 {
+		return
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		return len(m[keys[i]]) > len(m[keys[j]]) || (len(m[keys[i]]) == len(m[keys[j]]) && keys[i] < keys[j])
+	})
+	fmt.Fprintf(w, "%s :\n", title)
+	for _, k := range keys {
+		lines := m[k]
+		show := lines
+		if len(show) > 8 {
+			show = show[:8]
+		}
+		parts := make([]string, len(show))
+		for i, l := range show {
+			parts[i] = fmt.Sprint(l)
+		}
+		more := ""
+		if len(lines) > len(show) {
+			more = ", …"
+		}
+		fmt.Fprintf(w, "    %5d  %s (lignes %s%s)\n", len(lines), k, strings.Join(parts, ", "), more)
+	}
+}
+
+func printCounts(w io.Writer, title string, m map[string]int) {
+	if len(m) == 0 {
+		return
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return m[keys[i]] > m[keys[j]] || (m[keys[i]] == m[keys[j]] && keys[i] < keys[j]) })
+	fmt.Fprintf(w, "%s :\n", title)
+	for _, k := range keys {
+		fmt.Fprintf(w, "    %5d  %s\n", m[k], k)
+	}
+}
