@@ -1,0 +1,65 @@
+# Cartonum — build, data, import, serve, test.
+#
+#   make run    get the region's data, import it into SQLite, serve http://localhost:8080
+#   make test   vet, dependency rule, all tests with the race detector
+#
+# Variables (override on the command line: make run REGION=11):
+REGION      ?= 32
+DATA_MIRROR ?= ../shared/data
+DB          ?= data/cartonum-$(REGION).db
+ADDR        ?= :8080
+GO          ?= go
+
+# The region's files come from the mirror when it has them, otherwise from
+# the official sources (make data downloads them into data/cache/REGION).
+MIRROR_OK := $(wildcard $(DATA_MIRROR)/communes-$(REGION).geojson)
+DATA_DIR  := $(if $(MIRROR_OK),$(DATA_MIRROR),data/cache/$(REGION))
+PLACES    ?= $(DATA_DIR)/lieux-$(REGION)-v1.csv
+
+export CARTONUM_DATA_MIRROR := $(abspath $(DATA_MIRROR))
+
+.PHONY: all build data import run test bench vet check-deps clean
+
+all: build
+
+build:
+	$(GO) build -o bin/cartonum ./cmd/cartonum
+
+data: build
+ifeq ($(MIRROR_OK),)
+	@echo "data: $(DATA_MIRROR) has no files for region $(REGION): downloading from the official sources"
+	./bin/cartonum download --region $(REGION) --dest $(DATA_DIR)
+else
+	@echo "data: using the mirror $(DATA_MIRROR) for region $(REGION)"
+endif
+
+import: data
+	@mkdir -p $(dir $(DB))
+	./bin/cartonum import --db $(DB) --region $(REGION) \
+		--communes $(DATA_DIR)/communes-$(REGION).geojson \
+		--epci $(DATA_DIR)/epci-$(REGION).json \
+		--departements $(DATA_DIR)/departements-$(REGION).geojson \
+		--report $(basename $(DB))-import.json \
+		$(PLACES)
+
+run: import
+	./bin/cartonum serve --db $(DB) --addr $(ADDR)
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+
+# tiles/ and analysis/ are pure libraries: no HTTP, SQL, chi, sqlite or internal/.
+check-deps:
+	@bad=$$(for p in tiles analysis; do [ -d $$p ] && $(GO) list -deps ./$$p/... ; done 2>/dev/null | \
+		grep -E '^(net/http|database/sql|github.com/go-chi/chi/v5|github.com/mattn/go-sqlite3)$$|^github.com/cartonum/cartonum/internal/' ); \
+	if [ -n "$$bad" ]; then echo "dependency rule broken: $$bad"; exit 1; else echo "check-deps: ok"; fi
+
+test: vet check-deps
+	$(GO) test -race -count=1 ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin data/*.db data/*.db-* data/*-import.json data/cache
