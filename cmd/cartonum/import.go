@@ -66,11 +66,13 @@ func runImport(ctx context.Context, cfg Config, logger *slog.Logger, stdout, std
 		return nil, fmt.Errorf("nothing to import: give places files and/or --communes, --epci, --departements")
 	}
 
+	logger.Debug("inputs read", "ms", time.Since(started).Milliseconds())
 	db, err := sqlite.Open(ctx, cfg.DB)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	defer db.Close()
+	logger.Debug("database opened", "ms", time.Since(started).Milliseconds())
 	communes := batch.Communes
 	if communes == nil {
 		if communes, err = db.Communes(ctx); err != nil {
@@ -90,6 +92,7 @@ func runImport(ctx context.Context, cfg Config, logger *slog.Logger, stdout, std
 	if err != nil {
 		return nil, err
 	}
+	logger.Debug("places normalised", "ms", time.Since(started).Milliseconds())
 	rep := res.Report
 	reportJSON, err := json.MarshalIndent(rep, "", " ")
 	if err != nil {
@@ -104,6 +107,7 @@ func runImport(ctx context.Context, cfg Config, logger *slog.Logger, stdout, std
 	if err != nil {
 		return nil, fmt.Errorf("write import: %w", err)
 	}
+	logger.Debug("import written", "ms", time.Since(started).Milliseconds())
 	reportPath := cfg.Report
 	if reportPath == "" {
 		reportPath = filepath.Join(filepath.Dir(cfg.DB), fmt.Sprintf("import-%d-report.json", id))
