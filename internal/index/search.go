@@ -199,6 +199,7 @@ func (s *Snapshot) SearchCommunes(q string, limit int) []CommuneMatch {
 	}
 	var out []scored
 	digits := strings.Trim(q, "0123456789") == ""
+	q = expandAbbreviations(q)
 	key := cartonum.Key(q)
 	if key == "" {
 		return nil
@@ -251,11 +252,29 @@ func (s *Snapshot) SearchCommunes(q string, limit int) []CommuneMatch {
 	return res
 }
 
+// expandAbbreviations writes out the abbreviations people type for commune
+// names: "st quentin" searches "saint quentin".
+func expandAbbreviations(q string) string {
+	words := strings.FieldsFunc(cartonum.Fold(q), func(r rune) bool { return r == ' ' || r == '-' || r == '\'' || r == '.' })
+	for i, w := range words {
+		switch w {
+		case "st":
+			words[i] = "saint"
+		case "ste":
+			words[i] = "sainte"
+		}
+	}
+	return strings.Join(words, " ")
+}
+
 // wordPrefix reports whether q starts one of the words of name (after the
 // first), comparing folded text.
 func wordPrefix(name, q string) bool {
 	fq := cartonum.Key(q)
 	words := strings.FieldsFunc(cartonum.Fold(name), func(r rune) bool { return r == ' ' || r == '-' || r == '\'' })
+	if len(words) < 2 {
+		return false
+	}
 	for _, w := range words[1:] {
 		if strings.HasPrefix(cartonum.Key(w), fq) {
 			return true
