@@ -18,7 +18,9 @@ PLACES    ?= $(DATA_DIR)/lieux-$(REGION)-v1.csv
 
 export CARTONUM_DATA_MIRROR := $(abspath $(DATA_MIRROR))
 
-.PHONY: all build data import run test bench vet check-deps clean
+.PHONY: all build data import run test bench vet lint check-deps clean
+
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@2026.2.2
 
 all: build
 
@@ -49,13 +51,16 @@ vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 
+lint:
+	$(GO) run $(STATICCHECK) ./...
+
 # tiles/ and analysis/ are pure libraries: no HTTP, SQL, chi, sqlite or internal/.
 check-deps:
 	@bad=$$(for p in tiles analysis; do [ -d $$p ] && $(GO) list -deps ./$$p/... ; done 2>/dev/null | \
 		grep -E '^(net/http|database/sql|github.com/go-chi/chi/v5|github.com/mattn/go-sqlite3)$$|^github.com/cartonum/cartonum/internal/' ); \
 	if [ -n "$$bad" ]; then echo "dependency rule broken: $$bad"; exit 1; else echo "check-deps: ok"; fi
 
-test: vet check-deps
+test: vet lint check-deps
 	$(GO) test -race -count=1 ./...
 
 bench:

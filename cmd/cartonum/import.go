@@ -67,6 +67,9 @@ func runImport(ctx context.Context, cfg Config, logger *slog.Logger, stdout, std
 	}
 
 	logger.Debug("inputs read", "ms", time.Since(started).Milliseconds())
+	if err := os.MkdirAll(filepath.Dir(cfg.DB), 0o755); err != nil {
+		return nil, err
+	}
 	db, err := sqlite.Open(ctx, cfg.DB)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)

@@ -89,26 +89,42 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
-// loadSnapshot reads everything the index holds from the database.
+// loadSnapshot reads everything the index holds from the database. The
+// reads are separate statements: when an import lands in between, the data
+// version moves and the load is retried, so a snapshot is never a mix.
 func loadSnapshot(ctx context.Context, db *sqlite.DB) (*index.Snapshot, error) {
+	for attempt := 0; ; attempt++ {
+		d, err := readData(ctx, db)
+		if err != nil {
+			return nil, err
+		}
+		after, err := db.Version(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if after == d.Version || attempt == 4 {
+			return index.New(d), nil
+		}
+	}
+}
+
+func readData(ctx context.Context, db *sqlite.DB) (index.Data, error) {
 	var d index.Data
 	var err error
 	if d.Version, err = db.Version(ctx); err != nil {
-		return nil, err
+		return d, err
 	}
 	if d.Communes, err = db.Communes(ctx); err != nil {
-		return nil, err
+		return d, err
 	}
 	if d.EPCIs, err = db.EPCIs(ctx); err != nil {
-		return nil, err
+		return d, err
 	}
 	if d.Departements, err = db.Departements(ctx); err != nil {
-		return nil, err
+		return d, err
 	}
-	if d.Places, err = db.Places(ctx); err != nil {
-		return nil, err
-	}
-	return index.New(d), nil
+	d.Places, err = db.Places(ctx)
+	return d, err
 }
 
 // watch reloads the snapshot when another process changed the database.
