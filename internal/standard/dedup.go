@@ -95,16 +95,16 @@ func similarAddresses(a, b string) bool {
 	return inter == small || float64(inter)/float64(union) >= 0.5
 }
 
-// split separates the numbers of an address from its words.
+// split separates the house number of an address (its leading numbers,
+// "12", "12 bis" → "12") from the street words; numbers inside the street
+// name ("rue du 11 Novembre") stay words.
 func split(ts []string) (nums, words []string) {
-	for _, t := range ts {
-		if t[0] >= '0' && t[0] <= '9' {
-			nums = append(nums, strings.TrimLeft(t, "0"))
-		} else {
-			words = append(words, t)
-		}
+	i := 0
+	for i < len(ts) && ts[i][0] >= '0' && ts[i][0] <= '9' {
+		nums = append(nums, strings.TrimLeft(ts[i], "0"))
+		i++
 	}
-	return nums, words
+	return nums, ts[i:]
 }
 
 func set(ts []string) map[string]bool {
@@ -137,8 +137,10 @@ func merge(p *cartonum.Place, r *cartonum.Place) {
 			*dst = src
 		}
 	}
-	str(&p.Pivot, r.Pivot)
-	if p.Pivot == "00000000000000" && r.Pivot != "00000000000000" {
+	// The unknown SIRET never wins over a known one, like an empty value.
+	if r.Pivot != unknownPivot && (newer || p.Pivot == "" || p.Pivot == unknownPivot) {
+		p.Pivot = r.Pivot
+	} else if p.Pivot == "" {
 		p.Pivot = r.Pivot
 	}
 	str(&p.Nom, r.Nom)

@@ -167,7 +167,7 @@ func newMerger(existing []cartonum.Place) *merger {
 		touched:  map[string]bool{},
 	}
 	for i := range existing {
-		p := &existing[i]
+		p := clonePlace(&existing[i])
 		m.before[p.ID] = fingerprint(p)
 		m.insert(p)
 	}
@@ -199,7 +199,11 @@ func (m *merger) add(r *cartonum.Place) (*cartonum.Place, bool) {
 		m.touched[p.ID] = true
 		if !again && len(p.Provenance.SourceIDs) == 1 && p.Provenance.SourceIDs[0] == r.ID {
 			// The place's only record, read again: it is replaced.
+			oldKey := areaKey(p)
 			*p = *r
+			if k := areaKey(p); k != oldKey {
+				m.byArea[k] = append(m.byArea[k], p)
+			}
 			return p, false
 		}
 		merge(p, r)
@@ -225,6 +229,20 @@ func (m *merger) add(r *cartonum.Place) (*cartonum.Place, bool) {
 	m.touched[r.ID] = true
 	m.insert(r)
 	return r, false
+}
+
+// clonePlace copies a place deeply, so that merging never writes into the
+// caller's slices.
+func clonePlace(p *cartonum.Place) *cartonum.Place {
+	q := *p
+	for _, l := range []*[]string{&q.Typologie, &q.Courriels, &q.SiteWeb, &q.Itinerance, &q.Services,
+		&q.Publics, &q.PriseEnCharge, &q.Frais, &q.Dispositifs, &q.FormationsLabels,
+		&q.AutresFormationsLabels, &q.ModalitesAcces, &q.ModalitesAccompagnement,
+		&q.Provenance.SourceIDs, &q.Provenance.Sources} {
+		*l = append([]string(nil), (*l)...)
+	}
+	q.Provenance.Repairs = append([]cartonum.Repair(nil), q.Provenance.Repairs...)
+	return &q
 }
 
 // changes returns the places that differ from what existed, and counts.

@@ -46,6 +46,9 @@ type Rejection struct {
 	Reason string `json:"reason"`
 }
 
+// unknownPivot is the conventional SIRET of a place whose SIRET is unknown.
+const unknownPivot = "00000000000000"
+
 // maxResume is the length limit of presentation_resume in the standard.
 const maxResume = 280
 
@@ -118,14 +121,17 @@ func Normalize(rec Record, t Territory, o Options) (cartonum.Place, *Rejection) 
 
 func (r *row) pivot(p *cartonum.Place) {
 	raw := r.get("pivot")
-	v := strings.ReplaceAll(strings.TrimSpace(raw), " ", "")
+	v := strings.TrimSpace(raw)
+	if d := strings.ReplaceAll(v, " ", ""); d != v && nonDigits.FindString(d) == "" {
+		v = d // "215 903 501 00017"
+	}
 	switch {
 	case v == "":
-		r.repair("pivot", "SIRET/RNA absent : remplacé par 00000000000000 (inconnu)")
-		v = "00000000000000"
+		r.repair("pivot", "SIRET/RNA absent : remplacé par %s (inconnu)", unknownPivot)
+		v = unknownPivot
 	case !pivotPattern.MatchString(v):
-		r.repair("pivot", "SIRET/RNA « %s » invalide : remplacé par 00000000000000 (inconnu)", raw)
-		v = "00000000000000"
+		r.repair("pivot", "SIRET/RNA « %s » invalide : remplacé par %s (inconnu)", raw, unknownPivot)
+		v = unknownPivot
 	case v != raw:
 		r.repair("pivot", "espaces retirés du SIRET/RNA")
 	}
@@ -136,7 +142,7 @@ func (r *row) text(p *cartonum.Place) {
 	p.ComplementAdresse = clean(r.get("complement_adresse"))
 	p.Source = clean(r.get("source"))
 	p.StructureParente = clean(r.get("structure_parente"))
-	p.PresentationDetail = strings.TrimSpace(r.get("presentation_detail"))
+	p.PresentationDetail = multiline(r.get("presentation_detail"))
 	p.PresentationResume = clean(r.get("presentation_resume"))
 	if n := utf8.RuneCountInString(p.PresentationResume); n > maxResume {
 		full := p.PresentationResume
@@ -151,6 +157,12 @@ func (r *row) text(p *cartonum.Place) {
 	for _, t := range splitList(r.get("typologie")) {
 		p.Typologie = appendUnique(p.Typologie, strings.ToUpper(t))
 	}
+}
+
+// multiline trims a free text and normalises its line breaks to "\n".
+func multiline(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.TrimSpace(strings.ReplaceAll(s, "\r", "\n"))
 }
 
 // truncate cuts s to at most n runes, at a word boundary, ending with "…".

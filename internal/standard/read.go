@@ -236,8 +236,8 @@ func readCSV(src *Source, text string) error {
 		} else if err != nil {
 			return fmt.Errorf("read %s: %w", src.Name, err)
 		}
-		if len(row) == 1 && strings.TrimSpace(row[0]) == "" {
-			continue // blank line: not a row
+		if blank(row) {
+			continue // blank line, or only delimiters as spreadsheets export: not a row
 		}
 		line, _ := cr.FieldPos(0)
 		rec := Record{Line: line, Fields: make(map[string]string, len(cols))}
@@ -254,6 +254,15 @@ func readCSV(src *Source, text string) error {
 		src.Records = append(src.Records, rec)
 	}
 	return nil
+}
+
+func blank(row []string) bool {
+	for _, v := range row {
+		if strings.TrimSpace(v) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // sniffDelimiter picks the delimiter of the header line among , ; tab and |,
@@ -293,7 +302,12 @@ func readJSON(src *Source, text string) error {
 	dec := json.NewDecoder(strings.NewReader(text))
 	dec.UseNumber()
 	fail := func(err error) error {
-		line := lines.at(int(dec.InputOffset()))
+		off := int(dec.InputOffset())
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			off = int(se.Offset)
+		}
+		line := lines.at(off)
 		return unreadable("%s: invalid JSON near line %d: %v", src.Name, line, err)
 	}
 	tok, err := dec.Token()
@@ -343,20 +357,41 @@ func readJSON(src *Source, text string) error {
 			rec.Problem = problem
 		}
 		rec.Fields = map[string]string{}
-		for k, v := range fields {
-			c := normColumn(k)
+		keys := make([]string, 0, len(fields))
+		for k := range fields {
+			keys = append(keys, k)
 			if !colSet[k] {
 				colSet[k] = true
 				rawCols = append(rawCols, k)
 			}
+		}
+		// Standard names first, then aliases, each in sorted order: a value
+		// given under two names is chosen the same way on every read.
+		sort.Slice(keys, func(i, j int) bool {
+			_, ai := columnAliases[normColumn(keys[i])]
+			_, aj := columnAliases[normColumn(keys[j])]
+			if ai != aj {
+				return !ai
+			}
+			return keys[i] < keys[j]
+		})
+		for _, k := range keys {
+			v := fields[k]
+			c := normColumn(k)
 			if a, ok := columnAliases[c]; ok {
 				c = a
 			}
-			if knownColumns[c] && (rec.Fields[c] == "" || v != "") {
+			if knownColumns[c] && rec.Fields[c] == "" {
 				rec.Fields[c] = v
 			}
 		}
 		src.Records = append(src.Records, rec)
+	}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim(']') {
+		if err == nil {
+			err = fmt.Errorf("unexpected %v", tok)
+		}
+		return fail(fmt.Errorf("the array of places is not closed (truncated file?): %w", err))
 	}
 	sort.Strings(rawCols)
 	if _, err := setColumns(src, rawCols); err != nil {
