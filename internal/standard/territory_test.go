@@ -135,14 +135,6 @@ func with(base map[string]string, kv ...string) map[string]string {
 	return out
 }
 
-// repairFields returns the fields of p's repairs, in order.
-func repairFields(p *cartonum.Place) []string {
-	var out []string
-	for _, r := range p.Provenance.Repairs {
-		out = append(out, r.Field)
-	}
-	return out
-}
 
 // hasRepair fails the test unless p has a repair on field.
 func hasRepair(t *testing.T, p *cartonum.Place, field string) {
