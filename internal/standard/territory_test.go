@@ -135,7 +135,6 @@ func with(base map[string]string, kv ...string) map[string]string {
 	return out
 }
 
-
 // hasRepair fails the test unless p has a repair on field.
 func hasRepair(t *testing.T, p *cartonum.Place, field string) {
 	t.Helper()
