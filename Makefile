@@ -20,7 +20,7 @@ export CARTONUM_DATA_MIRROR := $(abspath $(DATA_MIRROR))
 
 .PHONY: all build data import run test bench vet lint check-deps clean
 
-STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@2026.2.2
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 all: build
 
