@@ -23,6 +23,7 @@ type Main struct {
 
 	db     *sqlite.DB
 	idx    *index.Index
+	api    *httpapi.Server
 	srv    *http.Server
 	ln     net.Listener
 	stop   context.CancelFunc
@@ -62,8 +63,15 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.MaxLimit > 0 {
 		apiCfg.MaxLimit = m.Config.MaxLimit
 	}
+	if m.Config.TileCacheBytes > 0 {
+		apiCfg.Tiles.CacheBytes = m.Config.TileCacheBytes
+	}
+	if m.Config.TileCacheControl != "" {
+		apiCfg.TileCacheControl = m.Config.TileCacheControl
+	}
+	m.api = httpapi.New(m.idx, apiCfg, m.Logger)
 	m.srv = &http.Server{
-		Handler:           httpapi.New(m.idx, apiCfg, m.Logger),
+		Handler:           m.api,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      apiCfg.RequestTimeout + 10*time.Second,
@@ -82,6 +90,7 @@ func (m *Main) Run(ctx context.Context) error {
 
 	var bg context.Context
 	bg, m.stop = context.WithCancel(context.Background())
+	m.warm()
 	if m.Config.ReloadInterval > 0 {
 		m.wg.Add(1)
 		go m.watch(bg)
@@ -159,7 +168,19 @@ func (m *Main) Reload(ctx context.Context) error {
 	}
 	m.idx.Swap(snap)
 	m.Logger.Info("data reloaded", "data_version", snap.Version(), "places", len(snap.Places()))
+	m.warm()
 	return nil
+}
+
+// warm generalises the tiles of the current snapshot in the background.
+func (m *Main) warm() {
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		start := time.Now()
+		m.api.WarmTiles()
+		m.Logger.Info("tiles ready", "duration_ms", time.Since(start).Milliseconds())
+	}()
 }
 
 // Addr is the address the server listens on (useful with ":0").

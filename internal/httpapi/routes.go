@@ -29,6 +29,11 @@ func (s *Server) routes() chi.Router {
 		r.Get("/search", s.handle(s.search))
 		r.Get("/export/sites.csv", s.handle(s.exportSites))
 	})
+	r.Route("/tiles", func(r chi.Router) {
+		r.Get("/", s.handle(s.tileCatalog))
+		r.Get("/{file}", s.handle(s.getTileJSON))
+		r.Get("/{layer}/{z}/{x}/{y}", s.handle(s.getTile))
+	})
 	r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return notFound("aucune ressource à l'adresse %s", r.URL.Path)
 	}))

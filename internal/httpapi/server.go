@@ -8,6 +8,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/cartonum/cartonum/internal/cartonum"
 	"github.com/cartonum/cartonum/internal/index"
+	"github.com/cartonum/cartonum/internal/tileset"
 )
 
 // Config tunes the API.
@@ -25,11 +27,17 @@ type Config struct {
 	MaxLimit int
 	// MaxRadius bounds the radius of near queries, in metres.
 	MaxRadius float64
+	// Tiles tunes the vector tiles (cache size, clustering).
+	Tiles tileset.Config
+	// TileCacheControl is the Cache-Control of tiles whose URL does not
+	// carry the current data version.
+	TileCacheControl string
 }
 
 // DefaultConfig returns the defaults documented in README.
 func DefaultConfig() Config {
-	return Config{RequestTimeout: 30 * time.Second, MaxLimit: 1000, MaxRadius: 200000}
+	return Config{RequestTimeout: 30 * time.Second, MaxLimit: 1000, MaxRadius: 200000,
+		Tiles: tileset.DefaultConfig(), TileCacheControl: "public, max-age=300"}
 }
 
 // Server is the HTTP API over an index.
@@ -38,6 +46,9 @@ type Server struct {
 	cfg    Config
 	logger *slog.Logger
 	router chi.Router
+
+	tilesMu sync.Mutex
+	tiles   *tileset.Set
 }
 
 // New returns the API handler.

@@ -24,7 +24,7 @@ type Snapshot struct {
 	communes      []cartonum.Commune
 	communeByCode map[string]*cartonum.Commune
 	communeByKey  map[string][]*cartonum.Commune
-	communeTree   rtree.RTreeG[*cartonum.Commune]
+	communeTree   rtree.RTreeG[int32]
 	anchors       map[string]orb.Point
 	communeEPCI   map[string]string
 	communeKeys   []string // matching key of each commune's name, same order as communes
@@ -78,7 +78,7 @@ func New(d Data) *Snapshot {
 		s.communeKeys[i] = k
 		s.communeByKey[k] = append(s.communeByKey[k], c)
 		b := c.Geometry.Bound()
-		s.communeTree.Insert(b.Min, b.Max, c)
+		s.communeTree.Insert(b.Min, b.Max, int32(i))
 		s.anchors[c.Code] = anchor(c.Geometry)
 		if c.CodeEpci != "" {
 			s.communeEPCI[c.Code] = c.CodeEpci
@@ -119,14 +119,20 @@ func (s *Snapshot) Version() int64 { return s.version }
 // CommuneAt returns the commune whose contour contains p.
 func (s *Snapshot) CommuneAt(p orb.Point) (*cartonum.Commune, bool) {
 	var found *cartonum.Commune
-	s.communeTree.Search(p, p, func(_, _ [2]float64, c *cartonum.Commune) bool {
-		if planar.MultiPolygonContains(c.Geometry, p) {
+	s.communeTree.Search(p, p, func(_, _ [2]float64, i int32) bool {
+		if c := &s.communes[i]; planar.MultiPolygonContains(c.Geometry, p) {
 			found = c
 			return false
 		}
 		return true
 	})
 	return found, found != nil
+}
+
+// CommunesIntersecting calls fn with the index (in Communes order) of every
+// commune whose bounding box intersects b, until fn returns false.
+func (s *Snapshot) CommunesIntersecting(b orb.Bound, fn func(i int) bool) {
+	s.communeTree.Search(b.Min, b.Max, func(_, _ [2]float64, i int32) bool { return fn(int(i)) })
 }
 
 // Commune returns the commune with this INSEE code.

@@ -1,0 +1,256 @@
+package httpapi
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/paulmach/orb/maptile"
+
+	"github.com/cartonum/cartonum/internal/index"
+	"github.com/cartonum/cartonum/internal/tileset"
+)
+
+// tileSet returns the tiles of the current snapshot, building them on the
+// first request after a data change.
+func (s *Server) tileSet() *tileset.Set {
+	snap := s.idx.Current()
+	s.tilesMu.Lock()
+	defer s.tilesMu.Unlock()
+	if s.tiles == nil || s.tiles.Snapshot() != snap {
+		s.tiles = tileset.New(snap, s.cfg.Tiles)
+	}
+	return s.tiles
+}
+
+// WarmTiles prepares the tiles of the current snapshot and generalises
+// every zoom, so that the first map requests are served at full speed.
+func (s *Server) WarmTiles() { s.tileSet().Warm() }
+
+// tileLayers parses "communes" or "communes,sites" into known layer names.
+func tileLayers(raw string) ([]string, error) {
+	var out []string
+	for _, name := range strings.Split(raw, ",") {
+		if _, ok := tileset.Layer(name); !ok {
+			return nil, notFound("couche « %s » inconnue ; couches : sites, communes, epci, departements", name)
+		}
+		for _, o := range out {
+			if o == name {
+				return nil, invalid("couche « %s » demandée deux fois", name)
+			}
+		}
+		out = append(out, name)
+	}
+	return out, nil
+}
+
+// tileFilter reads the site filters of a tile request: the same as
+// /api/sites, plus v, the data version (any value accepted).
+func (s *Server) tileFilter(v url.Values) (index.Filter, error) {
+	rest := url.Values{}
+	for k, vals := range v {
+		if k != "v" {
+			rest[k] = vals
+		}
+	}
+	for k := range rest {
+		if k == "bbox" || k == "near" || k == "radius" || k == "limit" || k == "offset" {
+			return index.Filter{}, invalid("paramètre « %s » sans objet pour une tuile", k)
+		}
+	}
+	q, err := s.siteQuery(rest, false)
+	return q.Filter, err
+}
+
+func (s *Server) getTile(w http.ResponseWriter, r *http.Request) error {
+	layers, err := tileLayers(chi.URLParam(r, "layer"))
+	if err != nil {
+		return err
+	}
+	z, err1 := strconv.Atoi(chi.URLParam(r, "z"))
+	x, err2 := strconv.Atoi(chi.URLParam(r, "x"))
+	yRaw := chi.URLParam(r, "y")
+	yStr, ok := strings.CutSuffix(yRaw, ".mvt")
+	if !ok {
+		yStr, ok = strings.CutSuffix(yRaw, ".pbf")
+	}
+	y, err3 := strconv.Atoi(yStr)
+	if !ok || err1 != nil || err2 != nil || err3 != nil || z < 0 || z > tileset.MaxRequestZoom ||
+		x < 0 || y < 0 || x >= 1<<z || y >= 1<<z {
+		return invalid("tuile %s/%s/%s invalide : z de 0 à %d, x et y de 0 à 2^z−1, extension .mvt",
+			chi.URLParam(r, "z"), chi.URLParam(r, "x"), yRaw, tileset.MaxRequestZoom)
+	}
+	filter, err := s.tileFilter(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	set := s.tileSet()
+	t, err := set.Get(tileset.Request{Layers: layers, Tile: maptile.New(uint32(x), uint32(y), maptile.Zoom(z)), Filter: filter})
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Cache-Control", s.cacheControl(r, set))
+	h.Set("Vary", "Accept-Encoding")
+	if t.Gzip == nil {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	gz := acceptsGzip(r)
+	etag := t.ETag
+	if gz {
+		etag = strings.TrimSuffix(t.ETag, `"`) + `-gz"`
+	}
+	h.Set("ETag", etag)
+	if match(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	h.Set("Content-Type", "application/vnd.mapbox-vector-tile")
+	if gz {
+		h.Set("Content-Encoding", "gzip")
+		h.Set("Content-Length", strconv.Itoa(len(t.Gzip)))
+		w.WriteHeader(http.StatusOK)
+		if r.Method != http.MethodHead {
+			w.Write(t.Gzip)
+		}
+		return nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(t.Gzip))
+	if err != nil {
+		return err
+	}
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		return err
+	}
+	h.Set("Content-Length", strconv.Itoa(len(raw)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(raw)
+	}
+	return nil
+}
+
+// cacheControl: URLs carrying the current data version never change and
+// are cached for a year; others for the configured time.
+func (s *Server) cacheControl(r *http.Request, set *tileset.Set) string {
+	if r.URL.Query().Get("v") == strconv.FormatInt(set.Version(), 10) {
+		return "public, max-age=31536000, immutable"
+	}
+	return s.cfg.TileCacheControl
+}
+
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		enc, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(enc), "gzip") || strings.TrimSpace(enc) == "*" {
+			return !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") || strings.Contains(params, "q=0.")
+		}
+	}
+	return false
+}
+
+// match reports whether an If-None-Match header matches etag.
+func match(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || t == etag || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// baseURL is the scheme and host the client used.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+type tileJSON struct {
+	TileJSON     string              `json:"tilejson"`
+	Name         string              `json:"name"`
+	Description  string              `json:"description"`
+	Version      string              `json:"version"`
+	Attribution  string              `json:"attribution"`
+	Scheme       string              `json:"scheme"`
+	Tiles        []string            `json:"tiles"`
+	MinZoom      int                 `json:"minzoom"`
+	MaxZoom      int                 `json:"maxzoom"`
+	Bounds       [4]float64          `json:"bounds"`
+	Center       [3]float64          `json:"center"`
+	VectorLayers []tileset.LayerInfo `json:"vector_layers"`
+}
+
+func (s *Server) getTileJSON(w http.ResponseWriter, r *http.Request) error {
+	name, ok := strings.CutSuffix(chi.URLParam(r, "file"), ".json")
+	if !ok {
+		return notFound("aucune ressource à l'adresse %s", r.URL.Path)
+	}
+	layers, err := tileLayers(name)
+	if err != nil {
+		return err
+	}
+	if _, err := s.tileFilter(r.URL.Query()); err != nil {
+		return err
+	}
+	set := s.tileSet()
+	writeJSON(w, http.StatusOK, s.tileJSONFor(r, set, name, layers))
+	return nil
+}
+
+func (s *Server) tileJSONFor(r *http.Request, set *tileset.Set, name string, layers []string) tileJSON {
+	q := r.URL.Query()
+	q.Set("v", strconv.FormatInt(set.Version(), 10))
+	b := set.Bounds()
+	tj := tileJSON{
+		TileJSON: "3.0.0", Name: "cartonum-" + name,
+		Description: "Lieux de médiation numérique et territoires (Cartonum)",
+		Version:     "1.0.0", Attribution: "Données : ANCT, La MedNum, IGN, INSEE — Licence Ouverte 2.0",
+		Scheme:  "xyz",
+		Tiles:   []string{baseURL(r) + "/tiles/" + name + "/{z}/{x}/{y}.mvt?" + q.Encode()},
+		MinZoom: 0, MaxZoom: tileset.MaxZoom,
+		Bounds: [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]},
+		Center: [3]float64{(b.Min[0] + b.Max[0]) / 2, (b.Min[1] + b.Max[1]) / 2, 7},
+	}
+	for _, l := range layers {
+		info, _ := tileset.Layer(l)
+		tj.VectorLayers = append(tj.VectorLayers, info)
+	}
+	return tj
+}
+
+func (s *Server) tileCatalog(w http.ResponseWriter, r *http.Request) error {
+	if err := unknownParams(r.URL.Query()); err != nil {
+		return err
+	}
+	set := s.tileSet()
+	type entry struct {
+		ID          string `json:"id"`
+		Description string `json:"description"`
+		URL         string `json:"url"`
+	}
+	var out []entry
+	for _, l := range tileset.Layers {
+		out = append(out, entry{ID: l.ID, Description: l.Description, URL: baseURL(r) + "/tiles/" + l.ID + ".json"})
+	}
+	all := make([]string, len(tileset.Layers))
+	for i, l := range tileset.Layers {
+		all[i] = l.ID
+	}
+	combined := strings.Join(all, ",")
+	out = append(out, entry{ID: combined, Description: "Toutes les couches en une requête", URL: baseURL(r) + "/tiles/" + combined + ".json"})
+	bytes, n, hits, misses := set.Stats()
+	writeJSON(w, http.StatusOK, map[string]any{"tilesets": out, "data_version": set.Version(),
+		"cache": map[string]any{"bytes": bytes, "tiles": n, "hits": hits, "misses": misses}})
+	return nil
+}

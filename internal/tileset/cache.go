@@ -1,0 +1,79 @@
+package tileset
+
+import (
+	"container/list"
+	"sync"
+)
+
+// Cache is an LRU of tiles bounded by the bytes it holds.
+type Cache struct {
+	mu    sync.Mutex
+	max   int64
+	size  int64
+	ll    *list.List
+	items map[string]*list.Element
+	hits  int64
+	miss  int64
+}
+
+type cacheEntry struct {
+	key  string
+	tile Tile
+}
+
+// NewCache returns a cache holding at most max bytes (keys and tiles).
+func NewCache(max int64) *Cache {
+	return &Cache{max: max, ll: list.New(), items: map[string]*list.Element{}}
+}
+
+func entrySize(key string, t Tile) int64 { return int64(len(key) + len(t.Gzip) + len(t.ETag) + 64) }
+
+// Get returns a cached tile.
+func (c *Cache) Get(key string) (Tile, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[key]; ok {
+		c.ll.MoveToFront(e)
+		c.hits++
+		return e.Value.(*cacheEntry).tile, true
+	}
+	c.miss++
+	return Tile{}, false
+}
+
+// Add stores a tile, evicting the least recently used ones beyond the bound.
+func (c *Cache) Add(key string, t Tile) {
+	n := entrySize(key, t)
+	if n > c.max {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[key]; ok {
+		c.size -= entrySize(key, e.Value.(*cacheEntry).tile)
+		e.Value.(*cacheEntry).tile = t
+		c.size += n
+		c.ll.MoveToFront(e)
+	} else {
+		c.items[key] = c.ll.PushFront(&cacheEntry{key: key, tile: t})
+		c.size += n
+	}
+	for c.size > c.max {
+		e := c.ll.Back()
+		ce := e.Value.(*cacheEntry)
+		c.ll.Remove(e)
+		delete(c.items, ce.key)
+		c.size -= entrySize(ce.key, ce.tile)
+	}
+}
+
+// Stats returns the bytes held, the number of tiles and the hit and miss
+// counts.
+func (c *Cache) Stats() (bytes int64, tiles int, hits, misses int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.size, len(c.items), c.hits, c.miss
+}
+
+// Stats of the set's cache.
+func (s *Set) Stats() (bytes int64, tiles int, hits, misses int64) { return s.cache.Stats() }

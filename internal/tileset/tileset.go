@@ -1,0 +1,536 @@
+// Package tileset builds the vector tiles of one data snapshot: commune,
+// EPCI and département polygons generalised per zoom with shared borders
+// simplified once (tiles/topology), places clustered per zoom at low zoom
+// (tiles/cluster), encoded as MVT 2.1 (tiles) and kept gzipped in a cache
+// bounded by bytes. A new snapshot gets a new Set, so the cache is emptied
+// whenever the data changes.
+package tileset
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"github.com/cartonum/cartonum/internal/cartonum"
+	"github.com/cartonum/cartonum/internal/index"
+	"github.com/cartonum/cartonum/tiles"
+	"github.com/cartonum/cartonum/tiles/cluster"
+	"github.com/cartonum/cartonum/tiles/topology"
+)
+
+// Layer names.
+const (
+	Sites        = "sites"
+	Communes     = "communes"
+	EPCI         = "epci"
+	Departements = "departements"
+)
+
+// MaxZoom is the most detailed zoom generalised; tiles beyond it are cut
+// from its geometry (overzoom).
+const MaxZoom = 14
+
+// MaxRequestZoom is the deepest zoom served.
+const MaxRequestZoom = 22
+
+// LayerInfo describes a layer for TileJSON.
+type LayerInfo struct {
+	ID          string            `json:"id"`
+	Description string            `json:"description"`
+	MinZoom     int               `json:"minzoom"`
+	MaxZoom     int               `json:"maxzoom"`
+	Fields      map[string]string `json:"fields"`
+}
+
+// Layers lists the layers in their drawing order.
+var Layers = []LayerInfo{
+	{ID: Departements, Description: "Départements de la région", MinZoom: 0, MaxZoom: MaxZoom,
+		Fields: map[string]string{"code": "Code du département", "nom": "Nom", "population": "Population", "lieux": "Nombre de lieux"}},
+	{ID: EPCI, Description: "Intercommunalités (EPCI) de la région", MinZoom: 0, MaxZoom: MaxZoom,
+		Fields: map[string]string{"code": "SIREN", "nom": "Nom", "type": "CA, CC, CU ou METRO", "population": "Population", "lieux": "Nombre de lieux"}},
+	{ID: Communes, Description: "Communes de la région ; identifiant numérique = code INSEE lu comme un nombre (2A004 → 20004, 2B033 → 120033), seul attribut avant le zoom 8", MinZoom: 5, MaxZoom: MaxZoom,
+		Fields: map[string]string{"code": "Code INSEE (à partir du zoom 8)", "nom": "Nom (à partir du zoom 8)", "population": "Population légale (à partir du zoom 8)", "departement": "Code du département (à partir du zoom 8)", "epci": "SIREN de l'EPCI (à partir du zoom 8)", "lieux": "Nombre de lieux (à partir du zoom 8)"}},
+	{ID: Sites, Description: "Lieux de médiation numérique (regroupés aux petits zooms)", MinZoom: 0, MaxZoom: MaxZoom,
+		Fields: map[string]string{
+			"id": "Identifiant du lieu", "nom": "Nom", "commune": "Commune",
+			"services": "Services, séparés par |", "dispositifs": "Dispositifs, séparés par |",
+			"frais": "Frais à charge, séparés par |", "modalites_acces": "Modalités d'accès, séparées par |",
+			"modalites_accompagnement": "Modalités d'accompagnement, séparées par |",
+			"france_services":          "Labellisé France Services", "conseillers_numeriques": "Conseillers numériques",
+			"precision": "exact ou commune", "cluster": "Regroupement de lieux",
+			"point_count": "Nombre de lieux du regroupement", "expansion_zoom": "Zoom où le regroupement se sépare",
+		}},
+}
+
+// Layer returns the description of a layer.
+func Layer(name string) (LayerInfo, bool) {
+	for _, l := range Layers {
+		if l.ID == name {
+			return l, true
+		}
+	}
+	return LayerInfo{}, false
+}
+
+// Config tunes a Set.
+type Config struct {
+	// CacheBytes bounds the gzipped tiles kept in memory.
+	CacheBytes int64
+	Cluster    cluster.Options
+}
+
+// DefaultConfig returns the documented defaults.
+func DefaultConfig() Config {
+	return Config{CacheBytes: 64 << 20, Cluster: cluster.DefaultOptions()}
+}
+
+// polygons are the world geometries of one polygon layer at one zoom.
+type zoomLevel struct {
+	once     sync.Once
+	communes []orb.MultiPolygon
+	epci     []orb.MultiPolygon // in Set.epci order
+	deps     []orb.MultiPolygon // in Set.deps order
+}
+
+type polyMeta struct {
+	id    uint64
+	props map[string]any // every property, from DetailZoom on
+	small map[string]any // the properties kept below DetailZoom
+	bound orb.Bound      // world bound of the unsimplified geometry
+}
+
+// DetailZoom is the zoom from which commune features carry their
+// properties; below it, where one tile holds most of the region's 3,782
+// communes, they carry only their numeric id (tiles.CommuneID of the INSEE
+// code), which keeps a whole-region tile under 100 KB: maps join figures
+// by feature id (feature state), names are in the API.
+const DetailZoom = 8
+
+// Set is the tile data of one snapshot.
+type Set struct {
+	snap   *index.Snapshot
+	cfg    Config
+	bounds orb.Bound // WGS84 bounds of the region
+
+	topo      *topology.Topology
+	epciKey   []string // per commune: its EPCI code
+	deptKey   []string // per commune: its département code
+	communes  []polyMeta
+	epci      []polyMeta
+	epciCodes []string
+	deps      []polyMeta
+	depCodes  []string
+	zooms     [MaxZoom + 1]zoomLevel
+
+	placeIDs []uint64 // per place of the snapshot
+	world    []orb.Point
+
+	clusterMu sync.Mutex
+	clusters  map[string]*clusterEntry
+
+	cache *Cache
+}
+
+type clusterEntry struct {
+	once   sync.Once
+	places []int // indexes into snap.Places()
+	idx    *cluster.Index
+}
+
+// New prepares the tiles of a snapshot: the topology of the communes is
+// built now, each zoom's generalisation on first use (or by Warm).
+func New(snap *index.Snapshot, cfg Config) *Set {
+	s := &Set{snap: snap, cfg: cfg, clusters: map[string]*clusterEntry{}, cache: NewCache(cfg.CacheBytes)}
+	communes := snap.Communes()
+	world := make([]orb.MultiPolygon, len(communes))
+	s.bounds = orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	epciPop := map[string]int{}
+	depPop := map[string]int{}
+	epciPlaces := map[string]int{}
+	depPlaces := map[string]int{}
+	s.epciKey = make([]string, len(communes))
+	s.deptKey = make([]string, len(communes))
+	for i := range communes {
+		c := &communes[i]
+		world[i] = tiles.WorldGeometry(c.Geometry).(orb.MultiPolygon)
+		s.bounds = s.bounds.Union(c.Geometry.Bound())
+		e := snap.EPCIOf(c.Code)
+		s.epciKey[i], s.deptKey[i] = e, c.CodeDepartement
+		n := snap.PlacesIn(c.Code)
+		epciPop[e] += c.Population
+		depPop[c.CodeDepartement] += c.Population
+		epciPlaces[e] += n
+		depPlaces[c.CodeDepartement] += n
+		s.communes = append(s.communes, polyMeta{
+			id:    tiles.CommuneID(c.Code),
+			bound: world[i].Bound(),
+			props: map[string]any{"code": c.Code, "nom": c.Nom, "population": c.Population,
+				"departement": c.CodeDepartement, "epci": e, "lieux": n},
+			small: map[string]any{},
+		})
+	}
+	s.topo = topology.Build(world)
+	for _, e := range snap.EPCIs() {
+		if epciPop[e.Code] == 0 && epciPlaces[e.Code] == 0 && !hasMember(s.epciKey, e.Code) {
+			continue
+		}
+		id, _ := parseUint(e.Code)
+		pop := e.Population
+		if pop == 0 {
+			pop = epciPop[e.Code]
+		}
+		s.epciCodes = append(s.epciCodes, e.Code)
+		s.epci = append(s.epci, polyMeta{id: id, props: map[string]any{"code": e.Code, "nom": e.Nom, "type": e.Type, "population": pop, "lieux": epciPlaces[e.Code]}})
+	}
+	depNames := map[string]string{}
+	for _, d := range snap.Departements() {
+		depNames[d.Code] = d.Nom
+	}
+	for code := range depPop {
+		s.depCodes = append(s.depCodes, code)
+	}
+	sort.Strings(s.depCodes)
+	for _, code := range s.depCodes {
+		s.deps = append(s.deps, polyMeta{id: departementID(code), props: map[string]any{"code": code, "nom": depNames[code], "population": depPop[code], "lieux": depPlaces[code]}})
+	}
+	// Places: stable numeric ids and world positions.
+	places := snap.Places()
+	s.placeIDs = make([]uint64, len(places))
+	s.world = make([]orb.Point, len(places))
+	used := make(map[uint64]bool, len(places))
+	for i := range places {
+		id := placeID(places[i].ID)
+		for used[id] {
+			id = (id + 1) & (1<<62 - 1)
+			if id == 0 {
+				id = 1
+			}
+		}
+		used[id] = true
+		s.placeIDs[i] = id
+		s.world[i] = tiles.ToWorld(places[i].Longitude, places[i].Latitude)
+	}
+	return s
+}
+
+func hasMember(keys []string, code string) bool {
+	for _, k := range keys {
+		if k == code {
+			return true
+		}
+	}
+	return false
+}
+
+func parseUint(s string) (uint64, bool) {
+	var n uint64
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return 0, false
+		}
+		n = n*10 + uint64(r-'0')
+	}
+	return n, true
+}
+
+// departementID is a numeric id for a département code: its number, with
+// Corsica's 2A and 2B as 201 and 202.
+func departementID(code string) uint64 {
+	switch code {
+	case "2A":
+		return 201
+	case "2B":
+		return 202
+	}
+	n, _ := parseUint(code)
+	return n
+}
+
+// placeID is a stable numeric id for a place: a 62-bit FNV-1a hash of its
+// id (non-zero, below the ids of clusters).
+func placeID(id string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	v := h.Sum64() & (1<<62 - 1)
+	if v == 0 {
+		v = 1
+	}
+	return v
+}
+
+// Bounds returns the WGS84 bounds of the region.
+func (s *Set) Bounds() orb.Bound { return s.bounds }
+
+// Version is the data version of the snapshot.
+func (s *Set) Version() int64 { return s.snap.Version() }
+
+// Snapshot returns the snapshot the tiles are made from.
+func (s *Set) Snapshot() *index.Snapshot { return s.snap }
+
+// tolerance is the simplification tolerance at zoom z, in world units: one
+// tile unit (1/4096 of the tile) from DetailZoom on, two below it, where a
+// tile holds most of the region's 3,782 communes (two units are a quarter
+// of a pixel on a 512-pixel tile: invisible, and the tile stays light).
+func tolerance(z int) float64 {
+	units := 1.0
+	if z < DetailZoom {
+		units = 2
+	}
+	return units / (float64(tiles.Extent) * math.Exp2(float64(z)))
+}
+
+// level returns the generalised polygons of zoom z (computed once).
+func (s *Set) level(z int) *zoomLevel {
+	if z > MaxZoom {
+		z = MaxZoom
+	}
+	lv := &s.zooms[z]
+	lv.once.Do(func() {
+		tol := tolerance(z)
+		lv.communes = s.topo.Simplify(tol)
+		byEPCI := s.topo.Dissolve(s.epciKey, tol)
+		for _, code := range s.epciCodes {
+			lv.epci = append(lv.epci, byEPCI[code])
+		}
+		byDep := s.topo.Dissolve(s.deptKey, tol)
+		for _, code := range s.depCodes {
+			lv.deps = append(lv.deps, byDep[code])
+		}
+	})
+	return lv
+}
+
+// Warm generalises every zoom now, so that first requests do not wait.
+func (s *Set) Warm() {
+	for z := 0; z <= MaxZoom; z++ {
+		s.level(z)
+	}
+}
+
+// Tile is one encoded tile.
+type Tile struct {
+	Gzip []byte // gzipped MVT; nil for an empty tile
+	Size int    // bytes before compression
+	ETag string // strong ETag of the uncompressed bytes, quoted
+}
+
+// Request is one tile request.
+type Request struct {
+	Layers []string
+	Tile   maptile.Tile
+	Filter index.Filter
+}
+
+// filterKey is a canonical form of the filter for cache keys.
+func filterKey(f index.Filter) string {
+	parts := []string{
+		strings.Join(f.Services, "|"), strings.Join(f.Dispositifs, "|"), strings.Join(f.Publics, "|"),
+		strings.Join(f.PriseEnCharge, "|"), strings.Join(f.Frais, "|"),
+		strings.Join(f.ModalitesAccompagnement, "|"), strings.Join(f.ModalitesAcces, "|"),
+		strings.Join(f.Communes, "|"), strings.Join(f.EPCIs, "|"), strings.Join(f.Departements, "|"),
+		cartonum.Fold(f.Text),
+	}
+	return strings.Join(parts, ";")
+}
+
+// Get returns a tile from the cache, encoding it on a miss.
+func (s *Set) Get(r Request) (Tile, error) {
+	key := fmt.Sprintf("%s/%d/%d/%d?%s", strings.Join(r.Layers, ","), r.Tile.Z, r.Tile.X, r.Tile.Y, filterKey(r.Filter))
+	if t, ok := s.cache.Get(key); ok {
+		return t, nil
+	}
+	raw, err := s.Encode(r)
+	if err != nil {
+		return Tile{}, err
+	}
+	t := Tile{Size: len(raw)}
+	if raw != nil {
+		sum := sha256.Sum256(raw)
+		t.ETag = `"` + hex.EncodeToString(sum[:16]) + `"`
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(raw)
+		zw.Close()
+		t.Gzip = buf.Bytes()
+	}
+	s.cache.Add(key, t)
+	return t, nil
+}
+
+// Encode builds a tile without the cache.
+func (s *Set) Encode(r Request) ([]byte, error) {
+	var layers []tiles.Layer
+	for _, name := range r.Layers {
+		info, ok := Layer(name)
+		if !ok {
+			return nil, fmt.Errorf("unknown layer %q", name)
+		}
+		if int(r.Tile.Z) < info.MinZoom {
+			continue
+		}
+		var feats []tiles.Feature
+		switch name {
+		case Communes:
+			feats = s.communeFeatures(r.Tile)
+		case EPCI:
+			feats = s.groupFeatures(r.Tile, s.epci, s.level(int(r.Tile.Z)).epci)
+		case Departements:
+			feats = s.groupFeatures(r.Tile, s.deps, s.level(int(r.Tile.Z)).deps)
+		case Sites:
+			feats = s.siteFeatures(r.Tile, r.Filter)
+		}
+		if len(feats) > 0 {
+			layers = append(layers, tiles.Layer{Name: name, Features: feats})
+		}
+	}
+	if len(layers) == 0 {
+		return nil, nil
+	}
+	return tiles.Encode(r.Tile, layers)
+}
+
+// padded is the tile's world bound grown by the buffer.
+func padded(t maptile.Tile) orb.Bound {
+	b := tiles.TileBound(t)
+	pad := (b.Max[0] - b.Min[0]) * float64(tiles.Buffer) / float64(tiles.Extent)
+	return b.Pad(pad)
+}
+
+func (s *Set) communeFeatures(t maptile.Tile) []tiles.Feature {
+	b := padded(t)
+	lo0, lo1 := tiles.FromWorld(orb.Point{b.Min[0], b.Max[1]})
+	hi0, hi1 := tiles.FromWorld(orb.Point{b.Max[0], b.Min[1]})
+	geo := orb.Bound{Min: orb.Point{lo0, lo1}, Max: orb.Point{hi0, hi1}}
+	var idx []int
+	s.snap.CommunesIntersecting(geo, func(i int) bool {
+		if s.communes[i].bound.Intersects(b) {
+			idx = append(idx, i)
+		}
+		return true
+	})
+	if len(idx) == 0 {
+		return nil
+	}
+	sort.Ints(idx)
+	geoms := s.level(int(t.Z)).communes
+	out := make([]tiles.Feature, 0, len(idx))
+	for _, i := range idx {
+		props := s.communes[i].props
+		if t.Z < DetailZoom {
+			props = s.communes[i].small
+		}
+		out = append(out, tiles.Feature{ID: s.communes[i].id, Geometry: geoms[i], Properties: props})
+	}
+	return out
+}
+
+func (s *Set) groupFeatures(t maptile.Tile, meta []polyMeta, geoms []orb.MultiPolygon) []tiles.Feature {
+	b := padded(t)
+	var out []tiles.Feature
+	for i, g := range geoms {
+		if len(g) == 0 || !g.Bound().Intersects(b) {
+			continue
+		}
+		out = append(out, tiles.Feature{ID: meta[i].id, Geometry: g, Properties: meta[i].props})
+	}
+	return out
+}
+
+// clustersFor returns the clustering of the places matching f, computed
+// once per distinct filter (at most 64 kept).
+func (s *Set) clustersFor(f index.Filter) *clusterEntry {
+	key := filterKey(f)
+	s.clusterMu.Lock()
+	e, ok := s.clusters[key]
+	if !ok {
+		if len(s.clusters) >= 64 {
+			for k := range s.clusters {
+				delete(s.clusters, k)
+				break
+			}
+		}
+		e = &clusterEntry{}
+		s.clusters[key] = e
+	}
+	s.clusterMu.Unlock()
+	e.once.Do(func() {
+		places := s.snap.Places()
+		res := s.snap.Search(index.Query{Filter: f})
+		pts := make([]orb.Point, 0, len(res.Hits))
+		for _, h := range res.Hits {
+			i := placeIndex(places, h.Place)
+			e.places = append(e.places, i)
+			pts = append(pts, s.world[i])
+		}
+		e.idx = cluster.New(pts, s.cfg.Cluster)
+	})
+	return e
+}
+
+// placeIndex is the position of p in places (p points into it).
+func placeIndex(places []cartonum.Place, p *cartonum.Place) int {
+	return sort.Search(len(places), func(i int) bool { return places[i].ID >= p.ID })
+}
+
+func (s *Set) siteFeatures(t maptile.Tile, f index.Filter) []tiles.Feature {
+	e := s.clustersFor(f)
+	places := s.snap.Places()
+	var out []tiles.Feature
+	for _, c := range e.idx.Query(int(t.Z), padded(t)) {
+		if len(c.Members) == 1 {
+			i := e.places[c.Members[0]]
+			p := &places[i]
+			out = append(out, tiles.Feature{ID: s.placeIDs[i], Geometry: s.world[i], Properties: siteProps(p)})
+			continue
+		}
+		fs, cn := 0, 0
+		for _, m := range c.Members {
+			p := &places[e.places[m]]
+			if contains(p.Dispositifs, "France Services") {
+				fs++
+			}
+			if contains(p.Dispositifs, "Conseillers numériques") {
+				cn++
+			}
+		}
+		id := uint64(1)<<63 | uint64(t.Z)<<40 | uint64(c.Members[0])
+		out = append(out, tiles.Feature{ID: id, Geometry: c.Center, Properties: map[string]any{
+			"cluster": true, "point_count": len(c.Members), "france_services": fs,
+			"conseillers_numeriques": cn, "expansion_zoom": min(int(t.Z)+1, e.idx.MaxZoom()+1),
+		}})
+	}
+	return out
+}
+
+func siteProps(p *cartonum.Place) map[string]any {
+	return map[string]any{
+		"id": p.ID, "nom": p.Nom, "commune": p.Commune,
+		"services":                 strings.Join(p.Services, "|"),
+		"dispositifs":              strings.Join(p.Dispositifs, "|"),
+		"frais":                    strings.Join(p.Frais, "|"),
+		"modalites_acces":          strings.Join(p.ModalitesAcces, "|"),
+		"modalites_accompagnement": strings.Join(p.ModalitesAccompagnement, "|"),
+		"france_services":          contains(p.Dispositifs, "France Services"),
+		"conseillers_numeriques":   contains(p.Dispositifs, "Conseillers numériques"),
+		"precision":                string(p.Provenance.Precision),
+	}
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

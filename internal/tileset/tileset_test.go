@@ -1,0 +1,245 @@
+package tileset
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
+	"github.com/cartonum/cartonum/internal/index"
+	"github.com/cartonum/cartonum/internal/standard"
+	"github.com/cartonum/cartonum/internal/territory"
+	"github.com/cartonum/cartonum/tiles"
+	"github.com/cartonum/cartonum/tiles/mvtcheck"
+)
+
+// mirror returns the data mirror; under CI its absence is a failure.
+func mirror(tb testing.TB) string {
+	tb.Helper()
+	dir := os.Getenv("CARTONUM_DATA_MIRROR")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "..", "shared", "data")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "communes-32.geojson")); err != nil {
+		if os.Getenv("CI") == "true" {
+			tb.Fatalf("data mirror missing under CI: %v", err)
+		}
+		tb.Skipf("data mirror not found: %v", err)
+	}
+	return dir
+}
+
+// regionSet builds the tiles of region 32 with its places, straight from
+// the mirror files (no database needed).
+func regionSet(tb testing.TB) *Set {
+	tb.Helper()
+	dir := mirror(tb)
+	open := func(name string) *os.File {
+		f, err := os.Open(filepath.Join(dir, name))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { f.Close() })
+		return f
+	}
+	communes, err := territory.ReadCommunes(open("communes-32.geojson"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	epcis, err := territory.ReadEPCIs(open("epci-32.json"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	deps, err := territory.ReadDepartements(open("departements-32.geojson"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	src, err := standard.Read("lieux-32-v1.csv", open("lieux-32-v1.csv"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	terr := index.New(index.Data{Communes: append(communes[:0:0], communes...)})
+	res, err := standard.Import(nil, []*standard.Source{src}, terr, standard.Options{Region: "32"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	snap := index.New(index.Data{Version: 1, Communes: communes, EPCIs: epcis, Departements: deps, Places: res.Upserts})
+	return New(snap, DefaultConfig())
+}
+
+var allLayers = []string{Departements, EPCI, Communes, Sites}
+
+// regionTiles lists the tiles of zoom z covering the region's bounds.
+func regionTiles(s *Set, z int) []maptile.Tile {
+	b := s.Bounds()
+	lo := maptile.At(orb.Point{b.Min[0], b.Max[1]}, maptile.Zoom(z))
+	hi := maptile.At(orb.Point{b.Max[0], b.Min[1]}, maptile.Zoom(z))
+	var out []maptile.Tile
+	for x := lo.X; x <= hi.X; x++ {
+		for y := lo.Y; y <= hi.Y; y++ {
+			out = append(out, maptile.New(x, y, maptile.Zoom(z)))
+		}
+	}
+	return out
+}
+
+// TestEveryTileValid encodes every tile covering the region from z5 to
+// z14 with all layers and checks each against the MVT 2.1 rules with the
+// independent validator.
+func TestEveryTileValid(t *testing.T) {
+	s := regionSet(t)
+	maxZ := 14
+	if testing.Short() {
+		maxZ = 11
+	}
+	for z := 5; z <= maxZ; z++ {
+		n, empty, bytes := 0, 0, 0
+		for _, tile := range regionTiles(s, z) {
+			raw, err := s.Encode(Request{Layers: allLayers, Tile: tile})
+			if err != nil {
+				t.Fatalf("%v: %v", tile, err)
+			}
+			if raw == nil {
+				empty++
+				continue
+			}
+			n++
+			bytes += len(raw)
+			probs, err := mvtcheck.Validate(raw, tiles.Extent, tiles.Buffer)
+			if err != nil {
+				t.Fatalf("%v: undecodable: %v", tile, err)
+			}
+			for _, p := range probs {
+				t.Errorf("%v: %+v", tile, p)
+			}
+			if len(probs) > 0 {
+				t.FailNow()
+			}
+		}
+		t.Logf("z%d: %d tiles valid (%d empty), mean %d bytes", z, n, empty, bytes/max(n, 1))
+	}
+}
+
+// TestLowZoomTileSize: the communes tiles of z6 stay light on average
+// (PostGIS ST_AsMVT: 250 KB).
+func TestLowZoomTileSize(t *testing.T) {
+	s := regionSet(t)
+	total, n := 0, 0
+	for _, tile := range regionTiles(s, 6) {
+		raw, err := s.Encode(Request{Layers: []string{Communes}, Tile: tile})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if raw != nil {
+			total += len(raw)
+			n++
+		}
+	}
+	if mean := total / n; mean > 100_000 {
+		t.Errorf("z6 communes tiles: mean %d bytes over %d tiles, want under 100 KB", mean, n)
+	}
+}
+
+// TestClustersAtLowZoom: a whole-region tile of places carries a few
+// clusters whose counts add up to every place.
+func TestClustersAtLowZoom(t *testing.T) {
+	s := regionSet(t)
+	places := len(s.Snapshot().Places())
+	for _, z := range []int{5, 7, 9} {
+		count := 0
+		for _, tile := range regionTiles(s, z) {
+			raw, err := s.Encode(Request{Layers: []string{Sites}, Tile: tile})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if raw == nil {
+				continue
+			}
+			dec, err := mvtcheck.Decode(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range dec.Layers[0].Features {
+				// count each cluster once: in the tile holding its centre
+				x, y := float64(f.Geometry[0][0][0]), float64(f.Geometry[0][0][1])
+				if x < 0 || y < 0 || x >= tiles.Extent || y >= tiles.Extent {
+					continue
+				}
+				if c, ok := f.Properties["point_count"]; ok {
+					count += asInt(t, c)
+				} else {
+					count++
+				}
+			}
+		}
+		if count != places {
+			t.Errorf("z%d: clusters and points count %d places, want %d", z, count, places)
+		}
+	}
+}
+
+// TestFilterChangesSites: the site filters are part of the tile.
+func TestFilterChangesSites(t *testing.T) {
+	s := regionSet(t)
+	tile := maptile.At(orb.Point{3.0573, 50.6366}, 12) // Lille
+	all, err := s.Get(Request{Layers: []string{Sites}, Tile: tile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs, err := s.Get(Request{Layers: []string{Sites}, Tile: tile, Filter: index.Filter{Dispositifs: []string{"France Services"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.ETag == fs.ETag || all.Size <= fs.Size {
+		t.Errorf("filtered tile %d bytes, unfiltered %d: the filter was ignored", fs.Size, all.Size)
+	}
+	if _, _, hits, _ := s.Stats(); hits != 0 {
+		t.Errorf("%d cache hits for distinct requests", hits)
+	}
+	again, _ := s.Get(Request{Layers: []string{Sites}, Tile: tile})
+	if again.ETag != all.ETag {
+		t.Error("same request, different tile")
+	}
+	if _, _, hits, _ := s.Stats(); hits != 1 {
+		t.Errorf("%d cache hits, want 1", hits)
+	}
+}
+
+func TestCacheBound(t *testing.T) {
+	c := NewCache(1000)
+	for i := 0; i < 100; i++ {
+		c.Add(string(rune('a'+i%26))+string(rune('a'+i/26)), Tile{Gzip: make([]byte, 100)})
+	}
+	if b, n, _, _ := c.Stats(); b > 1000 || n == 0 {
+		t.Fatalf("cache holds %d bytes in %d tiles, bound 1000", b, n)
+	}
+}
+
+func BenchmarkCommunesTile(b *testing.B) {
+	s := regionSet(b)
+	s.Warm()
+	for _, z := range []int{6, 8, 10, 12} {
+		ts := regionTiles(s, z)
+		b.Run("z"+string(rune('0'+z/10))+string(rune('0'+z%10)), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				s.Encode(Request{Layers: []string{Communes}, Tile: ts[i%len(ts)]})
+			}
+		})
+	}
+}
+
+func asInt(t *testing.T, v any) int {
+	switch n := v.(type) {
+	case int64:
+		return int(n)
+	case uint64:
+		return int(n)
+	case float64:
+		return int(n)
+	}
+	t.Fatalf("point_count %v (%T) is not a number", v, v)
+	return 0
+}

@@ -1,0 +1,126 @@
+// Package tiles turns the application's geometries into Mapbox Vector Tiles.
+//
+// Geometries are kept in world coordinates: Web Mercator scaled to the unit
+// square with y pointing down, so that a tile is a plain square of that
+// square and converting to tile coordinates is a scale and a shift. Encode
+// writes one MVT 2.1 tile from layers of such features, and guarantees the
+// rules that common encoders get wrong (version 2, integer coordinates
+// without zero-length segments, exterior rings before their holes with the
+// right winding, no degenerate rings, unique keys and values).
+//
+// The package is pure: it reads no files and imports no storage or HTTP
+// code. Callers pick the features of a tile (for instance with an index) and
+// simplify them for its zoom before calling Encode.
+package tiles
+
+import (
+	"math"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+	"github.com/paulmach/orb/project"
+)
+
+const (
+	// Extent is the size of a tile in tile coordinates: a tile covers
+	// [0, Extent) on both axes.
+	Extent = 4096
+
+	// Buffer is how far, in tile coordinates, geometry is kept beyond each
+	// edge of the tile so that strokes and labels do not show seams.
+	Buffer = 64
+)
+
+// MaxLatitude is the latitude, in degrees, at which Web Mercator reaches the
+// edge of the world square. ToWorld clamps latitudes to ±MaxLatitude.
+const MaxLatitude = 85.05112877980659
+
+// ToWorld converts WGS84 longitude and latitude, in degrees, to world
+// coordinates: x = (lon+180)/360 and y = (1 - ln(tan φ + sec φ)/π)/2, so the
+// world is the unit square with y pointing down. Latitudes beyond
+// ±MaxLatitude are clamped so that the result stays finite.
+func ToWorld(lon, lat float64) orb.Point {
+	lat = math.Max(-MaxLatitude, math.Min(MaxLatitude, lat))
+	s := math.Sin(lat * math.Pi / 180)
+	// ln(tan φ + sec φ) = atanh(sin φ), which stays accurate near the equator.
+	return orb.Point{(lon + 180) / 360, 0.5 - math.Atanh(s)/(2*math.Pi)}
+}
+
+// FromWorld is the inverse of ToWorld: it returns the longitude and
+// latitude, in degrees, of a point in world coordinates.
+func FromWorld(p orb.Point) (lon, lat float64) {
+	lon = p[0]*360 - 180
+	lat = math.Atan(math.Sinh(math.Pi*(1-2*p[1]))) * 180 / math.Pi
+	return lon, lat
+}
+
+// worldProjection adapts ToWorld to orb's projection signature.
+func worldProjection(p orb.Point) orb.Point { return ToWorld(p[0], p[1]) }
+
+// WorldGeometry converts a WGS84 geometry (longitude, latitude) to world
+// coordinates. It returns a new geometry and never modifies g, so a caller
+// may keep its WGS84 geometries. A nil geometry gives nil.
+//
+// Converting flips the y axis: a counter-clockwise GeoJSON exterior ring
+// becomes clockwise in world coordinates. Encode fixes winding, so callers
+// need not care.
+func WorldGeometry(g orb.Geometry) orb.Geometry {
+	if g == nil {
+		return nil
+	}
+	if b, ok := g.(orb.Bound); ok {
+		// Projected corners swap in y: rebuild the bound from both.
+		return project.Bound(b, worldProjection)
+	}
+	return project.Geometry(orb.Clone(g), worldProjection)
+}
+
+// TileBound returns the square a tile covers in world coordinates:
+// [x/2^z, (x+1)/2^z] × [y/2^z, (y+1)/2^z].
+func TileBound(t maptile.Tile) orb.Bound {
+	n := math.Ldexp(1, int(t.Z))
+	return orb.Bound{
+		Min: orb.Point{float64(t.X) / n, float64(t.Y) / n},
+		Max: orb.Point{float64(t.X+1) / n, float64(t.Y+1) / n},
+	}
+}
+
+// CommuneID returns a stable, non-zero numeric feature id for an INSEE
+// commune code, or 0 when code is not a valid code
+// (^([013-9]\d|2[AB1-9])\d{3}$). MVT feature ids must be unsigned integers
+// and the codes of Corsica contain letters, so:
+//
+//   - a code made of digits is read as a decimal number: "59350" → 59350,
+//     "02691" → 2691;
+//   - Corsica takes its old département number 20, which no numeric code
+//     uses: "2A004" (Corse-du-Sud) → 20004, and "2B033" (Haute-Corse) →
+//     100000 + 20033 = 120033;
+//   - codes of the non-existent département 00, which the pattern allows,
+//     also get 100000 added ("00042" → 100042) so that no id is 0.
+//
+// Distinct valid codes always give distinct ids, all below 200000.
+func CommuneID(code string) uint64 {
+	if len(code) != 5 {
+		return 0
+	}
+	var n uint64
+	for i := 2; i < 5; i++ {
+		c := code[i]
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + uint64(c-'0')
+	}
+	d0, d1 := code[0], code[1]
+	switch {
+	case d0 == '2' && d1 == 'A':
+		return 20000 + n
+	case d0 == '2' && d1 == 'B':
+		return 100000 + 20000 + n
+	case d0 < '0' || d0 > '9' || d0 == '2' && d1 == '0' || d1 < '0' || d1 > '9':
+		return 0
+	case d0 == '0' && d1 == '0':
+		return 100000 + n
+	}
+	return uint64(d0-'0')*10000 + uint64(d1-'0')*1000 + n
+}
