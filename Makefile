@@ -60,7 +60,12 @@ check-deps:
 		grep -E '^(net/http|database/sql|github.com/go-chi/chi/v5|github.com/mattn/go-sqlite3)$$|^github.com/cartonum/cartonum/internal/' ); \
 	if [ -n "$$bad" ]; then echo "dependency rule broken: $$bad"; exit 1; else echo "check-deps: ok"; fi
 
-test: vet lint check-deps
+# npm packages of web/ (the front end, and the independent MVT decoder the
+# tile tests run in Node).
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+test: vet lint check-deps web/node_modules/.package-lock.json
 	$(GO) test -race -count=1 ./...
 
 bench:
