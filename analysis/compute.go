@@ -1,0 +1,241 @@
+package analysis
+
+import (
+	"math"
+
+	"github.com/paulmach/orb"
+)
+
+// engine evaluates one normalized request.
+type engine struct {
+	m     *Model
+	p     Params
+	met   metric
+	set   *siteSet
+	bands []Band
+	// crow-fly: squared-chord bounds of each band
+	bandLo2, bandHi2 []float64
+	reachMin         float64 // longest trip with a positive weight
+	reach2           float64 // squared chord that holds every such trip
+}
+
+func (m *Model) newEngine(p Params) *engine {
+	e := &engine{m: m, p: p, met: newMetric(p), set: m.siteSet(p), bands: p.Bands}
+	e.reachMin = maxReach(p.Bands)
+	if e.met.crow {
+		for _, b := range p.Bands {
+			e.bandLo2 = append(e.bandLo2, e.met.reach2(b.FromMin))
+			e.bandHi2 = append(e.bandHi2, e.met.reach2(b.ToMin))
+		}
+	}
+	e.reach2 = e.met.reach2(e.reachMin)
+	return e
+}
+
+// weight2 is the crow-fly band weight of a trip of squared chord d2.
+func (e *engine) weight2(d2 float64) float64 {
+	for k, hi := range e.bandHi2 {
+		if d2 <= hi && d2 >= e.bandLo2[k] {
+			return e.bands[k].Weight
+		}
+	}
+	return 0
+}
+
+// searchBound2 is a squared chord beyond which no trip takes minutes or
+// less, padded so that rounding never loses a trip on the bound.
+func (e *engine) searchBound2(minutes float64) float64 {
+	return math.Min(4, e.met.reach2(minutes)*(1+1e-9)+1e-18)
+}
+
+// state is the per-point outcome of a request, kept for scenarios.
+type state struct {
+	eng     *engine
+	near    []int32   // nearest site: position in eng.set.ids (or beyond, for added sites); -1 if none
+	meters  []float64 // road meters to it
+	minutes []float64 // minutes to it; +Inf when none
+	access  []float64 // E2SFCA A_i, sites per inhabitant
+	ratio   []float64 // R_j of each site of the set
+	// maxNearMin is the largest finite time to a nearest site; unreached
+	// counts the points that reach none.
+	maxNearMin float64
+	unreached  int
+	siteCount  []int   // matching sites in each commune
+	tallies    []tally // per commune
+	res        *Result
+}
+
+// extra is the sites a scenario adds, with their own tree; their positions
+// follow those of the base set.
+type extra struct {
+	base   int // len(eng.set.ids)
+	sites  []Site
+	vec    []vec3
+	ratio  []float64
+	tree   *kdtree
+	commun []int32
+}
+
+// solve computes the nearest site and E2SFCA score of every demand point.
+func (e *engine) solve() *state {
+	m := e.m
+	n := len(m.points)
+	st := &state{
+		eng:     e,
+		near:    make([]int32, n),
+		meters:  make([]float64, n),
+		minutes: make([]float64, n),
+		access:  make([]float64, n),
+		ratio:   make([]float64, len(e.set.ids)),
+	}
+	// Step 1: each site's supply over the weighted population around it.
+	parallelFor(len(e.set.ids), 16, func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			s := &m.sites[e.set.ids[j]]
+			st.ratio[j] = e.ratioAt(m.svec[e.set.ids[j]], s.Point, siteWeight(s))
+		}
+	})
+	// Step 2: each point's nearest site and sum of reachable ratios.
+	parallelFor(n, 512, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			st.near[i], st.meters[i], st.minutes[i], st.access[i] = e.evalPoint(i, st.ratio, nil, nil)
+		}
+	})
+	for _, t := range st.minutes {
+		switch {
+		case math.IsInf(t, 1):
+			st.unreached++
+		case t > st.maxNearMin:
+			st.maxNearMin = t
+		}
+	}
+	st.siteCount = make([]int, len(m.communes))
+	for _, id := range e.set.ids {
+		if c := m.scommune[id]; c >= 0 {
+			st.siteCount[c]++
+		}
+	}
+	return st
+}
+
+func siteWeight(s *Site) float64 {
+	if s.Weight > 0 {
+		return s.Weight
+	}
+	return 1
+}
+
+// ratioAt is step 1 of E2SFCA for a site at v (pt) of supply w.
+func (e *engine) ratioAt(v vec3, pt orb.Point, w float64) float64 {
+	m := e.m
+	d := 0.0
+	if e.met.crow {
+		m.ptree.within(v, e.reach2, func(i int32, d2 float64) {
+			if wt := e.weight2(d2); wt > 0 {
+				d += m.points[i].Population * wt
+			}
+		})
+	} else {
+		m.ptree.within(v, e.reach2, func(i int32, d2 float64) {
+			_, t := e.met.trip(d2, m.points[i].Point, pt)
+			if wt := bandWeight(e.bands, t); wt > 0 {
+				d += m.points[i].Population * wt
+			}
+		})
+	}
+	if d > 0 {
+		return w / d
+	}
+	return 0
+}
+
+// evalPoint returns the nearest site of demand point i and its E2SFCA
+// score, over the set's sites minus removed (indexed by set position, may be
+// nil) plus add (may be nil).
+func (e *engine) evalPoint(i int, ratio []float64, removed []bool, add *extra) (near int32, meters, minutes, access float64) {
+	m := e.m
+	q := m.pvec[i]
+	var skip func(int32) bool
+	if removed != nil {
+		skip = func(j int32) bool { return removed[j] }
+	}
+	best, bestD2, acc := int32(-1), math.Inf(1), 0.0
+	if e.met.crow {
+		visit := func(j int32, d2 float64, r float64) {
+			if d2 < bestD2 || (d2 == bestD2 && j < best) {
+				best, bestD2 = j, d2
+			}
+			if w := e.weight2(d2); w > 0 {
+				acc += r * w
+			}
+		}
+		e.set.tree.within(q, e.reach2, func(j int32, d2 float64) {
+			if removed == nil || !removed[j] {
+				visit(j, d2, ratio[j])
+			}
+		})
+		if add != nil {
+			add.tree.within(q, e.reach2, func(k int32, d2 float64) {
+				visit(int32(add.base)+k, d2, add.ratio[k])
+			})
+		}
+		if best < 0 {
+			best, bestD2 = e.set.tree.nearest(q, skip)
+			if add != nil {
+				if k, d2 := add.tree.nearest(q, nil); k >= 0 && d2 < bestD2 {
+					best, bestD2 = int32(add.base)+k, d2
+				}
+			}
+		}
+		if best < 0 {
+			return -1, math.Inf(1), math.Inf(1), 0
+		}
+		meters, minutes = e.met.trip(bestD2, orb.Point{}, orb.Point{})
+		return best, meters, minutes, acc
+	}
+
+	// A Travel: seed with the crow-fly nearest site, then examine every
+	// site that could be nearer in time or within the bands.
+	pt := m.points[i].Point
+	sitePoint := func(j int32) orb.Point {
+		if add != nil && int(j) >= add.base {
+			return add.sites[int(j)-add.base].Point
+		}
+		return m.sites[e.set.ids[j]].Point
+	}
+	bestMin, bestMeters := math.Inf(1), math.Inf(1)
+	offer := func(j int32, d2 float64, r float64) {
+		mt, t := e.met.trip(d2, pt, sitePoint(j))
+		if !math.IsInf(t, 1) && (t < bestMin || (t == bestMin && j < best)) {
+			best, bestMin, bestMeters = j, t, mt
+		}
+		if w := bandWeight(e.bands, t); w > 0 {
+			acc += r * w
+		}
+	}
+	seed, seedD2 := e.set.tree.nearest(q, skip)
+	if add != nil {
+		if k, d2 := add.tree.nearest(q, nil); k >= 0 && (seed < 0 || d2 < seedD2) {
+			seed = int32(add.base) + k
+		}
+	}
+	if seed < 0 {
+		return -1, math.Inf(1), math.Inf(1), 0
+	}
+	_, seedMin := e.met.trip(0, pt, sitePoint(seed))
+	r2 := math.Max(e.reach2, e.searchBound2(seedMin))
+	e.set.tree.within(q, r2, func(j int32, d2 float64) {
+		if removed == nil || !removed[j] {
+			offer(j, d2, ratio[j])
+		}
+	})
+	if add != nil {
+		add.tree.within(q, r2, func(k int32, d2 float64) {
+			offer(int32(add.base)+k, d2, add.ratio[k])
+		})
+	}
+	if best < 0 {
+		return -1, math.Inf(1), math.Inf(1), acc
+	}
+	return best, bestMeters, bestMin, acc
+}

@@ -1,0 +1,85 @@
+// Package analysis measures where digital-inclusion places are missing: travel
+// to the nearest place, white zones, spatial accessibility (E2SFCA), what-if
+// scenarios and the siting of new places, for communes, EPCI, départements and
+// the whole region.
+//
+// # Model
+//
+// Demand. Each commune's population is spread over demand points inside its
+// polygon. The default DemandSource, Grid, lays a regular grid of cells of at
+// most CellMeters (1,000 m) over the territory — rows every CellMeters of
+// latitude, columns every CellMeters of longitude measured on the row's edge
+// nearest the equator, aligned on (0°, 0°) so that neighbouring communes share
+// one lattice — and keeps the cells whose centre lies in the commune
+// (even–odd rule, holes and multipolygons included). A commune with no cell
+// centre inside gets one point inside its polygon (its centroid when inside,
+// otherwise the middle of the widest horizontal chord). The commune's
+// population is split evenly among its points. The DemandSource interface lets
+// a gridded population (INSEE 200 m Filosofi squares) replace the grid.
+//
+// Travel. Travel from a demand point to a site is the great-circle distance
+// (sphere of radius orb.EarthRadius) times a circuity factor (1.3 by default:
+// road distance ≈ 1.3 × straight line), driven at a constant speed (45 km/h by
+// default), both set per request in Params. The Travel interface lets a routing
+// engine replace it (Params.Travel); such an engine should also implement
+// Reacher so that the searches can be bounded.
+//
+// Supply. Sites match a request when they offer at least one of
+// Params.Services (if any are given) and belong to at least one of
+// Params.Dispositifs (if any are given); values compare case-insensitively.
+// Every site weighs 1 unless Site.Weight is positive.
+//
+// # Indicators
+//
+// For every demand point the model finds the nearest matching site (a 3-D
+// k-d tree over unit vectors: the straight chord through the Earth orders
+// sites exactly as the great-circle distance does) and its E2SFCA score
+// (Luo & Qi 2009): each site j gets a ratio R_j = S_j / Σ_i P_i·W(t_ij), each
+// demand point A_i = Σ_j R_j·W(t_ij), with the step weights W of Params.Bands
+// (default 0–10 min 1.00, 10–20 min 0.68, 20–30 min 0.22, as in PySAL
+// access; a time on a shared bound belongs to the earlier band). Access is
+// A_i × 10,000: sites per 10,000 inhabitants within reach, decayed by time.
+//
+// Territory indicators are population-weighted over their demand points:
+// mean and 90th percentile of the minutes and kilometres to the nearest site
+// (the percentile is the lower weighted quantile: the smallest time within
+// which at least 90% of the population lies), population beyond
+// Params.ThresholdMin (the white zone) and its share, and mean Access. Sites
+// counts the matching sites located in the territory: each site belongs to the
+// commune whose polygon contains it, or to the nearest commune within
+// MaxSnapMeters when none does (sites farther away still serve demand but are
+// counted nowhere). Ranks order the territories of a level, 1 being the best
+// served; equal values share a rank, and territories without population come
+// last.
+//
+// # Scenarios
+//
+// Model.Compute keeps, per request, the nearest site and distance of every
+// demand point, its E2SFCA score and the ratio R_j of every site. A Scenario
+// adds hypothetical sites and removes existing ones by ID. In 2SFCA a site's
+// ratio depends only on the population around it, so the ratios of unchanged
+// sites stay valid: the scenario computes the ratios of the added sites, then
+// recomputes, against the modified site set, only the demand points that a
+// changed site can affect — those within the largest band of it, those
+// whose nearest site was removed, and those nearer to an added site than to
+// their current nearest one — and aggregates the territories again.
+//
+// # Siting
+//
+// Model.Siting solves the Maximal Covering Location Problem greedily: with the
+// existing matching sites fixed, it picks one candidate at a time (a demand
+// point, or a commune's anchor point) that covers the most population not yet
+// within Params.ThresholdMin of a site. Coverage is a monotone submodular
+// function of the chosen set, so the greedy choice of k sites covers at least
+// 1 − 1/e ≈ 63% of what the best k sites would (Nemhauser, Wolsey & Fisher
+// 1978), and no polynomial algorithm does better in general. Gains only shrink
+// as sites are added, which lets the search re-evaluate lazily (CELF); ties go
+// to the earlier candidate, so the result is the plain greedy one.
+//
+// # Determinism
+//
+// Communes are ordered by code and sites by ID; ties between equally near
+// sites go to the lower ID, ties in rankings and siting to the lower code.
+// The work is spread over GOMAXPROCS goroutines, but every value is computed
+// by one goroutine in a fixed order, so results do not depend on the machine.
+package analysis

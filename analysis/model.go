@@ -1,0 +1,286 @@
+package analysis
+
+import (
+	"cmp"
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/paulmach/orb"
+)
+
+// Model holds the demand points of a set of communes and a spatial index of
+// sites, and answers requests about them. It is safe for concurrent use. It
+// keeps the per-point results of its last few requests, which Scenario,
+// Detail, Siting and Points reuse.
+type Model struct {
+	communes []Commune
+	points   []DemandPoint
+	pvec     []vec3
+	cstart   []int32 // commune c owns points [cstart[c], cstart[c+1])
+	anchors  []orb.Point
+	ptree    *kdtree
+	loc      *locator
+
+	sites    []Site
+	svec     []vec3
+	scommune []int32 // commune of each site, -1 if none
+
+	epci, deps []group
+	cEPCI      []int32 // group of each commune, -1 if none
+	cDep       []int32
+
+	mu    sync.Mutex
+	sets  map[string]*siteSet
+	cache []*cacheEntry
+}
+
+// group is an EPCI or a département: a code and its communes.
+type group struct {
+	code     string
+	communes []int32
+}
+
+// siteSet is the sites that match one filter, with their k-d tree.
+type siteSet struct {
+	ids  []int32 // model site indices, ascending
+	tree *kdtree // over the sites, indexed by position in ids
+}
+
+type cacheEntry struct {
+	key    string
+	travel Travel
+	st     *state
+}
+
+const cacheSize = 4
+
+// NewModel spreads the population of the communes over demand points with
+// demand (Grid{} when nil) and indexes the demand points and the sites.
+// Communes are ordered by code, sites by ID; sites without valid coordinates
+// are left out.
+func NewModel(communes []Commune, sites []Site, demand DemandSource) *Model {
+	if demand == nil {
+		demand = Grid{}
+	}
+	m := &Model{sets: map[string]*siteSet{}}
+	m.communes = slices.Clone(communes)
+	slices.SortStableFunc(m.communes, func(a, b Commune) int { return cmp.Compare(a.Code, b.Code) })
+
+	var pts []DemandPoint
+	for _, d := range demand.Demand(m.communes) {
+		if d.Commune >= 0 && d.Commune < len(m.communes) && validPoint(d.Point) &&
+			!math.IsNaN(d.Population) && !math.IsInf(d.Population, 0) {
+			pts = append(pts, d)
+		}
+	}
+	slices.SortStableFunc(pts, func(a, b DemandPoint) int { return cmp.Compare(a.Commune, b.Commune) })
+	m.points = pts
+	m.cstart = make([]int32, len(m.communes)+1)
+	for _, d := range pts {
+		m.cstart[d.Commune+1]++
+	}
+	for c := range m.communes {
+		m.cstart[c+1] += m.cstart[c]
+	}
+	m.pvec = make([]vec3, len(pts))
+	parallelFor(len(pts), 4096, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			m.pvec[i] = toVec(pts[i].Point)
+		}
+	})
+
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		m.ptree = newKDTree(m.pvec)
+	}()
+	m.anchors = make([]orb.Point, len(m.communes))
+	for c := range m.communes {
+		m.anchors[c] = interiorPoint(m.communes[c].Geometry)
+	}
+	m.loc = newLocator(m.communes)
+	m.epci, m.cEPCI = groupBy(m.communes, func(c *Commune) string { return c.EPCI })
+	m.deps, m.cDep = groupBy(m.communes, func(c *Commune) string { return c.Departement })
+
+	for _, s := range sites {
+		if validPoint(s.Point) {
+			m.sites = append(m.sites, s)
+		}
+	}
+	slices.SortStableFunc(m.sites, func(a, b Site) int { return cmp.Compare(a.ID, b.ID) })
+	m.svec = make([]vec3, len(m.sites))
+	m.scommune = make([]int32, len(m.sites))
+	parallelFor(len(m.sites), 256, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			m.svec[i] = toVec(m.sites[i].Point)
+			m.scommune[i] = int32(m.loc.locate(m.sites[i].Point, MaxSnapMeters))
+		}
+	})
+	ids := make([]int32, len(m.sites))
+	for i := range ids {
+		ids[i] = int32(i)
+	}
+	m.sets[DefaultParams().normalize().filterKey()] = m.newSiteSet(ids)
+	wg.Wait()
+	return m
+}
+
+func validPoint(p orb.Point) bool {
+	return p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90
+}
+
+// groupBy groups the communes by a code, groups in code order; communes
+// with an empty code belong to no group.
+func groupBy(communes []Commune, code func(*Commune) string) ([]group, []int32) {
+	at := map[string]int{}
+	var groups []group
+	for c := range communes {
+		k := code(&communes[c])
+		if k == "" {
+			continue
+		}
+		if _, ok := at[k]; !ok {
+			at[k] = len(groups)
+			groups = append(groups, group{code: k})
+		}
+	}
+	slices.SortFunc(groups, func(a, b group) int { return cmp.Compare(a.code, b.code) })
+	for g := range groups {
+		at[groups[g].code] = g
+	}
+	of := make([]int32, len(communes))
+	for c := range communes {
+		g, ok := at[code(&communes[c])]
+		if !ok {
+			of[c] = -1
+			continue
+		}
+		of[c] = int32(g)
+		groups[g].communes = append(groups[g].communes, int32(c))
+	}
+	return groups, of
+}
+
+func (m *Model) newSiteSet(ids []int32) *siteSet {
+	v := make([]vec3, len(ids))
+	for k, i := range ids {
+		v[k] = m.svec[i]
+	}
+	return &siteSet{ids: ids, tree: newKDTree(v)}
+}
+
+// siteSet returns the sites that match a normalized request.
+func (m *Model) siteSet(p Params) *siteSet {
+	key := p.filterKey()
+	m.mu.Lock()
+	s, ok := m.sets[key]
+	m.mu.Unlock()
+	if ok {
+		return s
+	}
+	var ids []int32
+	for i := range m.sites {
+		if p.matches(&m.sites[i]) {
+			ids = append(ids, int32(i))
+		}
+	}
+	s = m.newSiteSet(ids)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.sets) >= 64 { // bound the memory held for one-off filters
+		for k := range m.sets {
+			if k != DefaultParams().normalize().filterKey() {
+				delete(m.sets, k)
+			}
+		}
+	}
+	m.sets[key] = s
+	return s
+}
+
+// Communes returns the model's communes, ordered by code; DemandPoint.Commune
+// indexes this slice. It must not be modified.
+func (m *Model) Communes() []Commune { return m.communes }
+
+// DemandPoints returns the demand points, grouped by commune. They must not
+// be modified.
+func (m *Model) DemandPoints() []DemandPoint { return m.points }
+
+// Sites returns the model's sites, ordered by ID. They must not be modified.
+func (m *Model) Sites() []Site { return m.sites }
+
+// Compute returns the indicators of every commune, EPCI and département and
+// of the whole region for a request. The model caches the per-point work of
+// its last four requests, which Scenario, Detail, Siting and Points reuse;
+// results are shared between callers and must not be modified.
+func (m *Model) Compute(p Params) *Result {
+	return m.state(p).res
+}
+
+// state returns the cached state of a request, computing it on a miss.
+func (m *Model) state(p Params) *state {
+	p = p.normalize()
+	key, travel, ok := p.cacheKey()
+	if ok {
+		m.mu.Lock()
+		for k, e := range m.cache {
+			if e.key == key && e.travel == travel {
+				// move to front
+				copy(m.cache[1:k+1], m.cache[:k])
+				m.cache[0] = e
+				m.mu.Unlock()
+				return e.st
+			}
+		}
+		m.mu.Unlock()
+	}
+	st := m.run(p)
+	if ok {
+		m.mu.Lock()
+		m.cache = slices.DeleteFunc(m.cache, func(e *cacheEntry) bool { return e.key == key && e.travel == travel })
+		m.cache = append([]*cacheEntry{{key: key, travel: travel, st: st}}, m.cache...)
+		if len(m.cache) > cacheSize {
+			m.cache = m.cache[:cacheSize]
+		}
+		m.mu.Unlock()
+	}
+	return st
+}
+
+// run computes a normalized request without the cache.
+func (m *Model) run(p Params) *state {
+	e := m.newEngine(p)
+	st := e.solve()
+	m.aggregate(st, nil, nil)
+	return st
+}
+
+// parallelFor runs fn over [0, n) in chunks of grain on GOMAXPROCS
+// goroutines.
+func parallelFor(n, grain int, fn func(lo, hi int)) {
+	w := runtime.GOMAXPROCS(0)
+	if w <= 1 || n <= grain {
+		fn(0, n)
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(w, (n+grain-1)/grain) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				lo := int(next.Add(int64(grain))) - grain
+				if lo >= n {
+					return
+				}
+				fn(lo, min(lo+grain, n))
+			}
+		}()
+	}
+	wg.Wait()
+}

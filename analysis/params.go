@@ -1,0 +1,207 @@
+package analysis
+
+import (
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+)
+
+// Commune is a territory that holds demand: its population and polygon
+// (WGS84 longitude, latitude), with the codes of the EPCI and département it
+// belongs to.
+type Commune struct {
+	Code        string
+	Name        string
+	EPCI        string
+	Departement string
+	Population  float64
+	Geometry    orb.MultiPolygon
+}
+
+// Site is a place that supplies digital-inclusion services. Point is
+// longitude, latitude. Weight is the site's supply in E2SFCA; zero or less
+// counts as 1.
+type Site struct {
+	ID          string
+	Point       orb.Point
+	Services    []string
+	Dispositifs []string
+	Weight      float64
+}
+
+// DemandPoint is a share of a commune's population located at one point.
+// Commune is the index of the commune in the slice given to the
+// DemandSource (for a Model, Model.Communes).
+type DemandPoint struct {
+	Commune    int
+	Point      orb.Point
+	Population float64
+}
+
+// Band is a travel-time band of E2SFCA: trips of FromMin to ToMin minutes
+// weigh Weight.
+type Band struct {
+	FromMin float64 `json:"from_min"`
+	ToMin   float64 `json:"to_min"`
+	Weight  float64 `json:"weight"`
+}
+
+// Params is one request. Zero fields take the defaults of DefaultParams.
+type Params struct {
+	// ThresholdMin is the travel time beyond which people live in a white
+	// zone; Siting covers people within it.
+	ThresholdMin float64 `json:"threshold_min"`
+	// Circuity is road distance over great-circle distance.
+	Circuity float64 `json:"circuity"`
+	// SpeedKmh is the door-to-door travel speed.
+	SpeedKmh float64 `json:"speed_kmh"`
+	// Services and Dispositifs filter the sites: a site matches when it
+	// offers any of Services (if set) and belongs to any of Dispositifs
+	// (if set).
+	Services    []string `json:"services,omitempty"`
+	Dispositifs []string `json:"dispositifs,omitempty"`
+	// Bands are the E2SFCA travel-time bands.
+	Bands []Band `json:"bands"`
+	// Travel, when set, replaces the crow-fly model built from Circuity
+	// and SpeedKmh, e.g. with a routing engine. It must be deterministic
+	// and should implement Reacher.
+	Travel Travel `json:"-"`
+}
+
+// DefaultParams returns a 20-minute white-zone threshold, a circuity of 1.3,
+// 45 km/h and the E2SFCA bands of PySAL access (0–10 min 1.00, 10–20 min
+// 0.68, 20–30 min 0.22).
+func DefaultParams() Params {
+	return Params{
+		ThresholdMin: 20,
+		Circuity:     1.3,
+		SpeedKmh:     45,
+		Bands:        []Band{{0, 10, 1}, {10, 20, 0.68}, {20, 30, 0.22}},
+	}
+}
+
+// normalize fills the defaults and sorts the bands.
+func (p Params) normalize() Params {
+	d := DefaultParams()
+	if !(p.ThresholdMin > 0) {
+		p.ThresholdMin = d.ThresholdMin
+	}
+	if !(p.Circuity > 0) {
+		p.Circuity = d.Circuity
+	}
+	if !(p.SpeedKmh > 0) {
+		p.SpeedKmh = d.SpeedKmh
+	}
+	var bands []Band
+	for _, b := range p.Bands {
+		if b.ToMin >= b.FromMin && b.FromMin >= 0 && b.Weight >= 0 {
+			bands = append(bands, b)
+		}
+	}
+	if len(bands) == 0 {
+		bands = d.Bands
+	}
+	slices.SortStableFunc(bands, func(a, b Band) int {
+		if a.FromMin != b.FromMin {
+			return cmpFloat(a.FromMin, b.FromMin)
+		}
+		return cmpFloat(a.ToMin, b.ToMin)
+	})
+	p.Bands = bands
+	p.Services = cleanList(p.Services)
+	p.Dispositifs = cleanList(p.Dispositifs)
+	return p
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// cleanList trims, drops empty values and sorts, so that equal filters give
+// equal cache keys.
+func cleanList(l []string) []string {
+	var out []string
+	for _, s := range l {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// filterKey identifies the set of sites a normalized request selects.
+func (p Params) filterKey() string {
+	return strings.Join(p.Services, "\x1f") + "\x1e" + strings.Join(p.Dispositifs, "\x1f")
+}
+
+// cacheKey identifies a normalized request; ok is false when its Travel
+// cannot be compared, and the request is then never cached.
+func (p Params) cacheKey() (key string, travel Travel, ok bool) {
+	var b strings.Builder
+	f := func(v float64) { b.WriteString(strconv.FormatFloat(v, 'g', -1, 64)); b.WriteByte(',') }
+	f(p.ThresholdMin)
+	f(p.Circuity)
+	f(p.SpeedKmh)
+	for _, band := range p.Bands {
+		f(band.FromMin)
+		f(band.ToMin)
+		f(band.Weight)
+	}
+	b.WriteString(p.filterKey())
+	if p.Travel != nil && !reflect.TypeOf(p.Travel).Comparable() {
+		return "", nil, false
+	}
+	return b.String(), p.Travel, true
+}
+
+// matches reports whether the site passes the request's filter.
+func (p Params) matches(s *Site) bool {
+	return anyOf(s.Services, p.Services) && anyOf(s.Dispositifs, p.Dispositifs)
+}
+
+func anyOf(have, want []string) bool {
+	if len(want) == 0 {
+		return true
+	}
+	for _, h := range have {
+		h = strings.TrimSpace(h)
+		for _, w := range want {
+			if strings.EqualFold(h, w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// bandWeight returns the weight of a trip of t minutes: the first band,
+// in order of FromMin, that holds it.
+func bandWeight(bands []Band, t float64) float64 {
+	for _, b := range bands {
+		if t >= b.FromMin && t <= b.ToMin {
+			return b.Weight
+		}
+	}
+	return 0
+}
+
+// maxReach is the longest trip with a positive weight.
+func maxReach(bands []Band) float64 {
+	r := 0.0
+	for _, b := range bands {
+		if b.Weight > 0 && b.ToMin > r {
+			r = b.ToMin
+		}
+	}
+	return r
+}

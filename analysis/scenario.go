@@ -1,0 +1,183 @@
+package analysis
+
+import (
+	"math"
+	"slices"
+)
+
+// Scenario is a what-if: hypothetical sites added (they go through the
+// request's filter like the others, so give them the services and
+// dispositifs they would offer) and existing sites removed by ID.
+type Scenario struct {
+	Add    []Site   `json:"add,omitempty"`
+	Remove []string `json:"remove,omitempty"`
+}
+
+// Delta is the change of a territory's indicators, after minus before.
+type Delta struct {
+	Sites            int     `json:"sites"`
+	SitesPer10k      float64 `json:"sites_per_10k"`
+	MeanMinutes      float64 `json:"mean_minutes"`
+	P90Minutes       float64 `json:"p90_minutes"`
+	MeanKm           float64 `json:"mean_km"`
+	P90Km            float64 `json:"p90_km"`
+	BeyondPopulation float64 `json:"beyond_population"`
+	BeyondShare      float64 `json:"beyond_share"`
+	Access           float64 `json:"access"`
+}
+
+// CommuneDelta is the change of one commune.
+type CommuneDelta struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+	Delta
+}
+
+// ScenarioResult compares a scenario with the current sites: both results,
+// the communes whose indicators changed, in code order, and the change of
+// the whole region.
+type ScenarioResult struct {
+	Before *Result        `json:"before"`
+	After  *Result        `json:"after"`
+	Deltas []CommuneDelta `json:"deltas"`
+	Total  Delta          `json:"total"`
+}
+
+func diff(after, before *Indicators) Delta {
+	return Delta{
+		Sites:            after.Sites - before.Sites,
+		SitesPer10k:      after.SitesPer10k - before.SitesPer10k,
+		MeanMinutes:      after.MeanMinutes - before.MeanMinutes,
+		P90Minutes:       after.P90Minutes - before.P90Minutes,
+		MeanKm:           after.MeanKm - before.MeanKm,
+		P90Km:            after.P90Km - before.P90Km,
+		BeyondPopulation: after.BeyondPopulation - before.BeyondPopulation,
+		BeyondShare:      after.BeyondShare - before.BeyondShare,
+		Access:           after.Access - before.Access,
+	}
+}
+
+// Scenario evaluates a what-if against the request's current result,
+// recomputing only the demand points a changed site can affect (see the
+// package documentation).
+func (m *Model) Scenario(p Params, s Scenario) *ScenarioResult {
+	base := m.state(p)
+	e := base.eng
+	n := len(e.set.ids)
+
+	removed := make([]bool, n)
+	var gone []int32
+	if len(s.Remove) > 0 {
+		ids := make(map[string]bool, len(s.Remove))
+		for _, id := range s.Remove {
+			ids[id] = true
+		}
+		for j, id := range e.set.ids {
+			if ids[m.sites[id].ID] {
+				removed[j] = true
+				gone = append(gone, int32(j))
+			}
+		}
+	}
+	add := &extra{base: n}
+	for _, site := range s.Add {
+		if validPoint(site.Point) && e.p.matches(&site) {
+			add.sites = append(add.sites, site)
+		}
+	}
+	if len(gone) == 0 && len(add.sites) == 0 {
+		return &ScenarioResult{Before: base.res, After: base.res}
+	}
+	add.vec = make([]vec3, len(add.sites))
+	add.ratio = make([]float64, len(add.sites))
+	add.commun = make([]int32, len(add.sites))
+	for k := range add.sites {
+		add.vec[k] = toVec(add.sites[k].Point)
+		add.ratio[k] = e.ratioAt(add.vec[k], add.sites[k].Point, siteWeight(&add.sites[k]))
+		add.commun[k] = int32(m.loc.locate(add.sites[k].Point, MaxSnapMeters))
+	}
+	add.tree = newKDTree(add.vec)
+
+	// Points a change can affect: within the bands of a changed site, or
+	// whose nearest site may change.
+	bandR2 := e.searchBound2(e.reachMin)
+	nearR2 := e.searchBound2(base.maxNearMin)
+	if base.unreached > 0 {
+		nearR2 = 4
+	}
+	r2 := math.Max(bandR2, nearR2)
+	mark := make([]bool, len(m.points))
+	var affected []int32
+	touch := func(i int32) {
+		if !mark[i] {
+			mark[i] = true
+			affected = append(affected, i)
+		}
+	}
+	for _, j := range gone {
+		m.ptree.within(m.svec[e.set.ids[j]], r2, func(i int32, d2 float64) {
+			if d2 <= bandR2 || base.near[i] == j {
+				touch(i)
+			}
+		})
+	}
+	for k := range add.sites {
+		pt := add.sites[k].Point
+		m.ptree.within(add.vec[k], r2, func(i int32, d2 float64) {
+			if d2 <= bandR2 {
+				touch(i)
+				return
+			}
+			if _, t := e.met.trip(d2, m.points[i].Point, pt); t <= base.minutes[i] {
+				touch(i)
+			}
+		})
+	}
+	slices.Sort(affected)
+
+	after := &state{
+		eng:       e,
+		near:      slices.Clone(base.near),
+		meters:    slices.Clone(base.meters),
+		minutes:   slices.Clone(base.minutes),
+		access:    slices.Clone(base.access),
+		ratio:     base.ratio,
+		siteCount: slices.Clone(base.siteCount),
+	}
+	dirty := make([]bool, len(m.communes))
+	parallelFor(len(affected), 256, func(lo, hi int) {
+		for _, i := range affected[lo:hi] {
+			after.near[i], after.meters[i], after.minutes[i], after.access[i] = e.evalPoint(int(i), base.ratio, removed, add)
+		}
+	})
+	for _, i := range affected {
+		if after.meters[i] != base.meters[i] || after.minutes[i] != base.minutes[i] || after.access[i] != base.access[i] {
+			dirty[m.points[i].Commune] = true
+		}
+	}
+	for _, j := range gone {
+		if c := m.scommune[e.set.ids[j]]; c >= 0 {
+			after.siteCount[c]--
+			dirty[c] = true
+		}
+	}
+	for _, c := range add.commun {
+		if c >= 0 {
+			after.siteCount[c]++
+			dirty[c] = true
+		}
+	}
+	m.aggregate(after, base, dirty)
+
+	r := &ScenarioResult{Before: base.res, After: after.res}
+	for c := range m.communes {
+		if !dirty[c] {
+			continue
+		}
+		if d := diff(&after.res.Communes[c], &base.res.Communes[c]); d != (Delta{}) {
+			r.Deltas = append(r.Deltas, CommuneDelta{Code: m.communes[c].Code, Name: m.communes[c].Name, Delta: d})
+		}
+	}
+	r.Total = diff(&after.res.Region, &base.res.Region)
+	return r
+}
