@@ -40,6 +40,16 @@ type Config struct {
 	// download
 	Dest      string
 	PlacesURL string
+
+	// analyse
+	Level        string
+	Format       string
+	Out          string
+	ThresholdMin float64
+	SpeedKmh     float64
+	Circuity     float64
+	Services     string
+	Dispositifs  string
 }
 
 // env returns the environment variable CARTONUM_<name>, or def.
@@ -88,6 +98,15 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		fs.StringVar(&c.Departements, "departements", env(getenv, "DEPARTEMENTS", ""), "départements GeoJSON")
 		fs.StringVar(&c.Report, "report", env(getenv, "REPORT", ""), "write the JSON import report to this file (default: beside the database)")
 		fs.BoolVar(&c.KeepOutside, "keep-outside", false, "keep places outside the region's communes, flagged, instead of rejecting them")
+	case "analyse":
+		fs.StringVar(&c.Level, "level", "commune", "commune, epci, departement or region")
+		fs.StringVar(&c.Format, "format", "csv", "csv or json")
+		fs.StringVar(&c.Out, "out", "-", "output file (- for standard output)")
+		fs.Float64Var(&c.ThresholdMin, "threshold-min", 20, "white-zone threshold in minutes")
+		fs.Float64Var(&c.SpeedKmh, "speed-kmh", 45, "travel speed in km/h")
+		fs.Float64Var(&c.Circuity, "circuity", 1.3, "road distance over straight-line distance")
+		fs.StringVar(&c.Services, "services", "", "only places offering one of these services (separated by |)")
+		fs.StringVar(&c.Dispositifs, "dispositifs", "", "only places of one of these dispositifs (separated by |), e.g. 'France Services'")
 	case "download":
 		fs.StringVar(&c.Dest, "dest", env(getenv, "DEST", "data/cache"), "directory the files are written to")
 		fs.StringVar(&c.PlacesURL, "places-url", env(getenv, "PLACES_URL", ""), "URL of the national places CSV (default: the official data.gouv.fr resource)")

@@ -30,6 +30,11 @@ Commands:
              cartonum serve [--db F] [--addr :8080]
   download   fetch the region's files from the official sources
              cartonum download [--region 32] [--dest data/cache] [--places-url URL]
+  analyse    compute the underservice indicators of every commune, EPCI,
+             département or of the region, as CSV or JSON
+             cartonum analyse [--db F] [--level commune] [--format csv] [--out F]
+                              [--threshold-min 20] [--speed-kmh 45] [--circuity 1.3]
+                              [--services 'Aide aux démarches administratives'] [--dispositifs 'France Services']
   imports    list past imports
   help       show this help, or a command's flags: cartonum help import
 
@@ -65,7 +70,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		fmt.Fprint(stdout, usage)
 		return nil
-	case "import", "serve", "download", "imports":
+	case "import", "serve", "download", "imports", "analyse":
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
@@ -88,6 +93,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runDownload(ctx, cfg, logger, stdout)
 	case "imports":
 		return runImports(ctx, cfg, stdout)
+	case "analyse":
+		return runAnalyse(ctx, cfg, stdout)
 	}
 	return nil
 }

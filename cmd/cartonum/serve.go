@@ -69,7 +69,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.TileCacheControl != "" {
 		apiCfg.TileCacheControl = m.Config.TileCacheControl
 	}
-	m.api = httpapi.New(m.idx, apiCfg, m.Logger)
+	m.api = httpapi.New(m.idx, apiCfg, m.Logger).WithScenarios(db)
 	m.srv = &http.Server{
 		Handler:           m.api,
 		ReadHeaderTimeout: 10 * time.Second,

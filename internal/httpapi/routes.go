@@ -28,6 +28,11 @@ func (s *Server) routes() chi.Router {
 		r.Get("/communes/{code}", s.handle(s.getCommune))
 		r.Get("/search", s.handle(s.search))
 		r.Get("/export/sites.csv", s.handle(s.exportSites))
+		r.Get("/indicators", s.handle(s.listIndicators))
+		r.Get("/indicators/{level}/{code}", s.handle(s.getIndicators))
+		r.Post("/scenarios", s.handle(s.postScenario))
+		r.Get("/scenarios/{id}", s.handle(s.getScenario))
+		r.Get("/siting", s.handle(s.getSiting))
 	})
 	r.Route("/tiles", func(r chi.Router) {
 		r.Get("/", s.handle(s.tileCatalog))

@@ -4,6 +4,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
+	"github.com/cartonum/cartonum/analysis"
 	"github.com/cartonum/cartonum/internal/cartonum"
 	"github.com/cartonum/cartonum/internal/index"
 	"github.com/cartonum/cartonum/internal/tileset"
@@ -49,6 +51,24 @@ type Server struct {
 
 	tilesMu sync.Mutex
 	tiles   *tileset.Set
+
+	modelMu   sync.Mutex
+	model     *analysis.Model
+	modelSnap *index.Snapshot
+
+	scenarios ScenarioStore
+}
+
+// ScenarioStore keeps the what-if scenarios users ask to save.
+type ScenarioStore interface {
+	SaveScenario(ctx context.Context, title string, body []byte) (int64, error)
+	Scenario(ctx context.Context, id int64) ([]byte, error)
+}
+
+// WithScenarios sets where saved scenarios go; without it saving is refused.
+func (s *Server) WithScenarios(st ScenarioStore) *Server {
+	s.scenarios = st
+	return s
 }
 
 // New returns the API handler.

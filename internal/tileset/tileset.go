@@ -72,6 +72,19 @@ var Layers = []LayerInfo{
 		}},
 }
 
+func init() {
+	for i := range Layers {
+		if Layers[i].ID == Communes || Layers[i].ID == EPCI {
+			for k, v := range IndicatorFields {
+				if Layers[i].ID == Communes {
+					v += " (à partir du zoom 8)"
+				}
+				Layers[i].Fields[k] = v
+			}
+		}
+	}
+}
+
 // Layer returns the description of a layer.
 func Layer(name string) (LayerInfo, bool) {
 	for _, l := range Layers {
@@ -147,9 +160,25 @@ type clusterEntry struct {
 	idx    *cluster.Index
 }
 
+// Attributes are extra properties of the polygon layers, by territory code
+// (e.g. the default accessibility indicators).
+type Attributes struct {
+	Communes map[string]map[string]any
+	EPCI     map[string]map[string]any
+}
+
+// IndicatorFields describes the indicator attributes the server adds to
+// the communes (from DetailZoom) and EPCI layers.
+var IndicatorFields = map[string]string{
+	"lieux_pour_10000":  "Lieux pour 10 000 habitants",
+	"temps_moyen_min":   "Temps moyen jusqu'au lieu le plus proche (min)",
+	"part_zone_blanche": "Part de la population à plus de 20 min (0–1)",
+	"accessibilite":     "Score d'accessibilité E2SFCA",
+}
+
 // New prepares the tiles of a snapshot: the topology of the communes is
 // built now, each zoom's generalisation on first use (or by Warm).
-func New(snap *index.Snapshot, cfg Config) *Set {
+func New(snap *index.Snapshot, cfg Config, attrs Attributes) *Set {
 	s := &Set{snap: snap, cfg: cfg, clusters: map[string]*clusterEntry{}, cache: NewCache(cfg.CacheBytes)}
 	communes := snap.Communes()
 	world := make([]orb.MultiPolygon, len(communes))
@@ -178,6 +207,9 @@ func New(snap *index.Snapshot, cfg Config) *Set {
 				"departement": c.CodeDepartement, "epci": e, "lieux": n},
 			small: map[string]any{},
 		})
+		for k, v := range attrs.Communes[c.Code] {
+			s.communes[i].props[k] = v
+		}
 	}
 	s.topo = topology.Build(world)
 	for _, e := range snap.EPCIs() {
@@ -190,7 +222,11 @@ func New(snap *index.Snapshot, cfg Config) *Set {
 			pop = epciPop[e.Code]
 		}
 		s.epciCodes = append(s.epciCodes, e.Code)
-		s.epci = append(s.epci, polyMeta{id: id, props: map[string]any{"code": e.Code, "nom": e.Nom, "type": e.Type, "population": pop, "lieux": epciPlaces[e.Code]}})
+		props := map[string]any{"code": e.Code, "nom": e.Nom, "type": e.Type, "population": pop, "lieux": epciPlaces[e.Code]}
+		for k, v := range attrs.EPCI[e.Code] {
+			props[k] = v
+		}
+		s.epci = append(s.epci, polyMeta{id: id, props: props})
 	}
 	depNames := map[string]string{}
 	for _, d := range snap.Departements() {

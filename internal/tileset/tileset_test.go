@@ -66,7 +66,7 @@ func regionSet(tb testing.TB) *Set {
 		tb.Fatal(err)
 	}
 	snap := index.New(index.Data{Version: 1, Communes: communes, EPCIs: epcis, Departements: deps, Places: res.Upserts})
-	return New(snap, DefaultConfig())
+	return New(snap, DefaultConfig(), Attributes{})
 }
 
 var allLayers = []string{Departements, EPCI, Communes, Sites}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/cartonum/cartonum/analysis"
+	"github.com/cartonum/cartonum/internal/cartonum"
+	"github.com/cartonum/cartonum/internal/httpapi"
+	"github.com/cartonum/cartonum/internal/sqlite"
+)
+
+// runAnalyse writes the indicator table of one level for batch use: the
+// same figures as GET /api/indicators.
+func runAnalyse(ctx context.Context, cfg Config, stdout io.Writer) error {
+	p := analysis.DefaultParams()
+	if cfg.ThresholdMin > 0 {
+		p.ThresholdMin = cfg.ThresholdMin
+	}
+	if cfg.SpeedKmh > 0 {
+		p.SpeedKmh = cfg.SpeedKmh
+	}
+	if cfg.Circuity > 0 {
+		p.Circuity = cfg.Circuity
+	}
+	for _, pair := range []struct {
+		raw   string
+		vocab *cartonum.Vocabulary
+		dst   *[]string
+	}{{cfg.Services, cartonum.Services, &p.Services}, {cfg.Dispositifs, cartonum.Dispositifs, &p.Dispositifs}} {
+		for _, v := range strings.Split(pair.raw, "|") {
+			if v = strings.TrimSpace(v); v == "" {
+				continue
+			}
+			c, ok := pair.vocab.Canonical(v)
+			if !ok {
+				return fmt.Errorf("unknown %s value %q (values: %s)", pair.vocab.Field, v, strings.Join(pair.vocab.Values, " | "))
+			}
+			*pair.dst = append(*pair.dst, c)
+		}
+	}
+	db, err := sqlite.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	snap, err := loadSnapshot(ctx, db)
+	if err != nil {
+		return err
+	}
+	if len(snap.Communes()) == 0 {
+		return fmt.Errorf("%s holds no communes: run cartonum import first", cfg.DB)
+	}
+	start := time.Now()
+	res := httpapi.NewModel(snap).Compute(p)
+	var rows []analysis.Indicators
+	switch cfg.Level {
+	case "commune":
+		rows = res.Communes
+	case "epci":
+		rows = res.EPCI
+	case "departement":
+		rows = res.Departements
+	case "region":
+		rows = []analysis.Indicators{res.Region}
+	default:
+		return fmt.Errorf("invalid level %q: commune, epci, departement or region", cfg.Level)
+	}
+	labelled := make([]analysis.Indicators, len(rows))
+	for i := range rows {
+		labelled[i] = httpapi.Labelled(snap, rows[i])
+	}
+	rows = labelled
+	w := stdout
+	if cfg.Out != "" && cfg.Out != "-" {
+		f, err := os.Create(cfg.Out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	switch cfg.Format {
+	case "csv":
+		err = httpapi.WriteIndicatorsCSV(w, res.Params, rows)
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", " ")
+		err = enc.Encode(map[string]any{"params": res.Params, "level": cfg.Level, "items": rows})
+	default:
+		return fmt.Errorf("invalid format %q: csv or json", cfg.Format)
+	}
+	if err == nil && cfg.Out != "" && cfg.Out != "-" {
+		fmt.Fprintf(os.Stderr, "%d lignes (%s) écrites dans %s en %s\n", len(rows), cfg.Level, cfg.Out, time.Since(start).Round(time.Millisecond))
+	}
+	return err
+}
