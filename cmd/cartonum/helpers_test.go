@@ -4,29 +4,12 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/cartonum/cartonum/internal/standard"
+	"github.com/cartonum/cartonum/internal/testmirror"
 )
-
-// mirror returns the data mirror directory. Under CI the mirror must be
-// there: its absence fails the test instead of skipping it.
-func mirror(tb testing.TB) string {
-	tb.Helper()
-	dir := os.Getenv("CARTONUM_DATA_MIRROR")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "data")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "communes-32.geojson")); err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("data mirror missing under CI: %v", err)
-		}
-		tb.Skipf("data mirror not found (%v); set CARTONUM_DATA_MIRROR", err)
-	}
-	return dir
-}
 
 func quietLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
@@ -50,4 +33,10 @@ func doImport(tb testing.TB, cfg Config) *standard.Report {
 		tb.Fatalf("import %v: %v", cfg.Files, err)
 	}
 	return rep
+}
+
+// mirror returns the data mirror directory.
+func mirror(tb testing.TB) string {
+	tb.Helper()
+	return testmirror.Dir(tb)
 }

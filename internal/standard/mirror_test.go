@@ -9,25 +9,8 @@ import (
 	"github.com/cartonum/cartonum/internal/cartonum"
 	"github.com/cartonum/cartonum/internal/index"
 	"github.com/cartonum/cartonum/internal/territory"
+	"github.com/cartonum/cartonum/internal/testmirror"
 )
-
-// mirrorDir returns the development data mirror (the Makefile's
-// CARTONUM_DATA_MIRROR, default ../shared/data from the module root), or
-// skips the test when it is absent; under CI its absence fails the test.
-func mirrorDir(tb testing.TB) string {
-	tb.Helper()
-	dir := os.Getenv("CARTONUM_DATA_MIRROR")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "data")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "communes-32.geojson")); err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("data mirror missing under CI: %v", err)
-		}
-		tb.Skipf("data mirror not found (%v); set CARTONUM_DATA_MIRROR", err)
-	}
-	return dir
-}
 
 func readMirror(tb testing.TB, dir, name string) *Source {
 	tb.Helper()
@@ -153,4 +136,10 @@ func TestMirrorImport(t *testing.T) {
 		t.Errorf("second import: %d upserts, places %+v", len(second.Upserts), second.Report.Places)
 	}
 	roundTrip(t, first.Upserts, terr, Options{Region: "32"})
+}
+
+// mirrorDir returns the data mirror directory.
+func mirrorDir(tb testing.TB) string {
+	tb.Helper()
+	return testmirror.Dir(tb)
 }

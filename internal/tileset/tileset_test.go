@@ -11,25 +11,10 @@ import (
 	"github.com/cartonum/cartonum/internal/index"
 	"github.com/cartonum/cartonum/internal/standard"
 	"github.com/cartonum/cartonum/internal/territory"
+	"github.com/cartonum/cartonum/internal/testmirror"
 	"github.com/cartonum/cartonum/tiles"
 	"github.com/cartonum/cartonum/tiles/mvtcheck"
 )
-
-// mirror returns the data mirror; under CI its absence is a failure.
-func mirror(tb testing.TB) string {
-	tb.Helper()
-	dir := os.Getenv("CARTONUM_DATA_MIRROR")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared", "data")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "communes-32.geojson")); err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("data mirror missing under CI: %v", err)
-		}
-		tb.Skipf("data mirror not found: %v", err)
-	}
-	return dir
-}
 
 // regionSet builds the tiles of region 32 with its places, straight from
 // the mirror files (no database needed).
@@ -242,4 +227,10 @@ func asInt(t *testing.T, v any) int {
 	}
 	t.Fatalf("point_count %v (%T) is not a number", v, v)
 	return 0
+}
+
+// mirror returns the data mirror directory.
+func mirror(tb testing.TB) string {
+	tb.Helper()
+	return testmirror.Dir(tb)
 }
