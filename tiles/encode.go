@@ -26,6 +26,11 @@ type Feature struct {
 	// Properties are the feature's attributes. Values may be string, bool,
 	// float32, float64 or any Go integer type; nil values are left out.
 	Properties map[string]any
+
+	// Bound, when not empty, is the bound of Geometry, computed once by a
+	// caller that encodes the same feature into many tiles; Encode
+	// computes it otherwise.
+	Bound orb.Bound
 }
 
 // Layer is a named set of features, written as one layer of a tile.
@@ -115,12 +120,13 @@ type encoder struct {
 	box    orb.Bound // the tile and its buffer, in tile coordinates
 
 	// The feature being encoded.
-	pts   orb.Ring // projected coordinates, also clip scratch space
-	ipts  []ipoint // rounded coordinates of every kept part
-	parts []int    // end index in ipts of each kept part
-	geom  []byte   // encoded geometry commands
-	tags  []byte   // encoded tags
-	keys  []string // sorted property keys
+	pts     orb.Ring    // projected coordinates
+	clipBuf [2]orb.Ring // clipping scratch space
+	ipts    []ipoint    // rounded coordinates of every kept part
+	parts   []int       // end index in ipts of each kept part
+	geom    []byte      // encoded geometry commands
+	tags    []byte      // encoded tags
+	keys    []string    // sorted property keys
 
 	// The layer being encoded.
 	ids     map[uint64]struct{}
@@ -169,7 +175,7 @@ func (e *encoder) encode(t maptile.Tile, layers []Layer) ([]byte, error) {
 
 // layer appends the layer to e.tile, unless none of its features is left.
 func (e *encoder) layer(l *Layer) error {
-	clear(e.ids)
+	e.ids = reset(e.ids)
 	for i := range l.Features {
 		id := l.Features[i].ID
 		if id == 0 {
@@ -181,10 +187,12 @@ func (e *encoder) layer(l *Layer) error {
 		e.ids[id] = struct{}{}
 	}
 
-	clear(e.keyIdx)
-	clear(e.strIdx)
-	for _, m := range e.numIdx {
-		clear(m)
+	e.keyIdx = reset(e.keyIdx)
+	e.strIdx = reset(e.strIdx)
+	for i, m := range e.numIdx {
+		if m != nil {
+			e.numIdx[i] = reset(m)
+		}
 	}
 	e.keyList, e.nvals = e.keyList[:0], 0
 	e.feats, e.kbuf, e.vbuf = e.feats[:0], e.kbuf[:0], e.vbuf[:0]
@@ -222,7 +230,10 @@ func (e *encoder) feature(f *Feature) error {
 	if f.Geometry == nil {
 		return nil
 	}
-	fb := bound(f.Geometry)
+	fb := f.Bound
+	if fb.IsZero() {
+		fb = bound(f.Geometry)
+	}
 	if !e.world.Intersects(fb) {
 		return nil
 	}
@@ -250,18 +261,22 @@ func (e *encoder) feature(f *Feature) error {
 		}
 	case orb.Ring:
 		typ = geomPolygon
-		e.polygon(orb.Polygon{g}, clipped)
+		e.polygon(orb.Polygon{g}, clipped, fb)
 	case orb.Polygon:
 		typ = geomPolygon
-		e.polygon(g, clipped)
+		e.polygon(g, clipped, fb)
 	case orb.MultiPolygon:
 		typ = geomPolygon
 		for _, p := range g {
-			e.polygon(p, clipped)
+			if len(g) == 1 {
+				e.polygon(p, clipped, fb)
+			} else {
+				e.polygon(p, clipped, orb.Bound{})
+			}
 		}
 	case orb.Bound:
 		typ = geomPolygon
-		e.polygon(g.ToPolygon(), clipped)
+		e.polygon(g.ToPolygon(), clipped, fb)
 	default:
 		return fmt.Errorf("geometry %T: %w", f.Geometry, ErrUnsupported)
 	}
@@ -295,6 +310,17 @@ func (e *encoder) feature(f *Feature) error {
 	e.feats = appendVarint(e.feats, uint64(len(e.geom)))
 	e.feats = append(e.feats, e.geom...)
 	return nil
+}
+
+// reset empties a scratch map for reuse; a map that grew large (a
+// low-zoom tile) is replaced, since clearing costs its whole capacity on
+// every later, smaller tile.
+func reset[K comparable, V any](m map[K]V) map[K]V {
+	if len(m) > 512 {
+		return make(map[K]V)
+	}
+	clear(m)
+	return m
 }
 
 // bound returns the bound of g, like g.Bound() but faster on long rings,
@@ -423,20 +449,97 @@ func (e *encoder) appendRounded(ps []orb.Point) {
 }
 
 // polygon clips, rounds and orients the rings of p. It keeps nothing if
-// the exterior ring is lost, and drops the holes that are lost.
-func (e *encoder) polygon(p orb.Polygon, clipped bool) {
+// the exterior ring is lost, and drops the holes that are lost. pb, when
+// not empty, is the bound of p's exterior ring.
+func (e *encoder) polygon(p orb.Polygon, clipped bool, pb orb.Bound) {
 	for i, r := range p {
-		pts := e.project(r, true)
+		ringClipped := clipped
 		if clipped {
-			pts = clip.Ring(e.box, pts)
-			if cap(pts) > cap(e.pts) {
-				e.pts = pts[:0] // keep the larger scratch buffer
+			// Most rings of a clipped multipolygon lie wholly inside or
+			// outside the tile: only those crossing its edge are clipped.
+			rb := pb
+			if i > 0 || rb.IsZero() {
+				rb = pointsBound(r)
 			}
+			if !e.world.Intersects(rb) {
+				if i == 0 {
+					return
+				}
+				continue
+			}
+			ringClipped = !(e.world.Contains(rb.Min) && e.world.Contains(rb.Max))
+		}
+		pts := e.project(r, true)
+		if ringClipped {
+			pts = e.clipRing(pts)
 		}
 		if !e.ring(pts, i == 0) && i == 0 {
 			return
 		}
 	}
+}
+
+// clipRing clips the closed ring ps, in tile coordinates, to the buffered
+// tile (Sutherland–Hodgman, one pass per edge), in scratch buffers: the
+// result is valid until the next call. Parts of the ring outside the box
+// become segments along its edges, which rounding and ring() tidy up.
+func (e *encoder) clipRing(ps orb.Ring) orb.Ring {
+	lo, hi := float64(-Buffer), float64(Extent+Buffer)
+	in := ps
+	for edge := 0; edge < 4; edge++ {
+		out := e.clipBuf[edge%2][:0]
+		if len(in) == 0 {
+			break
+		}
+		inside := func(p orb.Point) bool {
+			switch edge {
+			case 0:
+				return p[0] >= lo
+			case 1:
+				return p[0] <= hi
+			case 2:
+				return p[1] >= lo
+			}
+			return p[1] <= hi
+		}
+		cut := func(a, b orb.Point) orb.Point {
+			var t float64
+			switch edge {
+			case 0:
+				t = (lo - a[0]) / (b[0] - a[0])
+				return orb.Point{lo, a[1] + t*(b[1]-a[1])}
+			case 1:
+				t = (hi - a[0]) / (b[0] - a[0])
+				return orb.Point{hi, a[1] + t*(b[1]-a[1])}
+			case 2:
+				t = (lo - a[1]) / (b[1] - a[1])
+				return orb.Point{a[0] + t*(b[0]-a[0]), lo}
+			}
+			t = (hi - a[1]) / (b[1] - a[1])
+			return orb.Point{a[0] + t*(b[0]-a[0]), hi}
+		}
+		prev := in[len(in)-1]
+		prevIn := inside(prev)
+		for _, p := range in {
+			pIn := inside(p)
+			switch {
+			case pIn && prevIn:
+				out = append(out, p)
+			case pIn:
+				out = append(out, cut(prev, p), p)
+			case prevIn:
+				out = append(out, cut(prev, p))
+			}
+			prev, prevIn = p, pIn
+		}
+		e.clipBuf[edge%2] = out
+		in = out
+	}
+	if len(in) > 0 && in[0] != in[len(in)-1] {
+		in = append(in, in[0])
+		e.clipBuf[1] = in
+	}
+	return in
 }
 
 // ring rounds the closed ring ps into e.ipts and orients it: positive area

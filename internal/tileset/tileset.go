@@ -113,6 +113,18 @@ type zoomLevel struct {
 	communes []orb.MultiPolygon
 	epci     []orb.MultiPolygon // in Set.epci order
 	deps     []orb.MultiPolygon // in Set.deps order
+	// bounds of the generalised geometries, computed once per zoom
+	communeBounds, epciBounds, depBounds []orb.Bound
+}
+
+func bounds(geoms []orb.MultiPolygon) []orb.Bound {
+	out := make([]orb.Bound, len(geoms))
+	for i, g := range geoms {
+		if len(g) > 0 {
+			out[i] = g.Bound()
+		}
+	}
+	return out
 }
 
 type polyMeta struct {
@@ -342,6 +354,7 @@ func (s *Set) level(z int) *zoomLevel {
 		for _, code := range s.depCodes {
 			lv.deps = append(lv.deps, byDep[code])
 		}
+		lv.communeBounds, lv.epciBounds, lv.depBounds = bounds(lv.communes), bounds(lv.epci), bounds(lv.deps)
 	})
 	return lv
 }
@@ -419,9 +432,11 @@ func (s *Set) Encode(r Request) ([]byte, error) {
 		case Communes:
 			feats = s.communeFeatures(r.Tile)
 		case EPCI:
-			feats = s.groupFeatures(r.Tile, s.epci, s.level(int(r.Tile.Z)).epci)
+			lv := s.level(int(r.Tile.Z))
+			feats = s.groupFeatures(r.Tile, s.epci, lv.epci, lv.epciBounds)
 		case Departements:
-			feats = s.groupFeatures(r.Tile, s.deps, s.level(int(r.Tile.Z)).deps)
+			lv := s.level(int(r.Tile.Z))
+			feats = s.groupFeatures(r.Tile, s.deps, lv.deps, lv.depBounds)
 		case Sites:
 			feats = s.siteFeatures(r.Tile, r.Filter)
 		}
@@ -458,26 +473,26 @@ func (s *Set) communeFeatures(t maptile.Tile) []tiles.Feature {
 		return nil
 	}
 	sort.Ints(idx)
-	geoms := s.level(int(t.Z)).communes
+	lv := s.level(int(t.Z))
 	out := make([]tiles.Feature, 0, len(idx))
 	for _, i := range idx {
 		props := s.communes[i].props
 		if t.Z < DetailZoom {
 			props = s.communes[i].small
 		}
-		out = append(out, tiles.Feature{ID: s.communes[i].id, Geometry: geoms[i], Properties: props})
+		out = append(out, tiles.Feature{ID: s.communes[i].id, Geometry: lv.communes[i], Properties: props, Bound: lv.communeBounds[i]})
 	}
 	return out
 }
 
-func (s *Set) groupFeatures(t maptile.Tile, meta []polyMeta, geoms []orb.MultiPolygon) []tiles.Feature {
+func (s *Set) groupFeatures(t maptile.Tile, meta []polyMeta, geoms []orb.MultiPolygon, bs []orb.Bound) []tiles.Feature {
 	b := padded(t)
 	var out []tiles.Feature
 	for i, g := range geoms {
-		if len(g) == 0 || !g.Bound().Intersects(b) {
+		if len(g) == 0 || !bs[i].Intersects(b) {
 			continue
 		}
-		out = append(out, tiles.Feature{ID: meta[i].id, Geometry: g, Properties: meta[i].props})
+		out = append(out, tiles.Feature{ID: meta[i].id, Geometry: g, Properties: meta[i].props, Bound: bs[i]})
 	}
 	return out
 }
