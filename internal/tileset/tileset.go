@@ -219,6 +219,11 @@ func New(snap *index.Snapshot, cfg Config, attrs Attributes) *Set {
 				"departement": c.CodeDepartement, "epci": e, "lieux": n},
 			small: map[string]any{},
 		})
+		if tiles.CommuneID(c.Code) >= 20000 && strings.ContainsAny(c.Code, "AB") {
+			// Corsican codes contain letters: their numeric id is not the
+			// code, which they keep as a property at every zoom.
+			s.communes[i].small["code"] = c.Code
+		}
 		for k, v := range attrs.Communes[c.Code] {
 			s.communes[i].props[k] = v
 		}

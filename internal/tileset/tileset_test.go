@@ -1,6 +1,7 @@
 package tileset
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -202,17 +203,23 @@ func TestCacheBound(t *testing.T) {
 	}
 }
 
-func BenchmarkCommunesTile(b *testing.B) {
+// BenchmarkTile encodes, uncached, the tiles covering the region per layer
+// and zoom (cycling through them), after every zoom is generalised.
+func BenchmarkTile(b *testing.B) {
 	s := regionSet(b)
 	s.Warm()
-	for _, z := range []int{6, 8, 10, 12} {
-		ts := regionTiles(s, z)
-		b.Run("z"+string(rune('0'+z/10))+string(rune('0'+z%10)), func(b *testing.B) {
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				s.Encode(Request{Layers: []string{Communes}, Tile: ts[i%len(ts)]})
-			}
-		})
+	for _, layer := range allLayers {
+		for _, z := range []int{6, 8, 10, 12, 14} {
+			ts := regionTiles(s, z)
+			b.Run(fmt.Sprintf("%s/z%02d", layer, z), func(b *testing.B) {
+				b.ReportAllocs()
+				for i := 0; i < b.N; i++ {
+					if _, err := s.Encode(Request{Layers: []string{layer}, Tile: ts[i%len(ts)]}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
 
