@@ -18,14 +18,19 @@ PLACES    ?= $(DATA_DIR)/lieux-$(REGION)-v1.csv
 
 export CARTONUM_DATA_MIRROR := $(abspath $(DATA_MIRROR))
 
-.PHONY: all build data import run test bench vet lint check-deps clean
+.PHONY: all build web data import run test e2e bench vet lint check-deps clean
 
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 all: build
 
-build:
+build: web
 	$(GO) build -o bin/cartonum ./cmd/cartonum
+
+# The front end (TypeScript, MapLibre, DSFR) built into web/dist, which the
+# binary embeds.
+web: web/node_modules/.package-lock.json
+	cd web && npm run build
 
 data: build
 ifeq ($(MIRROR_OK),)
@@ -65,8 +70,27 @@ check-deps:
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 
+# Everything: static checks, front-end unit tests, Go tests with the race
+# detector, then the end-to-end tests in Chromium against a real server.
 test: vet lint check-deps web/node_modules/.package-lock.json
+	cd web && npm test
 	$(GO) test -race -count=1 ./...
+	$(MAKE) e2e
+
+# End-to-end tests of the web app: a fresh database imported from the data,
+# `cartonum serve` on a free loopback port, Debian's chromium driven by
+# playwright-core (never a downloaded browser).
+E2E_DB := data/e2e-$(REGION).db
+e2e: build data
+	@command -v chromium >/dev/null 2>&1 || { echo "e2e: Debian's chromium is needed (apt-get install chromium)"; exit 1; }
+	rm -f $(E2E_DB) $(E2E_DB)-wal $(E2E_DB)-shm
+	./bin/cartonum import --db $(E2E_DB) --region $(REGION) \
+		--communes $(DATA_DIR)/communes-$(REGION).geojson \
+		--epci $(DATA_DIR)/epci-$(REGION).json \
+		--departements $(DATA_DIR)/departements-$(REGION).geojson \
+		--report $(basename $(E2E_DB))-import.json \
+		$(PLACES) > /dev/null
+	web/e2e/run-with-server.sh bin/cartonum $(E2E_DB)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

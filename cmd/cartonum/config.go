@@ -23,6 +23,7 @@ type Config struct {
 	ReloadInterval   time.Duration
 	MaxLimit         int
 	TileCacheBytes   int64
+	Basemap          string
 	TileCacheControl string
 
 	// logging
@@ -90,6 +91,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration(getenv, "SHUTDOWN_TIMEOUT", 10*time.Second), "time given to requests in flight at shutdown (CARTONUM_SHUTDOWN_TIMEOUT)")
 		fs.DurationVar(&c.ReloadInterval, "reload-interval", envDuration(getenv, "RELOAD_INTERVAL", 10*time.Second), "how often the database is checked for new data, 0 to never (CARTONUM_RELOAD_INTERVAL)")
 		fs.IntVar(&c.MaxLimit, "max-limit", envInt(getenv, "MAX_LIMIT", 1000), "largest page size of /api/sites (CARTONUM_MAX_LIMIT)")
+		fs.StringVar(&c.Basemap, "basemap", env(getenv, "BASEMAP", ""), "URL of an external MapLibre basemap style for online deployments; empty: the project's own layers only (CARTONUM_BASEMAP)")
 		fs.Int64Var(&c.TileCacheBytes, "tile-cache-bytes", int64(envInt(getenv, "TILE_CACHE_BYTES", 64<<20)), "memory for cached tiles, in bytes (CARTONUM_TILE_CACHE_BYTES)")
 		fs.StringVar(&c.TileCacheControl, "tile-cache-control", env(getenv, "TILE_CACHE_CONTROL", "public, max-age=300"), "Cache-Control of tiles whose URL lacks the current data version (CARTONUM_TILE_CACHE_CONTROL)")
 	case "import":

@@ -13,6 +13,8 @@ import (
 	"github.com/cartonum/cartonum/internal/httpapi"
 	"github.com/cartonum/cartonum/internal/index"
 	"github.com/cartonum/cartonum/internal/sqlite"
+	"github.com/cartonum/cartonum/internal/webui"
+	"github.com/cartonum/cartonum/web"
 )
 
 // Main is the running server: database, in-memory index and HTTP server.
@@ -69,7 +71,8 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.TileCacheControl != "" {
 		apiCfg.TileCacheControl = m.Config.TileCacheControl
 	}
-	m.api = httpapi.New(m.idx, apiCfg, m.Logger).WithScenarios(db)
+	m.api = httpapi.New(m.idx, apiCfg, m.Logger).WithScenarios(db).
+		WithPages(webui.New(web.Dist, webui.Options{Basemap: m.Config.Basemap}))
 	m.srv = &http.Server{
 		Handler:           m.api,
 		ReadHeaderTimeout: 10 * time.Second,

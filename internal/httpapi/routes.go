@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
@@ -39,9 +40,15 @@ func (s *Server) routes() chi.Router {
 		r.Get("/{file}", s.handle(s.getTileJSON))
 		r.Get("/{layer}/{z}/{x}/{y}", s.handle(s.getTile))
 	})
-	r.NotFound(s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return notFound("aucune ressource à l'adresse %s", r.URL.Path)
-	}))
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		// The web app answers every other GET (pages, assets, its 404 page).
+		if s.pages != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
+			!strings.HasPrefix(r.URL.Path, "/api/") && !strings.HasPrefix(r.URL.Path, "/tiles/") {
+			s.pages.ServeHTTP(w, r)
+			return
+		}
+		s.renderError(w, r, notFound("aucune ressource à l'adresse %s", r.URL.Path))
+	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"error": "méthode non autorisée", "status": 405})
 	})

@@ -57,6 +57,14 @@ type Server struct {
 	modelSnap *index.Snapshot
 
 	scenarios ScenarioStore
+	pages     http.Handler
+}
+
+// WithPages sets the handler of the web app, which answers the GET
+// requests no API route takes.
+func (s *Server) WithPages(h http.Handler) *Server {
+	s.pages = h
+	return s
 }
 
 // ScenarioStore keeps the what-if scenarios users ask to save.

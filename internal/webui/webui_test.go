@@ -1,0 +1,212 @@
+package webui
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func distFS() fstest.MapFS {
+	index := []byte(`<!doctype html><html lang="fr"><head><meta name="cartonum-basemap" content=""></head><body>carte</body></html>`)
+	js := []byte(strings.Repeat("console.log('cartonum');", 50))
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(js)
+	zw.Close()
+	return fstest.MapFS{
+		"dist/README.txt":                   {Data: []byte("placeholder")},
+		"dist/index.html":                   {Data: index},
+		"dist/assets/app-ABCDEFGH.js":       {Data: js},
+		"dist/assets/app-ABCDEFGH.js.gz":    {Data: gz.Bytes()},
+		"dist/assets/app-ABCDEFGH.js.br":    {Data: []byte("fake-brotli")},
+		"dist/assets/worker-0123456789.mjs": {Data: []byte("export {}")},
+		"dist/assets/app.css.LEGAL.txt":     {Data: []byte("MIT")},
+	}
+}
+
+func do(t *testing.T, h http.Handler, method, target string, header map[string]string) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest(method, target, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Result()
+}
+
+func body(t *testing.T, res *http.Response) string {
+	t.Helper()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestHandler(t *testing.T) {
+	h := New(distFS(), Options{})
+	tests := []struct {
+		name     string
+		method   string
+		target   string
+		header   map[string]string
+		status   int
+		want     map[string]string // headers; "" means absent
+		contains string
+	}{
+		{name: "root redirects to the map", target: "/", status: http.StatusFound,
+			want: map[string]string{"Location": "/carte"}},
+		{name: "root keeps the query", target: "/?lieu=12", status: http.StatusFound,
+			want: map[string]string{"Location": "/carte?lieu=12"}},
+		{name: "map page", target: "/carte?commune=80021", status: http.StatusOK, contains: "carte",
+			want: map[string]string{"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache", "Content-Encoding": ""}},
+		{name: "dashboard page", target: "/tableau-de-bord", status: http.StatusOK, contains: "<!doctype html>"},
+		{name: "trailing slash", target: "/carte/?a=1", status: http.StatusMovedPermanently,
+			want: map[string]string{"Location": "/carte?a=1"}},
+		{name: "page gzipped", target: "/carte", header: map[string]string{"Accept-Encoding": "gzip, deflate"},
+			status: http.StatusOK, want: map[string]string{"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}},
+		{name: "hashed asset, brotli preferred", target: "/assets/app-ABCDEFGH.js",
+			header: map[string]string{"Accept-Encoding": "gzip, br"}, status: http.StatusOK,
+			want: map[string]string{"Content-Encoding": "br", "Cache-Control": "public, max-age=31536000, immutable",
+				"Content-Type": "text/javascript; charset=utf-8"}},
+		{name: "hashed asset, gzip", target: "/assets/app-ABCDEFGH.js",
+			header: map[string]string{"Accept-Encoding": "gzip"}, status: http.StatusOK,
+			want: map[string]string{"Content-Encoding": "gzip"}},
+		{name: "brotli refused with q=0", target: "/assets/app-ABCDEFGH.js",
+			header: map[string]string{"Accept-Encoding": "br;q=0, gzip"}, status: http.StatusOK,
+			want: map[string]string{"Content-Encoding": "gzip"}},
+		{name: "identity", target: "/assets/app-ABCDEFGH.js", status: http.StatusOK, contains: "cartonum",
+			want: map[string]string{"Content-Encoding": ""}},
+		{name: "module worker type", target: "/assets/worker-0123456789.mjs", status: http.StatusOK,
+			want: map[string]string{"Content-Type": "text/javascript; charset=utf-8", "Vary": ""}},
+		{name: "unhashed file not cached for long", target: "/assets/app.css.LEGAL.txt", status: http.StatusOK,
+			want: map[string]string{"Cache-Control": "no-cache"}},
+		{name: "placeholder not served", target: "/README.txt", status: http.StatusNotFound},
+		{name: "precompressed file not served by name", target: "/assets/app-ABCDEFGH.js.gz", status: http.StatusNotFound},
+		{name: "index only through routes", target: "/index.html", status: http.StatusNotFound},
+		{name: "unknown page", target: "/inconnu", status: http.StatusNotFound, contains: "Page introuvable"},
+		{name: "head", method: http.MethodHead, target: "/carte", status: http.StatusOK},
+		{name: "post refused", method: http.MethodPost, target: "/carte", status: http.StatusMethodNotAllowed,
+			want: map[string]string{"Allow": "GET, HEAD"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			method := tt.method
+			if method == "" {
+				method = http.MethodGet
+			}
+			res := do(t, h, method, tt.target, tt.header)
+			if res.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d", res.StatusCode, tt.status)
+			}
+			for k, v := range tt.want {
+				if got := res.Header.Get(k); got != v {
+					t.Errorf("%s = %q, want %q", k, got, v)
+				}
+			}
+			if res.Header.Get("X-Content-Type-Options") != "nosniff" {
+				t.Error("nosniff missing")
+			}
+			if tt.contains != "" && !strings.Contains(body(t, res), tt.contains) {
+				t.Errorf("body does not contain %q", tt.contains)
+			}
+		})
+	}
+}
+
+func TestPageSecurityHeaders(t *testing.T) {
+	res := do(t, New(distFS(), Options{}), http.MethodGet, "/carte", nil)
+	csp := res.Header.Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'self'", "script-src 'self'", "style-src 'self'", "worker-src 'self'",
+		"img-src 'self' data: blob:", "connect-src 'self'", "object-src 'none'", "frame-ancestors 'self'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "unsafe") {
+		t.Errorf("CSP allows unsafe sources: %q", csp)
+	}
+	if !strings.Contains(res.Header.Get("Permissions-Policy"), "geolocation=(self)") {
+		t.Error("geolocation not allowed for the page")
+	}
+}
+
+func TestConditionalRequest(t *testing.T) {
+	h := New(distFS(), Options{})
+	first := do(t, h, http.MethodGet, "/assets/app-ABCDEFGH.js", map[string]string{"Accept-Encoding": "gzip"})
+	etag := first.Header.Get("ETag")
+	if etag == "" || !strings.HasSuffix(etag, `-gzip"`) {
+		t.Fatalf("ETag %q", etag)
+	}
+	again := do(t, h, http.MethodGet, "/assets/app-ABCDEFGH.js", map[string]string{"Accept-Encoding": "gzip", "If-None-Match": etag})
+	if again.StatusCode != http.StatusNotModified {
+		t.Fatalf("status %d, want 304", again.StatusCode)
+	}
+	other := do(t, h, http.MethodGet, "/assets/app-ABCDEFGH.js", map[string]string{"If-None-Match": etag})
+	if other.StatusCode != http.StatusOK {
+		t.Fatalf("identity with the gzip ETag: status %d, want 200", other.StatusCode)
+	}
+}
+
+func TestGzipBodyDecodes(t *testing.T) {
+	res := do(t, New(distFS(), Options{}), http.MethodGet, "/carte", map[string]string{"Accept-Encoding": "gzip"})
+	zr, err := gzip.NewReader(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(zr)
+	if !strings.Contains(string(b), `lang="fr"`) {
+		t.Fatalf("decoded page: %q", b)
+	}
+}
+
+func TestBasemap(t *testing.T) {
+	h := New(distFS(), Options{Basemap: `https://tuiles.example.org/style.json?a=1&b="x"`, ConnectSrc: []string{"https://glyphes.example.net/fonts", "javascript:alert(1)"}})
+	res := do(t, h, http.MethodGet, "/carte", nil)
+	page := body(t, res)
+	if !strings.Contains(page, `content="https://tuiles.example.org/style.json?a=1&amp;b=&#34;x&#34;"`) {
+		t.Errorf("basemap meta not injected (escaped): %s", page)
+	}
+	csp := res.Header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "connect-src 'self' https://tuiles.example.org https://glyphes.example.net") {
+		t.Errorf("CSP %q", csp)
+	}
+	if strings.Contains(csp, "javascript") {
+		t.Errorf("CSP took a non-http origin: %q", csp)
+	}
+}
+
+func TestNotBuilt(t *testing.T) {
+	h := New(fstest.MapFS{"dist/README.txt": {Data: []byte("make web")}}, Options{})
+	res := do(t, h, http.MethodGet, "/carte", nil)
+	if res.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("status %d, want 503", res.StatusCode)
+	}
+	if b := body(t, res); !strings.Contains(b, "make web") {
+		t.Errorf("message %q", b)
+	}
+	if res := do(t, h, http.MethodGet, "/", nil); res.StatusCode != http.StatusFound {
+		t.Errorf("redirect without a build: %d", res.StatusCode)
+	}
+}
+
+// The embedded front end: built or not, the handler answers.
+func TestEmbedded(t *testing.T) {
+	res := do(t, Handler(), http.MethodGet, "/carte", nil)
+	switch res.StatusCode {
+	case http.StatusOK:
+		if !strings.Contains(body(t, res), `<html lang="fr">`) {
+			t.Error("built page is not French")
+		}
+	case http.StatusServiceUnavailable:
+		t.Log("web/dist is not built (make web): 503 as expected")
+	default:
+		t.Fatalf("status %d", res.StatusCode)
+	}
+}

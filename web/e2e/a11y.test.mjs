@@ -1,0 +1,60 @@
+// Automated accessibility checks (axe-core, WCAG 2.1 A and AA rules) of the
+// map page, the open filters and a place's sheet. axe cannot judge
+// everything (focus order, wording): the keyboard paths are tested in
+// carte.test.mjs.
+
+import {after, before, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {readFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
+import {baseURL, launch, mapReady} from './browser.mjs';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const url = baseURL();
+let b;
+
+before(async () => {
+  b = await launch();
+});
+after(async () => {
+  await b?.close();
+});
+
+async function audit(page, what) {
+  await page.evaluate(axeSource);
+  const res = await page.evaluate(() =>
+    // The map canvas is drawn by WebGL; its content is offered as the list.
+    globalThis.axe.run({exclude: [['.maplibregl-canvas']]}, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}),
+  );
+  const problems = res.violations.map((v) => `${what}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  assert.deepEqual(problems, []);
+}
+
+test('map page with a list', async () => {
+  const {page} = b;
+  await page.goto(url + '/carte?commune=80021');
+  await mapReady(page);
+  await page.waitForSelector('#resultats li.lieu');
+  await audit(page, 'liste');
+});
+
+test('filters open', async () => {
+  const {page} = b;
+  await page.click('#bouton-filtres');
+  await page.click('#filtres .fr-accordion__btn >> nth=0');
+  await audit(page, 'filtres');
+  await page.click('#filtres [data-action="fermer"]');
+});
+
+test("a place's sheet", async () => {
+  const {page} = b;
+  await page.click('#resultats .lieu__bouton >> nth=0');
+  await page.waitForSelector('#fiche-titre:not(:text("Chargement"))');
+  await audit(page, 'fiche');
+});
+
+test('dashboard page', async () => {
+  const {page} = b;
+  await page.goto(url + '/tableau-de-bord');
+  await audit(page, 'tableau de bord');
+});

@@ -1,0 +1,108 @@
+// Builds the front end into dist/: one hashed JS bundle, one hashed CSS
+// file (DSFR core and components, MapLibre's stylesheet, the app's),
+// MapLibre's worker, the icons the CSS uses, index.html, and a .gz and a
+// .br beside every text file. Nothing is fetched from the network.
+//
+//   node scripts/build.mjs            production build
+//   CARTONUM_DSFR_FONTS=1 node …      also ship the Marianne/Spectral fonts
+//                                     (reserved to State services: see README)
+
+import {build} from 'esbuild';
+import {createHash} from 'node:crypto';
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {dirname, join, relative} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {brotliCompressSync, constants, gzipSync} from 'node:zlib';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const keep = new Set(['README.txt']);
+const withFonts = process.env.CARTONUM_DSFR_FONTS === '1';
+
+// 1. Clean dist/, keeping the committed placeholder.
+mkdirSync(dist, {recursive: true});
+for (const name of readdirSync(dist)) {
+  if (!keep.has(name)) rmSync(join(dist, name), {recursive: true, force: true});
+}
+mkdirSync(join(dist, 'assets'), {recursive: true});
+
+const hash = (buf) => createHash('sha256').update(buf).digest('hex').slice(0, 10);
+
+// 2. MapLibre's worker, copied as is under a content-hashed name.
+const workerSrc = readFileSync(join(root, 'node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs'), 'utf8')
+  .replace(/\n\/\/# sourceMappingURL=.*$/m, '');
+const workerName = `assets/maplibre-gl-worker-${hash(workerSrc)}.mjs`;
+writeFileSync(join(dist, workerName), workerSrc);
+
+// 3. DSFR fonts: the Marianne typeface is reserved to State services; by
+// default the @font-face rules are dropped and the system font is used.
+const dropFonts = {
+  name: 'dsfr-fonts',
+  setup(b) {
+    if (withFonts) return;
+    b.onLoad({filter: /@gouvfr[\\/]dsfr[\\/]dist[\\/]core[\\/]core\.min\.css$/}, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replace(/@font-face\{[^}]*\}/g, ''),
+      loader: 'css',
+    }));
+  },
+};
+
+// 4. The bundle.
+const result = await build({
+  entryPoints: {app: join(root, 'src/main.ts')},
+  outdir: dist,
+  entryNames: 'assets/[name]-[hash]',
+  assetNames: 'assets/[name]-[hash]',
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['es2022', 'chrome111', 'firefox113', 'safari16.4'],
+  minify: true,
+  legalComments: 'linked',
+  metafile: true,
+  loader: {'.svg': 'file', '.woff2': 'file', '.woff': 'file'},
+  define: {__MAPLIBRE_WORKER__: JSON.stringify('/' + workerName)},
+  plugins: [dropFonts],
+  logLevel: 'warning',
+});
+
+const outputs = Object.keys(result.metafile.outputs).map((p) => relative(dist, join(process.cwd(), p)).replaceAll('\\', '/'));
+const js = outputs.find((p) => /^assets\/app-.*\.js$/.test(p));
+const css = outputs.find((p) => /^assets\/app-.*\.css$/.test(p));
+if (!js || !css) throw new Error(`bundle incomplet : ${outputs.join(', ')}`);
+
+// 5. Favicon and index.html.
+const favicon = readFileSync(join(root, 'src/favicon.svg'));
+const faviconName = `assets/favicon-${hash(favicon)}.svg`;
+writeFileSync(join(dist, faviconName), favicon);
+const html = readFileSync(join(root, 'src/index.html'), 'utf8')
+  .replaceAll('{{JS}}', '/' + js)
+  .replaceAll('{{CSS}}', '/' + css)
+  .replaceAll('{{FAVICON}}', '/' + faviconName);
+writeFileSync(join(dist, 'index.html'), html);
+
+// 6. Precompressed variants of the text files.
+const textual = /\.(html|js|mjs|css|svg|json|txt)$/;
+let report = [];
+function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (textual.test(name) && !keep.has(name) && !name.endsWith('.LEGAL.txt')) {
+      const raw = readFileSync(p);
+      const gz = gzipSync(raw, {level: 9});
+      const br = brotliCompressSync(raw, {params: {[constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length}});
+      if (gz.length < raw.length) writeFileSync(p + '.gz', gz);
+      if (br.length < raw.length) writeFileSync(p + '.br', br);
+      report.push([relative(dist, p), raw.length, gz.length, br.length]);
+    } else if (!name.endsWith('.gz') && !name.endsWith('.br')) {
+      report.push([relative(dist, p), statSync(p).size, null, null]);
+    }
+  }
+}
+walk(dist);
+report.sort((a, b) => b[1] - a[1]);
+const kb = (n) => (n == null ? '' : (n / 1024).toFixed(1) + ' KiB');
+console.log('dist/ (brut, gzip, brotli) :');
+for (const [name, raw, gz, br] of report) console.log(`  ${name.padEnd(48)} ${kb(raw).padStart(11)} ${kb(gz).padStart(11)} ${kb(br).padStart(11)}`);
+if (!existsSync(join(dist, 'README.txt'))) console.warn('attention : dist/README.txt (fichier versionné) est absent');

@@ -1,0 +1,2 @@
+declare const __MAPLIBRE_WORKER__: string;
+declare module '*.css';

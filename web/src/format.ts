@@ -1,0 +1,87 @@
+// Formatting of numbers, distances, dates and contacts for French readers.
+
+const NBSP = '\u00a0';
+
+/** "850 m", "3,4 km", "12 km". */
+export function formatDistance(metres: number): string {
+  if (!Number.isFinite(metres) || metres < 0) return '';
+  if (metres < 995) {
+    const m = Math.max(10, Math.round(metres / 10) * 10);
+    return `${m}${NBSP}m`;
+  }
+  const km = metres / 1000;
+  if (km < 9.95) return `${km.toFixed(1).replace('.', ',')}${NBSP}km`;
+  return `${Math.round(km)}${NBSP}km`;
+}
+
+/** "1 234" with a narrow no-break space as thousands separator. */
+export function formatCount(n: number): string {
+  return new Intl.NumberFormat('fr-FR').format(n);
+}
+
+/** "1 lieu", "3 lieux". */
+export function plural(n: number, one: string, many: string): string {
+  return `${formatCount(n)} ${n > 1 ? many : one}`;
+}
+
+/** ISO date (YYYY-MM-DD) → "26 juillet 2022"; other input unchanged. */
+export function formatDate(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) return iso;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return new Intl.DateTimeFormat('fr-FR', {day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC'}).format(d);
+}
+
+/** "+33322447504" → "03 22 44 75 04"; other numbers unchanged. */
+export function formatPhone(tel: string): string {
+  const m = /^\+33(\d{9})$/.exec(tel.replace(/\s/g, ''));
+  if (!m) return tel;
+  const digits = '0' + m[1];
+  return digits.replace(/(\d{2})(?=\d)/g, `$1${NBSP}`);
+}
+
+/** The URL when it is an absolute http(s) URL, otherwise null. */
+export function safeHttpUrl(raw: string | undefined | null): string | null {
+  if (!raw) return null;
+  try {
+    const u = new URL(raw.trim());
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
+    return u.href;
+  } catch {
+    return null;
+  }
+}
+
+/** A plausible e-mail address (for mailto: links), otherwise null. */
+export function safeEmail(raw: string | undefined | null): string | null {
+  const s = (raw ?? '').trim();
+  return /^[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[^\s@<>()"',;:]+$/.test(s) ? s : null;
+}
+
+/** A tel: URI for a phone number, or null. */
+export function telHref(raw: string | undefined | null): string | null {
+  const s = (raw ?? '').replace(/[\s.]/g, '');
+  return /^\+?\d{4,15}$/.test(s) ? `tel:${s}` : null;
+}
+
+/** Great-circle distance in metres. */
+export function haversine(a: [number, number], b: [number, number]): number {
+  const R = 6371008.8;
+  const rad = Math.PI / 180;
+  const dLat = (b[1] - a[1]) * rad;
+  const dLon = (b[0] - a[0]) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * rad) * Math.cos(b[1] * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * R * Math.asin(Math.min(1, Math.sqrt(h)));
+}
+
+/** Free-text hours from a source, made readable as plain text. */
+export function plainText(raw: string): string {
+  return raw
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(li|p|div)>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/\n{2,}/g, '\n')
+    .trim();
+}

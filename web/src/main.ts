@@ -1,0 +1,177 @@
+// Cartonum front end: boots the store, the router and the map page.
+
+import './styles/app.css';
+import {setWorkerUrl} from 'maplibre-gl';
+import {getTileJSON, type TileJSON} from './api.ts';
+import {byId, h, replaceChildren} from './dom.ts';
+import {FiltersPanel} from './filters/panel.ts';
+import {pinDataURL} from './map/images.ts';
+import {MapView} from './map/mapview.ts';
+import {trackOrigin} from './origin.ts';
+import {ResultsList} from './results/list.ts';
+import {interceptLinks, routeOf, syncHistory} from './router.ts';
+import {CommuneCombobox} from './search/combobox.ts';
+import {locate, showMessage} from './search/geoloc.ts';
+import {PlaceSheet} from './sheet/sheet.ts';
+import {mountShell} from './shell.ts';
+import {initialState, Store} from './store.ts';
+import {decodeState, facetParams, RADII} from './urlstate.ts';
+
+/** URL of MapLibre's worker, copied beside the bundle by the build. */
+declare const __MAPLIBRE_WORKER__: string;
+
+function basemapURL(): string | null {
+  const meta = document.querySelector<HTMLMetaElement>('meta[name="cartonum-basemap"]');
+  const raw = meta?.content.trim() ?? '';
+  if (!raw) return null;
+  try {
+    const u = new URL(raw, window.location.href);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function legend(el: HTMLElement): void {
+  replaceChildren(
+    el,
+    h(
+      'ul',
+      {},
+      h('li', {}, h('img', {src: pinDataURL(false), alt: ''}), 'Lieu de médiation numérique'),
+      h('li', {}, h('img', {src: pinDataURL(true), alt: ''}), 'France Services'),
+      h('li', {}, h('span', {class: 'legende__rond'}), 'Regroupement (nombre de lieux)'),
+      h('li', {}, h('span', {class: 'legende__rond legende__rond--fs'}), 'Regroupement avec France Services'),
+    ),
+  );
+}
+
+async function mountMapPage(store: Store): Promise<{resize: () => void}> {
+  const panel = byId('panneau');
+  const resultsRoot = byId('resultats');
+  const geolocMessage = byId('message-geoloc');
+
+  // Search, position and radius.
+  const combobox = new CommuneCombobox({
+    input: byId<HTMLInputElement>('recherche-commune'),
+    listbox: byId<HTMLUListElement>('suggestions'),
+    status: byId('recherche-statut'),
+    onSelect: (r) => {
+      showMessage(geolocMessage, '');
+      const info = {code: r.code, nom: r.nom, codesPostaux: r.codesPostaux, centre: r.centre, bbox: r.bbox, lieux: 0};
+      store.updateUrl({commune: r.code, autour: null, lieu: null}, 'push', {
+        commune: info,
+        origin: {lon: r.centre[0], lat: r.centre[1], label: r.nom},
+      });
+      store.moveCamera({bbox: r.bbox});
+    },
+  });
+  const syncSearch = () => {
+    const s = store.state;
+    if (s.commune) combobox.setValue(s.commune.nom);
+    else if (!s.url.commune) combobox.setValue('');
+  };
+  store.subscribe((s, prev) => {
+    if (s.commune !== prev.commune || s.url.commune !== prev.url.commune) syncSearch();
+  });
+
+  const geoButton = byId<HTMLButtonElement>('autour-de-moi');
+  geoButton.addEventListener('click', async () => {
+    geoButton.disabled = true;
+    geoButton.setAttribute('aria-busy', 'true');
+    showMessage(geolocMessage, 'Recherche de votre position…', 'info');
+    const r = await locate();
+    geoButton.disabled = false;
+    geoButton.removeAttribute('aria-busy');
+    if (!r.ok) {
+      showMessage(geolocMessage, r.message, 'error');
+      return;
+    }
+    showMessage(geolocMessage, '');
+    combobox.setValue('');
+    store.updateUrl({autour: [r.lon, r.lat], commune: null, lieu: null}, 'push', {
+      commune: null,
+      origin: {lon: r.lon, lat: r.lat, label: 'votre position'},
+    });
+    store.moveCamera({center: [r.lon, r.lat], zoom: 13});
+  });
+
+  const radius = byId<HTMLSelectElement>('rayon');
+  radius.addEventListener('change', () => {
+    const v = Number(radius.value);
+    if ((RADII as readonly number[]).includes(v)) store.updateUrl({rayon: v}, 'push');
+  });
+  const syncRadius = () => (radius.value = String(store.state.url.rayon));
+  store.subscribe((s, prev) => {
+    if (s.url.rayon !== prev.url.rayon) syncRadius();
+  });
+  syncRadius();
+
+  // Bottom sheet on phones.
+  const handle = byId<HTMLButtonElement>('poignee');
+  handle.addEventListener('click', () => {
+    const big = !panel.classList.contains('est-agrandi');
+    panel.classList.toggle('est-agrandi', big);
+    handle.setAttribute('aria-expanded', String(big));
+    handle.textContent = big ? 'Réduire la liste' : 'Agrandir la liste';
+  });
+
+  new FiltersPanel(store, byId('filtres'), byId<HTMLButtonElement>('bouton-filtres'));
+  new PlaceSheet(store, byId('fiche'), resultsRoot);
+  trackOrigin(store);
+  syncSearch();
+  legend(byId('legende'));
+
+  // The map, once the TileJSON of the territories and the places are known.
+  const mapEl = byId('carte');
+  let map: MapView | null = null;
+  const list = new ResultsList({store, root: resultsRoot, viewport: () => map?.viewport() ?? null});
+  let territories: TileJSON;
+  let sites: TileJSON;
+  try {
+    [territories, sites] = await Promise.all([
+      getTileJSON('departements,epci,communes', new URLSearchParams()),
+      getTileJSON('sites', facetParams(store.state.url.filters)),
+    ]);
+  } catch (err) {
+    replaceChildren(mapEl, h('div', {class: 'fr-alert fr-alert--error fr-m-2w'}, h('p', {}, `La carte n'a pas pu être chargée : ${(err as Error).message}`)));
+    return {resize: () => {}};
+  }
+  mapEl.addEventListener('carte-chargee', () => list.refresh(), {once: true});
+  const phone = window.matchMedia('(max-width: 47.99em)');
+  map = new MapView({
+    container: mapEl,
+    store,
+    territories,
+    sites,
+    basemap: basemapURL(),
+    padding: () => ({top: 0, left: 0, right: 0, bottom: phone.matches ? panel.offsetHeight : 0}),
+  });
+  const m = map;
+  return {resize: () => m.map.resize()};
+}
+
+async function main(): Promise<void> {
+  setWorkerUrl(new URL(__MAPLIBRE_WORKER__, window.location.href).href);
+  const route = routeOf(window.location.pathname) ?? 'carte';
+  const store = new Store(initialState(route, decodeState(window.location.search)));
+  syncHistory(store);
+  interceptLinks(store, document.body);
+  window.setInterval(() => store.update((s) => ({minute: s.minute + 1})), 60_000);
+
+  let mapPage: Promise<{resize: () => void}> | null = null;
+  const showMap = () => {
+    if (!mapPage) mapPage = mountMapPage(store);
+    else void mapPage.then((p) => p.resize());
+  };
+  mountShell(
+    store,
+    [
+      {route: 'carte', element: byId('page-carte'), heading: byId('titre-carte'), onShow: showMap},
+      {route: 'tableau-de-bord', element: byId('page-tableau-de-bord'), heading: byId('titre-tableau')},
+    ],
+    byId('navigation'),
+  );
+}
+
+void main();

@@ -1,0 +1,60 @@
+// Routing by URL path: /carte and /tableau-de-bord; "/" goes to /carte.
+// The URL (path and query) and the store are kept in step: changes of the
+// store's URL state are written to the history, and back/forward read it
+// back.
+
+import type {Route, Store} from './store.ts';
+import {decodeState, encodeState} from './urlstate.ts';
+
+export const ROUTES: Record<Route, {path: string; title: string}> = {
+  carte: {path: '/carte', title: 'Trouver un lieu'},
+  'tableau-de-bord': {path: '/tableau-de-bord', title: 'Tableau de bord'},
+};
+
+export const SITE_NAME = 'Cartonum';
+
+/** The route of a path, null when unknown. */
+export function routeOf(path: string): Route | null {
+  const p = path.replace(/\/+$/, '') || '/';
+  if (p === '/' || p === '/carte') return 'carte';
+  if (p === '/tableau-de-bord') return 'tableau-de-bord';
+  return null;
+}
+
+export function urlFor(route: Route, query: string): string {
+  return ROUTES[route].path + (query ? `?${query}` : '');
+}
+
+/** Keeps the browser URL and the store in step. */
+export function syncHistory(store: Store, win: Window = window): void {
+  // Normalise the current URL ("/" → "/carte", canonical query).
+  const current = urlFor(store.state.route, encodeState(store.state.url));
+  if (win.location.pathname + win.location.search !== current) {
+    win.history.replaceState(null, '', current);
+  }
+  store.subscribe((state, prev, history) => {
+    if (history === 'none') return;
+    if (state.url === prev.url && state.route === prev.route) return;
+    const next = urlFor(state.route, state.route === 'carte' ? encodeState(state.url) : '');
+    if (win.location.pathname + win.location.search === next) return;
+    if (history === 'push') win.history.pushState(null, '', next);
+    else win.history.replaceState(null, '', next);
+  });
+  win.addEventListener('popstate', () => {
+    const route = routeOf(win.location.pathname) ?? 'carte';
+    const url = route === 'carte' ? decodeState(win.location.search) : store.state.url;
+    store.update({route, url}, 'none');
+  });
+}
+
+/** Makes same-origin links with data-route navigate without reloading. */
+export function interceptLinks(store: Store, root: HTMLElement): void {
+  root.addEventListener('click', (ev) => {
+    const a = (ev.target as Element).closest('a[data-route]');
+    if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+    const route = a.getAttribute('data-route') as Route;
+    if (!(route in ROUTES)) return;
+    ev.preventDefault();
+    if (route !== store.state.route) store.update({route}, 'push');
+  });
+}
