@@ -90,6 +90,60 @@ func TestIndicatorsAPI(t *testing.T) {
 			t.Fatalf("parameters not recorded: %v / %v", h, last)
 		}
 	})
+	t.Run("geojson with the territories' polygons", func(t *testing.T) {
+		resp, b := get(t, base+"/api/indicators?level=epci&format=geojson")
+		var fc struct {
+			Type     string
+			Features []struct {
+				ID         string
+				Geometry   struct{ Type string }
+				Properties struct {
+					Code        string  `json:"code"`
+					BeyondShare float64 `json:"beyond_share"`
+					RankAccess  int     `json:"rank_access"`
+				}
+			}
+			Params struct {
+				ThresholdMin float64 `json:"threshold_min"`
+			}
+		}
+		if resp.StatusCode != 200 || json.Unmarshal(b, &fc) != nil || fc.Type != "FeatureCollection" {
+			t.Fatalf("%d %.200s", resp.StatusCode, b)
+		}
+		if len(fc.Features) != len(epci) || fc.Params.ThresholdMin != 20 {
+			t.Fatalf("%d features for %d EPCI, params %+v", len(fc.Features), len(epci), fc.Params)
+		}
+		for _, f := range fc.Features {
+			if f.ID != f.Properties.Code || (f.Geometry.Type != "MultiPolygon" && f.Geometry.Type != "Polygon") || f.Properties.RankAccess < 1 {
+				t.Fatalf("feature %+v", f)
+			}
+		}
+	})
+	t.Run("white zones hold the population beyond the threshold", func(t *testing.T) {
+		resp, b := get(t, base+"/api/whitezones")
+		var fc struct {
+			Features []struct {
+				Properties struct {
+					Population float64 `json:"population"`
+					Minutes    float64 `json:"minutes"`
+				}
+			}
+			Population float64 `json:"population"`
+		}
+		if resp.StatusCode != 200 || json.Unmarshal(b, &fc) != nil || len(fc.Features) == 0 {
+			t.Fatalf("%d %.200s", resp.StatusCode, b)
+		}
+		var sum float64
+		for _, f := range fc.Features {
+			if f.Properties.Minutes >= 0 && f.Properties.Minutes < 20 { // minutes are rounded to 0.1
+				t.Fatalf("cell at %g minutes in the white zone", f.Properties.Minutes)
+			}
+			sum += f.Properties.Population
+		}
+		if abs(sum-region[0].BeyondPopulation) > 0.01*region[0].BeyondPopulation+1 || abs(fc.Population-region[0].BeyondPopulation) > 1 {
+			t.Errorf("white zone cells hold %g (total %g), region beyond %g", sum, fc.Population, region[0].BeyondPopulation)
+		}
+	})
 	t.Run("detail", func(t *testing.T) {
 		resp, b := get(t, base+"/api/indicators/epci/200093201")
 		var d struct {

@@ -139,8 +139,8 @@ func (s *Server) listIndicators(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	format := v.Get("format")
-	if format != "" && format != "json" && format != "csv" {
-		return invalid("format « %s » invalide : json ou csv", format)
+	if format != "" && format != "json" && format != "csv" && format != "geojson" {
+		return invalid("format « %s » invalide : json, csv ou geojson", format)
 	}
 	snap := s.idx.Current()
 	res := s.modelFor(snap).Compute(p)
@@ -151,6 +151,10 @@ func (s *Server) listIndicators(w http.ResponseWriter, r *http.Request) error {
 	out := make([]analysis.Indicators, len(rows))
 	for i := range rows {
 		out[i] = Labelled(snap, rows[i])
+	}
+	if format == "geojson" {
+		s.indicatorsGeoJSON(w, snap, res.Params, out)
+		return nil
 	}
 	if format == "csv" {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")

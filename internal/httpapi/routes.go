@@ -34,6 +34,7 @@ func (s *Server) routes() chi.Router {
 		r.Post("/scenarios", s.handle(s.postScenario))
 		r.Get("/scenarios/{id}", s.handle(s.getScenario))
 		r.Get("/siting", s.handle(s.getSiting))
+		r.Get("/whitezones", s.handle(s.whiteZones))
 	})
 	r.Route("/tiles", func(r chi.Router) {
 		r.Get("/", s.handle(s.tileCatalog))

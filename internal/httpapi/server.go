@@ -58,6 +58,9 @@ type Server struct {
 
 	scenarios ScenarioStore
 	pages     http.Handler
+
+	outlinesMu sync.Mutex
+	outlines   *outlines
 }
 
 // WithPages sets the handler of the web app, which answers the GET
