@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -24,6 +25,7 @@ type Config struct {
 	MaxLimit         int
 	TileCacheBytes   int64
 	Basemap          string
+	Geocoder         string
 	TileCacheControl string
 
 	// logging
@@ -91,6 +93,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration(getenv, "SHUTDOWN_TIMEOUT", 10*time.Second), "time given to requests in flight at shutdown (CARTONUM_SHUTDOWN_TIMEOUT)")
 		fs.DurationVar(&c.ReloadInterval, "reload-interval", envDuration(getenv, "RELOAD_INTERVAL", 10*time.Second), "how often the database is checked for new data, 0 to never (CARTONUM_RELOAD_INTERVAL)")
 		fs.IntVar(&c.MaxLimit, "max-limit", envInt(getenv, "MAX_LIMIT", 1000), "largest page size of /api/sites (CARTONUM_MAX_LIMIT)")
+		fs.StringVar(&c.Geocoder, "geocoder", env(getenv, "GEOCODER", ""), "address search service (Base Adresse Nationale API, e.g. https://api-adresse.data.gouv.fr/search/); empty: communes and postcodes only (CARTONUM_GEOCODER)")
 		fs.StringVar(&c.Basemap, "basemap", env(getenv, "BASEMAP", ""), "URL of an external MapLibre basemap style for online deployments; empty: the project's own layers only (CARTONUM_BASEMAP)")
 		fs.Int64Var(&c.TileCacheBytes, "tile-cache-bytes", int64(envInt(getenv, "TILE_CACHE_BYTES", 64<<20)), "memory for cached tiles, in bytes (CARTONUM_TILE_CACHE_BYTES)")
 		fs.StringVar(&c.TileCacheControl, "tile-cache-control", env(getenv, "TILE_CACHE_CONTROL", "public, max-age=300"), "Cache-Control of tiles whose URL lacks the current data version (CARTONUM_TILE_CACHE_CONTROL)")
@@ -119,6 +122,14 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	c.Files = fs.Args()
 	if cmd != "import" && len(c.Files) > 0 {
 		return c, fmt.Errorf("cartonum %s: unexpected arguments %s", cmd, strings.Join(c.Files, " "))
+	}
+	for _, u := range []struct{ flag, value string }{{"geocoder", c.Geocoder}, {"basemap", c.Basemap}, {"places-url", c.PlacesURL}} {
+		if u.value == "" {
+			continue
+		}
+		if p, err := url.Parse(u.value); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			return c, fmt.Errorf("--%s %q: an http(s) URL is expected", u.flag, u.value)
+		}
 	}
 	if c.Region == "" || len(c.Region) > 3 {
 		return c, fmt.Errorf("invalid region code %q", c.Region)

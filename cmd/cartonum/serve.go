@@ -68,6 +68,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.TileCacheBytes > 0 {
 		apiCfg.Tiles.CacheBytes = m.Config.TileCacheBytes
 	}
+	apiCfg.GeocoderURL = m.Config.Geocoder
 	if m.Config.TileCacheControl != "" {
 		apiCfg.TileCacheControl = m.Config.TileCacheControl
 	}

@@ -28,6 +28,8 @@ func (s *Server) routes() chi.Router {
 		r.Get("/sites/{id}", s.handle(s.getSite))
 		r.Get("/communes/{code}", s.handle(s.getCommune))
 		r.Get("/search", s.handle(s.search))
+		r.Get("/geocode", s.handle(s.geocode))
+		r.Get("/config", s.handle(s.config))
 		r.Get("/export/sites.csv", s.handle(s.exportSites))
 		r.Get("/indicators", s.handle(s.listIndicators))
 		r.Get("/indicators/{level}/{code}", s.handle(s.getIndicators))

@@ -34,6 +34,9 @@ type Config struct {
 	// TileCacheControl is the Cache-Control of tiles whose URL does not
 	// carry the current data version.
 	TileCacheControl string
+	// GeocoderURL, when set, is the address search service (Base Adresse
+	// Nationale API shape) that /api/geocode forwards to.
+	GeocoderURL string
 }
 
 // DefaultConfig returns the defaults documented in README.
@@ -61,6 +64,8 @@ type Server struct {
 
 	outlinesMu sync.Mutex
 	outlines   *outlines
+
+	httpClient *http.Client
 }
 
 // WithPages sets the handler of the web app, which answers the GET
@@ -84,7 +89,7 @@ func (s *Server) WithScenarios(st ScenarioStore) *Server {
 
 // New returns the API handler.
 func New(idx *index.Index, cfg Config, logger *slog.Logger) *Server {
-	s := &Server{idx: idx, cfg: cfg, logger: logger}
+	s := &Server{idx: idx, cfg: cfg, logger: logger, httpClient: &http.Client{Timeout: 10 * time.Second}}
 	s.router = s.routes()
 	return s
 }
@@ -112,6 +117,10 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		status, msg = http.StatusNotFound, err.Error()
 	case cartonum.KindConflict:
 		status, msg = http.StatusConflict, err.Error()
+	}
+	var up *upstreamError
+	if errors.As(err, &up) {
+		status, msg = http.StatusBadGateway, err.Error()
 	}
 	if errors.Is(err, errTimeout) {
 		status, msg = http.StatusServiceUnavailable, err.Error()
