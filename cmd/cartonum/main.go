@@ -26,8 +26,8 @@ Commands:
              cartonum import [--db F] [--region 32] [--communes communes.geojson]
                              [--epci epci.json] [--departements deps.geojson]
                              [--report report.json] [--keep-outside] places.csv...
-  serve      serve the HTTP API from the database
-             cartonum serve [--db F] [--addr :8080]
+  serve      serve the web app, the HTTP API and the vector tiles from the database
+             cartonum serve [--db F] [--addr :8080] [--geocoder URL] [--basemap URL]
   download   fetch the region's files from the official sources
              cartonum download [--region 32] [--dest data/cache] [--places-url URL]
   analyse    compute the underservice indicators of every commune, EPCI,
@@ -38,8 +38,9 @@ Commands:
   imports    list past imports
   help       show this help, or a command's flags: cartonum help import
 
-Every flag can also be set with an environment variable CARTONUM_<FLAG>
-(e.g. CARTONUM_DB, CARTONUM_ADDR, CARTONUM_REGION). Flags win.
+The settings of serve and import can also be given as environment variables
+CARTONUM_<FLAG> (CARTONUM_DB, CARTONUM_ADDR, CARTONUM_REGION…: see
+cartonum help COMMAND). Flags win.
 `
 
 func main() {
