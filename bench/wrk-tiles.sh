@@ -11,8 +11,10 @@
 #   1. installs wrk (and curl) from Debian when missing (apt-get, as root);
 #   2. make build, imports the region from the data mirror into a temporary
 #      database, starts `cartonum serve` on 127.0.0.1 and a free port, with
-#      the default configuration (LOG_LEVEL=info: one log line per request,
-#      written to a file);
+#      the default configuration (LOG_LEVEL=info: one log line per API
+#      request, tile requests logged only at debug level; LOG_LEVEL=debug
+#      logs every tile request too, and then the script also reports the time
+#      spent inside the server);
 #   3. makes the list of tile URLs a map user would ask for: z8–z14 around
 #      Lille and Amiens, the whole region at z6–z10 (empty tiles, answered
 #      204, included), and requests each once to fill the cache;

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -152,13 +153,22 @@ func writeBody(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
-// logRequests logs one structured line per request.
+// logRequests logs one structured line per request: at Info level, except
+// successful tile requests (a map makes dozens a second, mostly served
+// from the cache), which are logged at Debug level.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 		next.ServeHTTP(ww, r)
-		s.logger.Info("http", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery,
+		level := slog.LevelInfo
+		if ww.Status() < 400 && strings.HasPrefix(r.URL.Path, "/tiles/") {
+			level = slog.LevelDebug
+		}
+		if !s.logger.Enabled(r.Context(), level) {
+			return
+		}
+		s.logger.Log(r.Context(), level, "http", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery,
 			"status", ww.Status(), "bytes", ww.BytesWritten(), "duration_ms",
 			float64(time.Since(start).Microseconds())/1000, "request_id", middleware.GetReqID(r.Context()))
 	})
