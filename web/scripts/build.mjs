@@ -1,4 +1,5 @@
-// Builds the front end into dist/: one hashed JS bundle, one hashed CSS
+// Builds the front end into dist/: the hashed JS entry and its chunks (the
+// shared code, preloaded; the dashboard, loaded on demand), one hashed CSS
 // file (DSFR core and components, MapLibre's stylesheet, the app's),
 // MapLibre's worker, the icons the CSS uses, index.html, and a .gz and a
 // .br beside every text file. Nothing is fetched from the network.
@@ -52,8 +53,11 @@ const result = await build({
   entryPoints: {app: join(root, 'src/main.ts')},
   outdir: dist,
   entryNames: 'assets/[name]-[hash]',
+  chunkNames: 'assets/[name]-[hash]',
   assetNames: 'assets/[name]-[hash]',
   bundle: true,
+  // The dashboard is a chunk of its own, loaded when first shown.
+  splitting: true,
   format: 'esm',
   platform: 'browser',
   target: ['es2022', 'chrome111', 'firefox113', 'safari16.4'],
@@ -75,7 +79,16 @@ if (!js || !css) throw new Error(`bundle incomplet : ${outputs.join(', ')}`);
 const favicon = readFileSync(join(root, 'src/favicon.svg'));
 const faviconName = `assets/favicon-${hash(favicon)}.svg`;
 writeFileSync(join(dist, faviconName), favicon);
+// Chunks the entry imports statically are preloaded, so that splitting
+// adds no round trip.
+const jsOut = Object.entries(result.metafile.outputs).find(([p]) => relative(dist, join(process.cwd(), p)).replaceAll('\\', '/') === js)?.[1];
+const preloads = (jsOut?.imports ?? [])
+  .filter((i) => i.kind === 'import-statement')
+  .map((i) => relative(dist, join(process.cwd(), i.path)).replaceAll('\\', '/'))
+  .map((p) => `<link rel="modulepreload" href="/${p}">`)
+  .join('\n  ');
 const html = readFileSync(join(root, 'src/index.html'), 'utf8')
+  .replace('{{PRELOAD}}', preloads)
   .replaceAll('{{JS}}', '/' + js)
   .replaceAll('{{CSS}}', '/' + css)
   .replaceAll('{{FAVICON}}', '/' + faviconName);

@@ -106,18 +106,20 @@ export class ApiError extends Error {
   }
 }
 
+async function apiError(res: Response): Promise<ApiError> {
+  let msg = `erreur ${res.status}`;
+  try {
+    const body = (await res.json()) as {error?: string};
+    if (body.error) msg = body.error;
+  } catch {
+    // not JSON: keep the status
+  }
+  return new ApiError(msg, res.status);
+}
+
 async function getJSON<T>(url: string, signal?: AbortSignal): Promise<T> {
   const res = await fetch(url, {signal, headers: {Accept: 'application/json'}});
-  if (!res.ok) {
-    let msg = `erreur ${res.status}`;
-    try {
-      const body = (await res.json()) as {error?: string};
-      if (body.error) msg = body.error;
-    } catch {
-      // not JSON: keep the status
-    }
-    throw new ApiError(msg, res.status);
-  }
+  if (!res.ok) throw await apiError(res);
   return (await res.json()) as T;
 }
 
@@ -161,3 +163,137 @@ export function getTileJSON(layers: string, params: URLSearchParams, signal?: Ab
 }
 
 export type {FacetParam};
+
+// ——— Underservice analysis (the planners' dashboard) ———
+
+/** The figures of a territory (GET /api/indicators). */
+export interface IndicatorValues {
+  population: number;
+  sites: number;
+  sites_per_10k: number;
+  mean_minutes: number;
+  p90_minutes: number;
+  mean_km: number;
+  p90_km: number;
+  beyond_population: number;
+  beyond_share: number;
+  access: number;
+}
+
+export type RankKey = 'sites_per_10k' | 'mean_minutes' | 'beyond_share' | 'access';
+
+export interface IndicatorItem extends IndicatorValues {
+  level: string;
+  code: string;
+  name: string;
+  rank: Partial<Record<RankKey, number>>;
+}
+
+/** The parameters the server used, echoed in every analysis answer. */
+export interface AnalysisParams {
+  threshold_min: number;
+  speed_kmh: number;
+  circuity: number;
+  services?: string[];
+  dispositifs?: string[];
+}
+
+export interface IndicatorList {
+  params: AnalysisParams;
+  level: string;
+  data_version: number;
+  items: IndicatorItem[];
+}
+
+export interface HistogramBin {
+  from_min: number;
+  /** 0 for the last, open bin. */
+  to_min: number;
+  population: number;
+}
+
+export interface CoveragePoint {
+  minutes: number;
+  population: number;
+  share: number;
+}
+
+export interface Comparison {
+  level: string;
+  code: string;
+  name: string;
+  sites_per_10k: number;
+  mean_minutes: number;
+  beyond_share: number;
+}
+
+export interface TerritoryDetail {
+  params: AnalysisParams;
+  detail: IndicatorItem & {histogram: HistogramBin[]; coverage: CoveragePoint[]};
+  compare: Comparison[];
+  counts: {communes: number; epci: number; departements: number};
+}
+
+export type Delta = Omit<IndicatorValues, 'population'>;
+
+export interface ScenarioResult {
+  id?: number;
+  title?: string;
+  params: AnalysisParams;
+  before: IndicatorItem;
+  after: IndicatorItem;
+  total: Delta;
+  deltas: (Delta & {code: string; name: string})[];
+}
+
+export interface SitingProposal {
+  rank: number;
+  point: [number, number];
+  commune: string;
+  commune_nom: string;
+  newly_covered: number;
+  cumulative: number;
+  cumulative_share: number;
+}
+
+export interface SitingResult {
+  params: AnalysisParams;
+  k: number;
+  min_spacing_km: number;
+  covered_before: number;
+  population: number;
+  method: string;
+  proposals: SitingProposal[];
+}
+
+export function getIndicators(level: string, params: URLSearchParams, signal?: AbortSignal): Promise<IndicatorList> {
+  const q = new URLSearchParams(params);
+  q.set('level', level);
+  return getJSON<IndicatorList>(`/api/indicators?${q}`, signal);
+}
+
+export function getTerritory(level: string, code: string, params: URLSearchParams, signal?: AbortSignal): Promise<TerritoryDetail> {
+  const q = params.toString();
+  return getJSON<TerritoryDetail>(`/api/indicators/${encodeURIComponent(level)}/${encodeURIComponent(code)}${q ? `?${q}` : ''}`, signal);
+}
+
+export async function postScenario(body: Record<string, unknown>, signal?: AbortSignal): Promise<ScenarioResult> {
+  const res = await fetch('/api/scenarios', {
+    method: 'POST',
+    signal,
+    headers: {'Content-Type': 'application/json', Accept: 'application/json'},
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw await apiError(res);
+  return (await res.json()) as ScenarioResult;
+}
+
+export function getSiting(params: URLSearchParams, signal?: AbortSignal): Promise<SitingResult> {
+  return getJSON<SitingResult>(`/api/siting?${params}`, signal);
+}
+
+/** Address of a download or GeoJSON built from parameters. */
+export function apiURL(path: string, params: URLSearchParams): string {
+  const q = params.toString();
+  return q ? `${path}?${q}` : path;
+}

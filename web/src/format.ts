@@ -85,3 +85,51 @@ export function plainText(raw: string): string {
     .replace(/\n{2,}/g, '\n')
     .trim();
 }
+
+const decimalFormats = new Map<number, Intl.NumberFormat>();
+
+/** A number with a fixed count of decimals, French style: "6,7", "1 234,5".
+ * Never "-0". */
+export function formatDecimal(x: number, digits = 1): string {
+  if (!Number.isFinite(x)) return '–';
+  let f = decimalFormats.get(digits);
+  if (!f) {
+    f = new Intl.NumberFormat('fr-FR', {minimumFractionDigits: digits, maximumFractionDigits: digits});
+    decimalFormats.set(digits, f);
+  }
+  const p = 10 ** digits;
+  const r = Math.round(x * p) / p;
+  return f.format(r === 0 ? 0 : r);
+}
+
+/** A whole number of people or places: "265 503". */
+export function formatInt(x: number): string {
+  return formatDecimal(x, 0);
+}
+
+/** A share (0–1) as a percentage: "4,4 %". */
+export function formatPercent(share: number, digits = 1): string {
+  return `${formatDecimal(share * 100, digits)}${NBSP}%`;
+}
+
+/** Minutes: "6,7 min". */
+export function formatMinutes(m: number, digits = 1): string {
+  return `${formatDecimal(m, digits)}${NBSP}min`;
+}
+
+/** A change, with its sign ("+1", "−6 187", "0"); the minus is U+2212. */
+export function formatSigned(x: number, digits = 0): string {
+  const s = formatDecimal(x, digits);
+  if (/^0(,0*)?$/.test(s)) return s;
+  return x > 0 ? `+${s}` : `\u2212${s.replace(/^-/, '')}`;
+}
+
+/** A French ordinal: "1er", "2e", "12e". */
+export function ordinal(n: number): string {
+  return n === 1 ? '1er' : `${n}e`;
+}
+
+/** "12e sur 92 EPCI". */
+export function formatRank(rank: number, total: number, unitPlural: string): string {
+  return `${ordinal(rank)} sur ${formatCount(total)} ${unitPlural}`;
+}

@@ -15,7 +15,8 @@ import {locate, showMessage} from './search/geoloc.ts';
 import {PlaceSheet} from './sheet/sheet.ts';
 import {mountShell} from './shell.ts';
 import {initialState, Store} from './store.ts';
-import {decodeState, facetParams, RADII} from './urlstate.ts';
+import {decodeDash} from './dashboard/state.ts';
+import {decodeState, emptyState, facetParams, RADII} from './urlstate.ts';
 
 /** URL of MapLibre's worker, copied beside the bundle by the build. */
 declare const __MAPLIBRE_WORKER__: string;
@@ -154,7 +155,10 @@ async function mountMapPage(store: Store): Promise<{resize: () => void}> {
 async function main(): Promise<void> {
   setWorkerUrl(new URL(__MAPLIBRE_WORKER__, window.location.href).href);
   const route = routeOf(window.location.pathname) ?? 'carte';
-  const store = new Store(initialState(route, decodeState(window.location.search)));
+  const search = window.location.search;
+  const store = new Store(
+    route === 'carte' ? initialState(route, decodeState(search)) : initialState(route, emptyState(), decodeDash(search)),
+  );
   syncHistory(store);
   interceptLinks(store, document.body);
   window.setInterval(() => store.update((s) => ({minute: s.minute + 1})), 60_000);
@@ -164,11 +168,24 @@ async function main(): Promise<void> {
     if (!mapPage) mapPage = mountMapPage(store);
     else void mapPage.then((p) => p.resize());
   };
+  // The dashboard's code is loaded only when it is first shown.
+  let dashboard: Promise<{resize: () => void}> | null = null;
+  const showDashboard = () => {
+    if (!dashboard) {
+      dashboard = import('./dashboard/tableau.ts')
+        .then((mod) => mod.mountDashboard(store))
+        .catch((err: unknown) => {
+          dashboard = null;
+          replaceChildren(byId('tdb-message'), h('div', {class: 'fr-alert fr-alert--error fr-alert--sm'}, h('p', {}, `Le tableau de bord n'a pas pu être chargé : ${(err as Error).message}`)));
+          return {resize: () => {}};
+        });
+    } else void dashboard.then((p) => p.resize());
+  };
   mountShell(
     store,
     [
       {route: 'carte', element: byId('page-carte'), heading: byId('titre-carte'), onShow: showMap},
-      {route: 'tableau-de-bord', element: byId('page-tableau-de-bord'), heading: byId('titre-tableau')},
+      {route: 'tableau-de-bord', element: byId('page-tableau-de-bord'), heading: byId('titre-tableau'), onShow: showDashboard},
     ],
     byId('navigation'),
   );

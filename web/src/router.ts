@@ -3,7 +3,8 @@
 // store's URL state are written to the history, and back/forward read it
 // back.
 
-import type {Route, Store} from './store.ts';
+import {decodeDash, encodeDash} from './dashboard/state.ts';
+import type {AppState, Route, Store} from './store.ts';
 import {decodeState, encodeState} from './urlstate.ts';
 
 export const ROUTES: Record<Route, {path: string; title: string}> = {
@@ -25,25 +26,30 @@ export function urlFor(route: Route, query: string): string {
   return ROUTES[route].path + (query ? `?${query}` : '');
 }
 
+/** The query string of the current page's state. */
+export function queryOf(state: Pick<AppState, 'route' | 'url' | 'dash'>): string {
+  return state.route === 'carte' ? encodeState(state.url) : encodeDash(state.dash);
+}
+
 /** Keeps the browser URL and the store in step. */
 export function syncHistory(store: Store, win: Window = window): void {
   // Normalise the current URL ("/" → "/carte", canonical query).
-  const current = urlFor(store.state.route, encodeState(store.state.url));
+  const current = urlFor(store.state.route, queryOf(store.state));
   if (win.location.pathname + win.location.search !== current) {
     win.history.replaceState(null, '', current);
   }
   store.subscribe((state, prev, history) => {
     if (history === 'none') return;
-    if (state.url === prev.url && state.route === prev.route) return;
-    const next = urlFor(state.route, state.route === 'carte' ? encodeState(state.url) : '');
+    if (state.url === prev.url && state.dash === prev.dash && state.route === prev.route) return;
+    const next = urlFor(state.route, queryOf(state));
     if (win.location.pathname + win.location.search === next) return;
     if (history === 'push') win.history.pushState(null, '', next);
     else win.history.replaceState(null, '', next);
   });
   win.addEventListener('popstate', () => {
     const route = routeOf(win.location.pathname) ?? 'carte';
-    const url = route === 'carte' ? decodeState(win.location.search) : store.state.url;
-    store.update({route, url}, 'none');
+    if (route === 'carte') store.update({route, url: decodeState(win.location.search)}, 'none');
+    else store.update({route, dash: decodeDash(win.location.search)}, 'none');
   });
 }
 

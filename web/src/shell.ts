@@ -23,6 +23,10 @@ export function mountShell(store: Store, pages: Page[], nav: HTMLElement): void 
         if (focus) p.heading.focus();
       }
     }
+    // Skip links to the parts of the page shown.
+    for (const li of document.querySelectorAll<HTMLElement>('.fr-skiplinks [data-page]')) {
+      li.hidden = li.dataset['page'] !== route;
+    }
     for (const a of nav.querySelectorAll<HTMLAnchorElement>('a[data-route]')) {
       if (a.dataset['route'] === route) a.setAttribute('aria-current', 'page');
       else a.removeAttribute('aria-current');

@@ -2,7 +2,8 @@
 // lives here, and modules react to its changes. Nothing else in the front
 // end holds global mutable state.
 
-import type {CommuneInfo} from './api.ts';
+import type {CommuneInfo, IndicatorItem, ScenarioResult, SitingResult, TerritoryDetail} from './api.ts';
+import {emptyDash, type DashState, type Level} from './dashboard/state.ts';
 import {emptyState, type UrlState} from './urlstate.ts';
 
 export type Route = 'carte' | 'tableau-de-bord';
@@ -19,15 +20,52 @@ export interface PlacePoint {
 /** A camera move asked of the map by another module. */
 export interface CameraRequest {
   seq: number;
+  /** Which map: the public map (default) or the dashboard's. */
+  map?: 'carte' | 'tableau';
   bbox?: [number, number, number, number];
   center?: [number, number];
   zoom?: number;
+  /** A territory of the tiles to frame (dashboard). */
+  territory?: {level: Level; code: string};
+}
+
+/** A result fetched for some state of the dashboard: key names the
+ * request, so that a module can tell whether it is current. */
+export interface Fetched<T> {
+  key: string;
+  data: T;
+}
+
+/** What the dashboard fetched for its URL state. */
+export interface Board {
+  /** Indicators of every territory of a level. */
+  indicators: (Fetched<IndicatorItem[]> & {level: Level}) | null;
+  /** The region's indicators for the same parameters. */
+  region: Fetched<IndicatorItem> | null;
+  /** Portrait of the selected territory (or of the region). */
+  detail: Fetched<TerritoryDetail> | null;
+  scenario: Fetched<ScenarioResult> | null;
+  siting: Fetched<SitingResult> | null;
+  /** Names and positions of the places removed in the scenario. */
+  places: Record<string, {nom: string; lon: number; lat: number}>;
+  /** Requests under way, by name. */
+  loading: Partial<Record<'indicators' | 'detail' | 'scenario' | 'siting', boolean>>;
+  /** Last error, in French. */
+  error: string | null;
+}
+
+export function emptyBoard(): Board {
+  return {indicators: null, region: null, detail: null, scenario: null, siting: null, places: {}, loading: {}, error: null};
 }
 
 export interface AppState {
   route: Route;
   /** What the URL holds (shareable). */
   url: UrlState;
+  /** What the dashboard's URL holds (shareable). */
+  dash: DashState;
+  /** What the dashboard fetched. */
+  board: Board;
   /** The commune of url.commune, once fetched. */
   commune: CommuneInfo | null;
   /** Where the list is sorted from: commune centre or the user's position. */
@@ -48,8 +86,8 @@ export type HistoryMode = 'push' | 'replace' | 'none';
 
 export type Listener = (state: AppState, prev: AppState, history: HistoryMode) => void;
 
-export function initialState(route: Route, url: UrlState = emptyState()): AppState {
-  return {route, url, commune: null, origin: null, hover: null, selected: null, camera: null, filtersOpen: false, minute: 0};
+export function initialState(route: Route, url: UrlState = emptyState(), dash: DashState = emptyDash()): AppState {
+  return {route, url, dash, board: emptyBoard(), commune: null, origin: null, hover: null, selected: null, camera: null, filtersOpen: false, minute: 0};
 }
 
 export type Patch = Partial<AppState> | ((state: AppState) => Partial<AppState>);
@@ -91,6 +129,16 @@ export class Store {
   /** Changes the URL part of the state (and possibly other fields). */
   updateUrl(patch: Partial<UrlState>, history: HistoryMode, extra: Partial<AppState> = {}): void {
     this.update((s) => ({...extra, url: {...s.url, ...patch}}), history);
+  }
+
+  /** Changes the dashboard's URL state (and possibly other fields). */
+  updateDash(patch: Partial<DashState>, history: HistoryMode, extra: Partial<AppState> = {}): void {
+    this.update((s) => ({...extra, dash: {...s.dash, ...patch}}), history);
+  }
+
+  /** Changes what the dashboard fetched. */
+  updateBoard(patch: Partial<Board> | ((b: Board) => Partial<Board>)): void {
+    this.update((s) => ({board: {...s.board, ...(typeof patch === 'function' ? patch(s.board) : patch)}}));
   }
 
   /** Asks the map to move. */

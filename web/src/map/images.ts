@@ -111,3 +111,104 @@ export function shortCount(n: number): string {
   if (n < 10000) return `${(n / 1000).toFixed(1).replace('.', ',')} k`;
   return `${Math.round(n / 1000)} k`;
 }
+
+/** Marks of the dashboard: a hypothetical place (+), a removed place (×)
+ * and numbered siting proposals. */
+export const MARK_COLORS = {
+  added: '#18753c', // vert, with a white "+"
+  removed: '#3a3a3a', // gris foncé, with a white "×"
+  proposal: '#6e445a', // prune, with the white rank
+} as const;
+
+function markWidth(text: string): number {
+  return Math.max(24, text.length * 8 + 12);
+}
+
+function drawMark(ctx: CanvasRenderingContext2D, kind: 'ajout' | 'retrait' | 'proposition', text: string): void {
+  const size = 24;
+  const w = markWidth(text);
+  ctx.lineWidth = 2;
+  ctx.strokeStyle = COLORS.halo;
+  ctx.fillStyle = kind === 'ajout' ? MARK_COLORS.added : kind === 'retrait' ? MARK_COLORS.removed : MARK_COLORS.proposal;
+  ctx.beginPath();
+  if (kind === 'proposition') {
+    // A rounded square, a shape that differs from the places' circles.
+    ctx.roundRect(1, 1, w - 2, size - 2, 5);
+  } else {
+    ctx.arc(w / 2, size / 2, size / 2 - 1, 0, Math.PI * 2);
+  }
+  ctx.fill();
+  ctx.stroke();
+  ctx.fillStyle = COLORS.halo;
+  ctx.strokeStyle = COLORS.halo;
+  if (kind === 'proposition') {
+    ctx.font = 'bold 13px Marianne, Arial, sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    ctx.fillText(text, w / 2, size / 2 + 1);
+    return;
+  }
+  ctx.lineWidth = 2.5;
+  ctx.beginPath();
+  const m = size / 2;
+  const a = kind === 'ajout' ? 5.5 : 4.4;
+  if (kind === 'ajout') {
+    ctx.moveTo(m - a, m);
+    ctx.lineTo(m + a, m);
+    ctx.moveTo(m, m - a);
+    ctx.lineTo(m, m + a);
+  } else {
+    ctx.moveTo(m - a, m - a);
+    ctx.lineTo(m + a, m + a);
+    ctx.moveTo(m + a, m - a);
+    ctx.lineTo(m - a, m + a);
+  }
+  ctx.stroke();
+}
+
+export function markImage(kind: 'ajout' | 'retrait' | 'proposition', text: string, ratio: number): Drawn {
+  const [c, ctx] = canvas(markWidth(text), 24, ratio);
+  drawMark(ctx, kind, text);
+  return pixels(c);
+}
+
+/** The mark as a data: URL, for the legend. */
+export function markDataURL(kind: 'ajout' | 'retrait' | 'proposition', text = ''): string {
+  const [c, ctx] = canvas(markWidth(text), 24, 2);
+  drawMark(ctx, kind, text);
+  return c.toDataURL('image/png');
+}
+
+function drawHatch(ctx: CanvasRenderingContext2D, s: number): void {
+  ctx.strokeStyle = '#161616';
+  ctx.lineWidth = 1.6;
+  ctx.beginPath();
+  // Three strokes per tile so that tiles join without a gap.
+  for (const o of [-s, 0, s]) {
+    ctx.moveTo(o, s);
+    ctx.lineTo(o + s, 0);
+  }
+  ctx.stroke();
+}
+
+/** Diagonal hatches (the white zones), tiled by fill-pattern. */
+export function hatchImage(ratio: number): Drawn {
+  const [c, ctx] = canvas(8, 8, ratio);
+  drawHatch(ctx, 8);
+  return pixels(c);
+}
+
+/** A hatched square on white, for the legend. */
+export function hatchDataURL(): string {
+  const [c, ctx] = canvas(16, 16, 2);
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, 16, 16);
+  drawHatch(ctx, 8);
+  ctx.translate(8, 0);
+  drawHatch(ctx, 8);
+  ctx.translate(-8, 8);
+  drawHatch(ctx, 8);
+  ctx.translate(8, 0);
+  drawHatch(ctx, 8);
+  return c.toDataURL('image/png');
+}

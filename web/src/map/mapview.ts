@@ -257,7 +257,7 @@ export class MapView {
     }
     if (!prev || s.hover !== prev.hover || s.selected !== prev.selected) this.#renderFocus(s.hover, s.selected);
     if (prev && s.selected && s.selected !== prev.selected) this.#ensureVisible(s.selected, !s.url.view);
-    if (s.camera && s.camera !== prev?.camera) {
+    if (s.camera && s.camera !== prev?.camera && (s.camera.map ?? 'carte') === 'carte') {
       const c = s.camera;
       const pad = this.#padding();
       if (c.bbox) {

@@ -38,12 +38,7 @@ export function vectorSource(tj: TileJSON): SourceSpecification {
 }
 
 /** The numeric feature id of a commune in the tiles (2A004 → 20004). */
-export function communeFeatureId(code: string): number {
-  const c = code.toUpperCase();
-  if (c.startsWith('2A')) return Number('20' + c.slice(2));
-  if (c.startsWith('2B')) return Number('120' + c.slice(2));
-  return Number(c);
-}
+export {communeFeatureId} from './featureids.ts';
 
 /** Layers of the territories: land, outlines, selected commune. */
 export function territoryLayers(withLand: boolean): LayerSpecification[] {
