@@ -38,6 +38,7 @@ type Snapshot struct {
 	placeByID  map[string]int
 	placeTree  rtree.RTreeG[int32]
 	placeText  []string          // folded name and commune of each place
+	placeKey   []string          // matching key of each place's name, for sorting
 	perCommune map[string]int    // number of places per commune code
 	sourceToID map[string]string // every source id to its place id
 }
@@ -68,6 +69,7 @@ func New(d Data) *Snapshot {
 		places:        d.Places,
 		placeByID:     make(map[string]int, len(d.Places)),
 		placeText:     make([]string, len(d.Places)),
+		placeKey:      make([]string, len(d.Places)),
 		perCommune:    make(map[string]int),
 		sourceToID:    make(map[string]string, len(d.Places)),
 	}
@@ -106,6 +108,7 @@ func New(d Data) *Snapshot {
 		pt := [2]float64{p.Longitude, p.Latitude}
 		s.placeTree.Insert(pt, pt, int32(i))
 		s.placeText[i] = cartonum.Fold(p.Nom + " " + p.Commune)
+		s.placeKey[i] = cartonum.Key(p.Nom)
 		if p.CodeInsee != "" {
 			s.perCommune[p.CodeInsee]++
 		}

@@ -93,14 +93,14 @@ func (s *Snapshot) Search(q Query) Result {
 			}
 			return true
 		})
-		sortByName(hits)
+		s.sortByName(hits)
 	default:
 		for i := range s.places {
 			if match(i) {
 				hits = append(hits, Hit{Place: &s.places[i], Distance: math.NaN()})
 			}
 		}
-		sortByName(hits)
+		s.sortByName(hits)
 	}
 	res := Result{Total: len(hits)}
 	if q.Offset >= len(hits) {
@@ -114,9 +114,10 @@ func (s *Snapshot) Search(q Query) Result {
 	return res
 }
 
-func sortByName(h []Hit) {
+func (s *Snapshot) sortByName(h []Hit) {
+	key := func(p *cartonum.Place) string { return s.placeKey[s.placeByID[p.ID]] }
 	sort.Slice(h, func(i, j int) bool {
-		a, b := cartonum.Key(h[i].Place.Nom), cartonum.Key(h[j].Place.Nom)
+		a, b := key(h[i].Place), key(h[j].Place)
 		if a != b {
 			return a < b
 		}
