@@ -275,6 +275,86 @@ test('on a phone the list is a bottom sheet over the map', async () => {
   }
 });
 
+test('address search: suggestion, keyboard choice, list by distance, shared URL', async () => {
+  const {page, context} = b;
+  assert.match(await page.textContent('label[for="recherche-commune"]'), /^Adresse, commune ou code postal/);
+  const input = page.locator('#recherche-commune');
+  await input.fill('');
+  await input.click();
+  await input.pressSequentially('12 rue de la République Amiens', {delay: 20});
+  const group = page.locator('#suggestions [role="group"][aria-label="Adresses"]');
+  await group.waitFor();
+  const address = group.locator('[role="option"]').first();
+  assert.equal((await address.textContent())?.trim(), '12 Rue de la République 80000 Amiens');
+  assert.equal(await input.getAttribute('aria-expanded'), 'true');
+  assert.match(await page.textContent('#recherche-statut'), /adresses? proposées?/);
+  await shot(page, '20-adresse-suggestions.png');
+  // Keyboard: the address options follow the communes in the flat order.
+  const options = page.locator('#suggestions [role="option"]');
+  const n = await options.count();
+  const target = await address.getAttribute('id');
+  let active = null;
+  for (let i = 0; i < n && active !== target; i++) {
+    await input.press('ArrowDown');
+    active = await input.getAttribute('aria-activedescendant');
+    assert.equal(await page.locator('#suggestions [aria-selected="true"]').count(), 1, 'one selected option');
+    assert.equal(await page.locator(`#${active}`).getAttribute('aria-selected'), 'true');
+  }
+  assert.equal(active, target, 'the address is reachable with ArrowDown');
+  await input.press('Enter');
+  assert.equal(await input.getAttribute('aria-expanded'), 'false');
+  await page.waitForFunction(() => /de 12 Rue de la République/.test(document.querySelector('#resultats-titre')?.textContent ?? ''));
+  await listSettled(page);
+  assert.match(await listTitle(page), /^\d+ lieux? à moins de \d+ km de 12 Rue de la République 80000 Amiens$/);
+  const q = new URL(page.url()).searchParams;
+  assert.equal(q.get('autour'), '49.8922,2.29751');
+  assert.equal(q.get('adresse'), '12 Rue de la République 80000 Amiens');
+  assert.equal(q.get('commune'), null);
+  const d = await distances(page);
+  assert.ok(d.length > 0, `${d.length} places listed`);
+  assert.deepEqual(d, [...d].sort((x, y) => x - y), 'sorted by distance from the address');
+  // Amiens' places are a few hundred metres to a few km from the address.
+  assert.ok(d[0] < 3000, `nearest at ${d[0]} m`);
+  await page.waitForFunction(() => /^16\//.test(new URLSearchParams(location.search).get('vue') ?? ''), null, {timeout: 15000});
+  await mapReady(page);
+  await page.waitForTimeout(800);
+  await shot(page, '21-adresse.png');
+
+  // The shared link gives the same list and the address in the search box.
+  const shared = page.url();
+  const title = await listTitle(page);
+  const other = await context.newPage();
+  await other.goto(shared);
+  await other.waitForFunction((t) => document.querySelector('#resultats-titre')?.textContent?.trim() === t, title);
+  assert.equal(await other.inputValue('#recherche-commune'), '12 Rue de la République 80000 Amiens');
+  assert.deepEqual(await distances(other), d);
+  await other.close();
+});
+
+test('a failing geocoder shows a message and leaves commune search working', async () => {
+  const x = await launch();
+  try {
+    const {page} = x;
+    await page.goto(url + '/carte');
+    await page.waitForFunction(() => /^Adresse/.test(document.querySelector('label[for="recherche-commune"]')?.textContent ?? ''));
+    const input = page.locator('#recherche-commune');
+    await input.click();
+    await input.pressSequentially('Amiens panne', {delay: 20});
+    await page.waitForSelector('#message-geoloc .fr-alert--error');
+    assert.match(await page.textContent('#message-geoloc'), /recherche d'adresse est indisponible/);
+    await input.fill('');
+    await input.pressSequentially('Amiens', {delay: 20});
+    await page.waitForSelector('#suggestions [role="option"]');
+    await input.press('Enter');
+    await page.waitForFunction(() => /de Amiens$/.test(document.querySelector('#resultats-titre')?.textContent?.trim() ?? ''));
+    assert.match(page.url(), /commune=80021/);
+    // The only problem recorded is the geocoder's 502.
+    assert.ok(x.problems.length > 0 && x.problems.every((p) => /502|geocode/.test(p)), x.problems.join('\n'));
+  } finally {
+    await x.close();
+  }
+});
+
 test('no console error, failed request or CSP violation', () => {
   assert.deepEqual(b.problems, []);
 });

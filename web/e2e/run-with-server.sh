@@ -2,6 +2,8 @@
 # Runs the end-to-end tests against a real server: starts `cartonum serve`
 # on a free loopback port with the given database, waits for it, runs
 # `npm run e2e` with CARTONUM_URL, and stops the server whatever happens.
+# A fake geocoder (e2e/fake-ban.mjs) on another free loopback port serves
+# the address search (--geocoder).
 #
 #   web/e2e/run-with-server.sh [BIN] [DB]     (from the repository root)
 #   defaults: bin/cartonum data/cartonum-32.db
@@ -11,16 +13,38 @@ DB=${2:-data/cartonum-32.db}
 [ -x "$BIN" ] || { echo "e2e: $BIN not found (make build)" >&2; exit 1; }
 [ -f "$DB" ] || { echo "e2e: $DB not found (make import)" >&2; exit 1; }
 LOG=$(mktemp "${TMPDIR:-/tmp}/cartonum-e2e-serve.XXXXXX")
-
-# Port 0: the kernel picks a free port, read back from the "serving" log line.
-CARTONUM_LOG_FORMAT=text "$BIN" serve --db "$DB" --addr 127.0.0.1:0 --reload-interval 0 >"$LOG" 2>&1 &
-PID=$!
+BANLOG=$(mktemp "${TMPDIR:-/tmp}/cartonum-e2e-ban.XXXXXX")
+PID=
+BANPID=
 cleanup() {
-	kill "$PID" 2>/dev/null || true
-	wait "$PID" 2>/dev/null || true
-	rm -f "$LOG"
+	for p in $PID $BANPID; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	rm -f "$LOG" "$BANLOG"
 }
 trap cleanup EXIT INT TERM
+
+# A fake address geocoder (Base Adresse Nationale shape) on a free loopback
+# port, so that address search is tested without the internet.
+node "$(dirname "$0")/fake-ban.mjs" >"$BANLOG" 2>&1 &
+BANPID=$!
+BANPORT=
+i=0
+while [ $i -lt 100 ]; do
+	BANPORT=$(sed -n 's/^fake-ban listening on \([0-9]*\)$/\1/p' "$BANLOG" | head -n 1)
+	[ -n "$BANPORT" ] && break
+	if ! kill -0 "$BANPID" 2>/dev/null; then cat "$BANLOG" >&2; echo "e2e: the fake geocoder stopped" >&2; exit 1; fi
+	i=$((i + 1))
+	sleep 0.1
+done
+[ -n "$BANPORT" ] || { cat "$BANLOG" >&2; echo "e2e: the fake geocoder did not start" >&2; exit 1; }
+echo "e2e: fake geocoder on http://127.0.0.1:$BANPORT/search/"
+
+# Port 0: the kernel picks a free port, read back from the "serving" log line.
+CARTONUM_LOG_FORMAT=text "$BIN" serve --db "$DB" --addr 127.0.0.1:0 --reload-interval 0 \
+	--geocoder "http://127.0.0.1:$BANPORT/search/" >"$LOG" 2>&1 &
+PID=$!
 
 ADDR=
 i=0

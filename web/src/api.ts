@@ -128,6 +128,35 @@ export function searchCommunes(q: string, signal?: AbortSignal): Promise<SearchR
   return getJSON<{results: SearchResult[]}>(`/api/search?${p}`, signal).then((r) => r.results);
 }
 
+/** What the server offers (GET /api/config). */
+export interface ServerConfig {
+  region: string;
+  data_version: number;
+  /** Whether /api/geocode answers (a geocoder is configured). */
+  geocoder: boolean;
+}
+
+/** An address found by the server's geocoder (GET /api/geocode). */
+export interface GeocodeResult {
+  label: string;
+  type: string;
+  score: number;
+  /** lon, lat */
+  centre: [number, number];
+  code_insee?: string;
+  code_postal?: string;
+  commune?: string;
+}
+
+export function getConfig(signal?: AbortSignal): Promise<ServerConfig> {
+  return getJSON<ServerConfig>('/api/config', signal);
+}
+
+export function geocode(q: string, limit = 5, signal?: AbortSignal): Promise<GeocodeResult[]> {
+  const p = new URLSearchParams({q, limit: String(limit)});
+  return getJSON<{results: GeocodeResult[]}>(`/api/geocode?${p}`, signal).then((r) => r.results);
+}
+
 export function getCommune(code: string, signal?: AbortSignal): Promise<CommuneInfo> {
   return getJSON<{properties: CommuneInfo}>(`/api/communes/${encodeURIComponent(code)}?geometry=false`, signal).then(
     (f) => f.properties,

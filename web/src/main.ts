@@ -2,7 +2,7 @@
 
 import './styles/app.css';
 import {setWorkerUrl} from 'maplibre-gl';
-import {getTileJSON, type TileJSON} from './api.ts';
+import {getConfig, getTileJSON, type TileJSON} from './api.ts';
 import {byId, h, replaceChildren} from './dom.ts';
 import {FiltersPanel} from './filters/panel.ts';
 import {pinDataURL} from './map/images.ts';
@@ -60,21 +60,55 @@ async function mountMapPage(store: Store): Promise<{resize: () => void}> {
     onSelect: (r) => {
       showMessage(geolocMessage, '');
       const info = {code: r.code, nom: r.nom, codesPostaux: r.codesPostaux, centre: r.centre, bbox: r.bbox, lieux: 0};
-      store.updateUrl({commune: r.code, autour: null, lieu: null}, 'push', {
+      store.updateUrl({commune: r.code, autour: null, adresse: null, lieu: null}, 'push', {
         commune: info,
         origin: {lon: r.centre[0], lat: r.centre[1], label: r.nom},
       });
       store.moveCamera({bbox: r.bbox});
     },
+    onSelectAddress: (a) => {
+      showMessage(geolocMessage, '');
+      // The point as the shared link will hold it (encodeState rounds an
+      // address to 5 decimals), so that both list the same places.
+      const lon = Math.round(a.centre[0] * 1e5) / 1e5;
+      const lat = Math.round(a.centre[1] * 1e5) / 1e5;
+      store.updateUrl({autour: [lon, lat], adresse: a.label, commune: null, lieu: null}, 'push', {
+        commune: null,
+        origin: {lon, lat, label: a.label},
+      });
+      store.moveCamera({center: [lon, lat], zoom: 16});
+    },
+    onAddressError: (message) => {
+      if (message) showMessage(geolocMessage, message, 'error');
+      else if (geolocMessage.textContent?.startsWith("La recherche d'adresse")) showMessage(geolocMessage, '');
+    },
   });
   const syncSearch = () => {
     const s = store.state;
     if (s.commune) combobox.setValue(s.commune.nom);
+    else if (!s.url.commune && s.url.autour && s.url.adresse) combobox.setValue(s.url.adresse);
     else if (!s.url.commune) combobox.setValue('');
   };
   store.subscribe((s, prev) => {
-    if (s.commune !== prev.commune || s.url.commune !== prev.url.commune) syncSearch();
+    if (s.commune !== prev.commune || s.url.commune !== prev.url.commune || s.url.adresse !== prev.url.adresse) syncSearch();
   });
+  // Address search when the server has a geocoder (asked once).
+  void getConfig()
+    .then((c) => {
+      if (!c.geocoder) return;
+      combobox.enableAddresses();
+      const label = byId('recherche-label');
+      replaceChildren(
+        label,
+        'Adresse, commune ou code postal',
+        h('span', {class: 'fr-hint-text'}, 'Par exemple : 12 rue de la République, Amiens, 59000'),
+      );
+      byId('recherche').setAttribute('aria-label', "Recherche d'une adresse ou d'une commune");
+      byId('suggestions').setAttribute('aria-label', 'Communes et adresses proposées');
+    })
+    .catch(() => {
+      // Without the configuration, commune and postcode search only.
+    });
 
   const geoButton = byId<HTMLButtonElement>('autour-de-moi');
   geoButton.addEventListener('click', async () => {
@@ -90,7 +124,7 @@ async function mountMapPage(store: Store): Promise<{resize: () => void}> {
     }
     showMessage(geolocMessage, '');
     combobox.setValue('');
-    store.updateUrl({autour: [r.lon, r.lat], commune: null, lieu: null}, 'push', {
+    store.updateUrl({autour: [r.lon, r.lat], adresse: null, commune: null, lieu: null}, 'push', {
       commune: null,
       origin: {lon: r.lon, lat: r.lat, label: 'votre position'},
     });

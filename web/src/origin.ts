@@ -1,5 +1,5 @@
 // Where the list is sorted from: the chosen commune's centre (fetched when
-// the URL names a commune) or the user's position.
+// the URL names a commune), the user's position or a chosen address.
 
 import {getCommune} from './api.ts';
 import type {AppState, Store} from './store.ts';
@@ -7,7 +7,7 @@ import type {AppState, Store} from './store.ts';
 export function trackOrigin(store: Store): void {
   let abort: AbortController | null = null;
   const apply = (s: AppState, prev: AppState | null) => {
-    if (prev && s.url.commune === prev.url.commune && s.url.autour === prev.url.autour) return;
+    if (prev && s.url.commune === prev.url.commune && s.url.autour === prev.url.autour && s.url.adresse === prev.url.adresse) return;
     const code = s.url.commune;
     if (code) {
       if (s.commune?.code === code) {
@@ -33,7 +33,8 @@ export function trackOrigin(store: Store): void {
     abort?.abort();
     if (s.url.autour) {
       const [lon, lat] = s.url.autour;
-      if (s.origin?.lon !== lon || s.origin?.lat !== lat || s.commune) store.update({commune: null, origin: {lon, lat, label: 'votre position'}});
+      const label = s.url.adresse ?? 'votre position';
+      if (s.origin?.lon !== lon || s.origin?.lat !== lat || s.origin?.label !== label || s.commune) store.update({commune: null, origin: {lon, lat, label}});
     } else if (s.commune || s.origin) {
       store.update({commune: null, origin: null});
     }

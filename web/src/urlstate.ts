@@ -5,7 +5,9 @@
 //
 // vue       zoom/latitude/longitude of the map
 // commune   INSEE code of the chosen commune (list sorted from its centre)
-// autour    latitude,longitude of "Autour de moi" (rounded to ~100 m)
+// autour    latitude,longitude of "Autour de moi" (rounded to ~100 m) or of
+//           a chosen address (rounded to ~1 m)
+// adresse   label of the chosen address (with autour only)
 // rayon     radius of the list in km
 // lieu      id of the place whose sheet is open
 // services, publics, prise_en_charge, frais, modalites_accompagnement,
@@ -31,6 +33,8 @@ export interface UrlState {
   view: View | null;
   commune: string | null;
   autour: [number, number] | null; // lon, lat
+  /** Label of the address whose point is autour (null: the user's position). */
+  adresse: string | null;
   rayon: number;
   lieu: string | null;
   filters: Filters;
@@ -47,7 +51,7 @@ export function emptyFilters(): Filters {
 }
 
 export function emptyState(): UrlState {
-  return {view: null, commune: null, autour: null, rayon: DEFAULT_RADIUS, lieu: null, filters: emptyFilters()};
+  return {view: null, commune: null, autour: null, adresse: null, rayon: DEFAULT_RADIUS, lieu: null, filters: emptyFilters()};
 }
 
 /** How many filters are set (for the "Filtres (3)" button). */
@@ -86,6 +90,8 @@ export function decodeState(search: string): UrlState {
     const [lat, lon] = autour.split(',').map((p) => num(p));
     if (lat != null && lon != null && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) s.autour = [lon, lat];
   }
+  const adresse = (q.get('adresse') ?? '').trim();
+  if (s.autour && adresse && adresse.length <= 200) s.adresse = adresse;
   const rayon = num(q.get('rayon') ?? undefined);
   if (rayon != null && (RADII as readonly number[]).includes(rayon)) s.rayon = rayon;
   const lieu = q.get('lieu');
@@ -107,9 +113,14 @@ export function encodeState(s: UrlState): string {
     q.set('vue', `${round(s.view.zoom, 2)}/${round(s.view.lat, 5)}/${round(s.view.lon, 5)}`);
   }
   if (s.commune) q.set('commune', s.commune);
-  else if (s.autour) q.set('autour', `${round(s.autour[1], 3)},${round(s.autour[0], 3)}`);
+  else if (s.autour) {
+    // An address is public: keep it precise; the user's position is not.
+    const d = s.adresse ? 5 : 3;
+    q.set('autour', `${round(s.autour[1], d)},${round(s.autour[0], d)}`);
+  }
   if (s.rayon !== DEFAULT_RADIUS) q.set('rayon', String(s.rayon));
   if (s.lieu) q.set('lieu', s.lieu);
+  if (!s.commune && s.autour && s.adresse) q.set('adresse', s.adresse);
   for (const facet of FACETS) {
     for (const v of facet.values) if (s.filters[facet.param].includes(v)) q.append(facet.param, v);
   }

@@ -36,6 +36,24 @@ test('autour is rounded and dropped when a commune is chosen', () => {
   assert.equal(decodeState('autour=49.9,2.29&commune=80021').autour, null);
 });
 
+test('a chosen address keeps its label and a precise point', () => {
+  const s = emptyState();
+  s.autour = [2.2975123, 49.8921987];
+  s.adresse = '12 Rue de la République 80000 Amiens';
+  const q = encodeState(s);
+  assert.equal(q, 'autour=49.8922,2.29751&adresse=12+Rue+de+la+R%C3%A9publique+80000+Amiens');
+  const d = decodeState(q);
+  assert.deepEqual(d.autour, [2.29751, 49.8922]);
+  assert.equal(d.adresse, '12 Rue de la République 80000 Amiens');
+  assert.equal(encodeState(d), q);
+  // Without a point the label means nothing; a commune wins over both.
+  assert.equal(decodeState('adresse=12+rue').adresse, null);
+  assert.equal(decodeState('commune=80021&autour=49.9,2.29&adresse=x').adresse, null);
+  assert.equal(decodeState('autour=49.9,2.29&adresse=' + 'x'.repeat(201)).adresse, null);
+  const c = {...s, commune: '80021'};
+  assert.equal(encodeState(c), 'commune=80021');
+});
+
 test('values are kept in vocabulary order whatever the URL order', () => {
   const a = decodeState('dispositifs=Conseillers+num%C3%A9riques&dispositifs=France+Services');
   const b = decodeState('dispositifs=France+Services|Conseillers+num%C3%A9riques');

@@ -32,7 +32,7 @@ type Item = Feature<PlaceSummary> & {distance: number | null};
 
 function queryKey(s: AppState): string {
   const o = s.origin;
-  return JSON.stringify([o?.lon, o?.lat, s.url.rayon, facetParams(s.url.filters).toString()]);
+  return JSON.stringify([o?.lon, o?.lat, o?.label, s.url.rayon, facetParams(s.url.filters).toString()]);
 }
 
 export function placePoint(f: Feature<PlaceSummary>): PlacePoint {
@@ -167,7 +167,7 @@ export class ResultsList {
   #title(s: AppState, n: number): string {
     const r = s.url.rayon;
     if (s.origin) {
-      const where = s.commune ? `de ${s.commune.nom}` : 'de votre position';
+      const where = s.commune ? `de ${s.commune.nom}` : `de ${s.origin.label}`;
       return `${plural(n, 'lieu', 'lieux')} à moins de ${r} km ${where}`;
     }
     return `${plural(n, 'lieu', 'lieux')} autour du centre de la carte`;

@@ -1,25 +1,40 @@
-// Commune or postcode search: an ARIA 1.2 combobox with a list box of
-// suggestions from /api/search (keyboard: up, down, enter, escape).
+// Commune, postcode and (when the server has a geocoder) address search:
+// an ARIA 1.2 combobox with a list box of suggestions from /api/search and
+// /api/geocode (keyboard: up, down, enter, escape). Addresses come in a
+// second group (role="group", named) after the communes; every option of
+// the flat list has its own id for aria-activedescendant.
 
-import {searchCommunes, type SearchResult} from '../api.ts';
+import {geocode, searchCommunes, type GeocodeResult, type SearchResult} from '../api.ts';
 import {h, replaceChildren} from '../dom.ts';
 import {formatCount} from '../format.ts';
+import {suggestionGroups, suggestionStatus, wantsAddress} from './suggest.ts';
 
 export interface ComboboxOptions {
   input: HTMLInputElement;
   listbox: HTMLUListElement;
   status: HTMLElement;
   onSelect: (r: SearchResult) => void;
+  /** An address was chosen (address search enabled only). */
+  onSelectAddress?: (a: GeocodeResult) => void;
+  /** The address search failed (French message), or succeeded again (''). */
+  onAddressError?: (message: string) => void;
   /** Delay before asking the server, in ms. */
   delay?: number;
 }
 
+type Item = {kind: 'commune'; r: SearchResult} | {kind: 'adresse'; a: GeocodeResult};
+
+const ADDRESS_LIMIT = 5;
+
 export class CommuneCombobox {
   readonly #o: ComboboxOptions;
-  #results: SearchResult[] = [];
+  #communes: SearchResult[] = [];
+  #addresses: GeocodeResult[] = [];
+  #results: Item[] = [];
   #active = -1;
   #timer = 0;
   #abort: AbortController | null = null;
+  #addressesEnabled = false;
 
   constructor(o: ComboboxOptions) {
     this.#o = o;
@@ -38,9 +53,16 @@ export class CommuneCombobox {
     });
   }
 
+  /** Also suggests addresses (the server has a geocoder). */
+  enableAddresses(): void {
+    this.#addressesEnabled = true;
+  }
+
   /** Shows a value without searching (e.g. the chosen commune). */
   setValue(text: string): void {
     this.#o.input.value = text;
+    this.#communes = [];
+    this.#addresses = [];
     this.#results = [];
     this.close();
   }
@@ -49,6 +71,7 @@ export class CommuneCombobox {
     this.#o.listbox.hidden = true;
     this.#o.input.setAttribute('aria-expanded', 'false');
     this.#o.input.removeAttribute('aria-activedescendant');
+    this.#o.listbox.querySelector('[aria-selected="true"]')?.setAttribute('aria-selected', 'false');
     this.#active = -1;
   }
 
@@ -62,56 +85,127 @@ export class CommuneCombobox {
     const q = this.#o.input.value.trim();
     if (q.length < 2) {
       this.#abort?.abort();
+      this.#communes = [];
+      this.#addresses = [];
       this.#results = [];
       replaceChildren(this.#o.listbox);
       this.close();
       this.#o.status.textContent = q.length ? 'Saisissez au moins deux caractères.' : '';
       return;
     }
-    this.#timer = window.setTimeout(() => void this.#search(q), this.#o.delay ?? 180);
+    this.#timer = window.setTimeout(() => void this.#search(q), this.#o.delay ?? (this.#addressesEnabled ? 250 : 180));
   }
 
   async #search(q: string): Promise<void> {
     this.#abort?.abort();
     const abort = new AbortController();
     this.#abort = abort;
-    try {
-      const results = await searchCommunes(q, abort.signal);
-      if (abort.signal.aborted) return;
-      this.#results = results;
-      this.#render();
-    } catch (err) {
-      if ((err as Error).name === 'AbortError') return;
-      this.#results = [];
-      this.#render();
-      this.#o.status.textContent = 'La recherche a échoué. Réessayez dans un instant.';
-    }
+    const withAddresses = this.#addressesEnabled && wantsAddress(q);
+    let pending = withAddresses ? 2 : 1;
+    let communesFailed = false;
+    // Each answer is shown as soon as it comes: communes need not wait for
+    // the geocoder.
+    const done = () => {
+      pending--;
+      this.#render(pending > 0, communesFailed);
+    };
+    this.#communes = [];
+    this.#addresses = [];
+    const communes = searchCommunes(q, abort.signal)
+      .then((r) => {
+        if (!abort.signal.aborted) this.#communes = r;
+      })
+      .catch((err: unknown) => {
+        if ((err as Error).name !== 'AbortError') communesFailed = true;
+      })
+      .finally(() => {
+        if (!abort.signal.aborted) done();
+      });
+    const addresses = withAddresses
+      ? geocode(q, ADDRESS_LIMIT, abort.signal)
+          .then((r) => {
+            if (abort.signal.aborted) return;
+            this.#addresses = r;
+            this.#o.onAddressError?.('');
+          })
+          .catch((err: unknown) => {
+            if ((err as Error).name === 'AbortError' || abort.signal.aborted) return;
+            this.#o.onAddressError?.(
+              "La recherche d'adresse est indisponible pour le moment. La recherche par commune ou code postal reste possible.",
+            );
+          })
+          .finally(() => {
+            if (!abort.signal.aborted) done();
+          })
+      : Promise.resolve();
+    await Promise.all([communes, addresses]);
   }
 
-  #render(): void {
+  /** Shows the suggestions; waiting: another answer is still expected. */
+  #render(waiting: boolean, communesFailed: boolean): void {
     const {listbox, input, status} = this.#o;
+    const prev = this.#results;
+    const items: Item[] = [
+      ...this.#communes.map((r): Item => ({kind: 'commune', r})),
+      ...this.#addresses.map((a): Item => ({kind: 'adresse', a})),
+    ];
+    // Keep the active option when addresses arrive after the communes
+    // (the communes keep their indices).
+    const was = prev[this.#active];
+    const now = items[this.#active];
+    const keep = was?.kind === 'commune' && now?.kind === 'commune' && was.r === now.r ? this.#active : -1;
+    this.#results = items;
     this.#active = -1;
     input.removeAttribute('aria-activedescendant');
-    if (this.#results.length === 0) {
+    if (items.length === 0) {
       replaceChildren(listbox);
       this.close();
-      status.textContent = 'Aucune commune trouvée.';
+      if (waiting) return;
+      status.textContent = communesFailed
+        ? 'La recherche a échoué. Réessayez dans un instant.'
+        : this.#addressesEnabled
+          ? suggestionStatus(0, 0, true)
+          : 'Aucune commune trouvée.';
       return;
     }
-    replaceChildren(
-      listbox,
-      this.#results.map((r, i) =>
-        h(
-          'li',
-          {role: 'option', id: `suggestion-${i}`, 'aria-selected': 'false', 'data-index': i},
-          h('span', {}, r.label),
-          h('span', {class: 'indice'}, r.codePostal ? `(${r.codeDepartement})` : r.codesPostaux.slice(0, 2).join(', ')),
+    const option = (it: Item, i: number) =>
+      it.kind === 'commune'
+        ? h(
+            'li',
+            {role: 'option', id: `suggestion-${i}`, 'aria-selected': 'false', 'data-index': i},
+            h('span', {}, it.r.label),
+            h('span', {class: 'indice'}, it.r.codePostal ? `(${it.r.codeDepartement})` : it.r.codesPostaux.slice(0, 2).join(', ')),
+          )
+        : h(
+            'li',
+            {role: 'option', id: `suggestion-${i}`, 'aria-selected': 'false', 'data-index': i, class: 'suggestions__adresse'},
+            h('span', {}, it.a.label),
+          );
+    const groups = suggestionGroups(this.#communes.length, this.#addresses.length);
+    if (groups.length === 0) {
+      replaceChildren(listbox, items.map(option));
+    } else {
+      // A group's visible heading is hidden from assistive technologies:
+      // the group's accessible name (aria-label) says it once.
+      replaceChildren(
+        listbox,
+        groups.map((g) =>
+          h(
+            'li',
+            {role: 'group', 'aria-label': g.label, class: 'suggestions__groupe'},
+            h('span', {class: 'suggestions__titre', 'aria-hidden': 'true'}, g.label),
+            h('ul', {role: 'none'}, items.slice(g.start, g.start + g.count).map((it, k) => option(it, g.start + k))),
+          ),
         ),
-      ),
-    );
+      );
+    }
     this.#open();
-    const n = this.#results.length;
-    status.textContent = `${formatCount(n)} commune${n > 1 ? 's' : ''} proposée${n > 1 ? 's' : ''}. Flèches haut et bas pour parcourir, Entrée pour choisir.`;
+    if (keep >= 0) this.#move(keep);
+    const nc = this.#communes.length;
+    const na = this.#addresses.length;
+    status.textContent = this.#addressesEnabled
+      ? suggestionStatus(nc, na, true)
+      : `${formatCount(nc)} commune${nc > 1 ? 's' : ''} proposée${nc > 1 ? 's' : ''}. Flèches haut et bas pour parcourir, Entrée pour choisir.`;
   }
 
   #move(to: number): void {
@@ -119,7 +213,7 @@ export class CommuneCombobox {
     if (n === 0) return;
     this.#open();
     const items = this.#o.listbox.querySelectorAll<HTMLElement>('[role="option"]');
-    items[this.#active]?.setAttribute('aria-selected', 'false');
+    if (this.#active >= 0) items[this.#active]?.setAttribute('aria-selected', 'false');
     this.#active = (to + n) % n;
     const li = items[this.#active];
     if (!li) return;
@@ -163,11 +257,19 @@ export class CommuneCombobox {
   }
 
   #choose(i: number): void {
-    const r = this.#results[i];
-    if (!r) return;
-    this.#o.input.value = r.label;
+    const it = this.#results[i];
+    if (!it) return;
+    this.#abort?.abort();
+    window.clearTimeout(this.#timer);
     this.close();
-    this.#o.status.textContent = `${r.nom} choisie.`;
-    this.#o.onSelect(r);
+    if (it.kind === 'commune') {
+      this.#o.input.value = it.r.label;
+      this.#o.status.textContent = `${it.r.nom} choisie.`;
+      this.#o.onSelect(it.r);
+    } else {
+      this.#o.input.value = it.a.label;
+      this.#o.status.textContent = `Adresse ${it.a.label} choisie.`;
+      this.#o.onSelectAddress?.(it.a);
+    }
   }
 }
