@@ -213,7 +213,7 @@ awk -v t="$((ticks1 - ticks0))" -v hz="$(getconf CLK_TCK)" -v d="$(val seconds)"
 	printf "server CPU during the load: %.1f s in %.1f s (%.0f%% of the %d cores; wrk has the rest)\n", t / hz, d, 100 * t / hz / d / n, n }'
 # Time inside the server, as its request log measures it (handler, from
 # routing to the last byte written), against the latency wrk sees.
-if ((logged > 0)); then
+if ((logged > 1000)); then
 	tail -n +"$((log_lines0 + 1))" "$WORK/server.log" | grep -o 'duration_ms=[0-9.]*' | cut -d= -f2 | sort -g |
 		awk '{ v[NR] = $1 } END {
 			printf "time inside the server during the load (request log, %d requests): p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms\n",
