@@ -13,8 +13,6 @@ func (s *Server) routes() chi.Router {
 	r.Use(middleware.RequestID)
 	r.Use(s.logRequests)
 	r.Use(s.recoverer)
-	r.Use(middleware.Timeout(s.cfg.RequestTimeout))
-	r.Use(middleware.Compress(5, "application/json", "application/geo+json", "text/csv"))
 	r.Use(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Access-Control-Allow-Origin", "*")
@@ -22,26 +20,32 @@ func (s *Server) routes() chi.Router {
 		})
 	})
 
-	r.Get("/healthz", s.handle(s.health))
-	r.Route("/api", func(r chi.Router) {
-		r.Get("/sites", s.handle(s.listSites))
-		r.Get("/sites/{id}", s.handle(s.getSite))
-		r.Get("/communes/{code}", s.handle(s.getCommune))
-		r.Get("/search", s.handle(s.search))
-		r.Get("/geocode", s.handle(s.geocode))
-		r.Get("/config", s.handle(s.config))
-		r.Get("/export/sites.csv", s.handle(s.exportSites))
-		r.Get("/indicators", s.handle(s.listIndicators))
-		r.Get("/indicators/{level}/{code}", s.handle(s.getIndicators))
-		r.Post("/scenarios", s.handle(s.postScenario))
-		r.Get("/scenarios/{id}", s.handle(s.getScenario))
-		r.Get("/siting", s.handle(s.getSiting))
-		r.Get("/whitezones", s.handle(s.whiteZones))
-	})
-	r.Route("/tiles", func(r chi.Router) {
-		r.Get("/", s.handle(s.tileCatalog))
-		r.Get("/{file}", s.handle(s.getTileJSON))
-		r.Get("/{layer}/{z}/{x}/{y}", s.handle(s.getTile))
+	// Tiles are hot and cheap: stored gzipped, answered from memory, they
+	// skip the time limit and the compression of the other routes.
+	r.Get("/tiles/{layer}/{z}/{x}/{y}", s.handle(s.getTile))
+
+	r.Group(func(r chi.Router) {
+		r.Use(middleware.Timeout(s.cfg.RequestTimeout))
+		r.Use(middleware.Compress(5, "application/json", "application/geo+json", "text/csv"))
+		r.Get("/healthz", s.handle(s.health))
+		r.Get("/tiles", s.handle(s.tileCatalog))
+		r.Get("/tiles/", s.handle(s.tileCatalog))
+		r.Get("/tiles/{file}", s.handle(s.getTileJSON))
+		r.Route("/api", func(r chi.Router) {
+			r.Get("/sites", s.handle(s.listSites))
+			r.Get("/sites/{id}", s.handle(s.getSite))
+			r.Get("/communes/{code}", s.handle(s.getCommune))
+			r.Get("/search", s.handle(s.search))
+			r.Get("/geocode", s.handle(s.geocode))
+			r.Get("/config", s.handle(s.config))
+			r.Get("/export/sites.csv", s.handle(s.exportSites))
+			r.Get("/indicators", s.handle(s.listIndicators))
+			r.Get("/indicators/{level}/{code}", s.handle(s.getIndicators))
+			r.Post("/scenarios", s.handle(s.postScenario))
+			r.Get("/scenarios/{id}", s.handle(s.getScenario))
+			r.Get("/siting", s.handle(s.getSiting))
+			r.Get("/whitezones", s.handle(s.whiteZones))
+		})
 	})
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		// The web app answers every other GET (pages, assets, its 404 page).
