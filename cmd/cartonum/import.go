@@ -18,6 +18,40 @@ import (
 	"github.com/cartonum/cartonum/internal/territory"
 )
 
+// deriveTerritories fills the EPCI and départements of b that no file gave
+// from its communes (codeEpci, codeDepartement), named from the table built
+// into the binary; a territory the table lacks keeps its code only.
+func deriveTerritories(b *sqlite.Batch, logger *slog.Logger) error {
+	names, err := territory.BuiltinNames()
+	if err != nil {
+		return err
+	}
+	unnamed := 0
+	if b.EPCIs == nil {
+		if b.EPCIs, err = territory.DeriveEPCIs(b.Communes, names); err != nil {
+			return err
+		}
+		for _, e := range b.EPCIs {
+			if e.Nom == "" {
+				unnamed++
+			}
+		}
+	}
+	if b.Departements == nil {
+		if b.Departements, err = territory.DeriveDepartements(b.Communes, names); err != nil {
+			return err
+		}
+		for _, d := range b.Departements {
+			if d.Nom == "" {
+				unnamed++
+			}
+		}
+	}
+	logger.Info("territories derived from the communes", "epci", len(b.EPCIs), "departements", len(b.Departements),
+		"names", names.Source, "unnamed", unnamed)
+	return nil
+}
+
 // runImport reads every input first (any unreadable file stops the import
 // before anything is written), then normalises and deduplicates the places
 // against the stored ones and writes the whole import in one transaction.
@@ -52,6 +86,11 @@ func runImport(ctx context.Context, cfg Config, logger *slog.Logger, stdout, std
 			return nil, err
 		}
 		batch.Files = append(batch.Files, cfg.Departements)
+	}
+	if len(batch.Communes) > 0 && (batch.EPCIs == nil || batch.Departements == nil) {
+		if err := deriveTerritories(&batch, logger); err != nil {
+			return nil, fmt.Errorf("%s : %w", cfg.Communes, err)
+		}
 	}
 	var sources []*standard.Source
 	for _, f := range cfg.Files {
@@ -105,7 +144,7 @@ func runImport(ctx context.Context, cfg Config, logger *slog.Logger, stdout, std
 	batch.Report = reportJSON
 	batch.FinishedAt = time.Now()
 	batch.Counts = sqlite.Counts{RowsRead: rep.Totals.RowsRead, Imported: rep.Totals.Imported,
-		Merged: rep.Totals.Merged, Rejected: rep.Totals.Rejected, Repaired: rep.Totals.Repaired}
+		Merged: rep.Totals.Merged, Conflicts: rep.Totals.Conflicts, Rejected: rep.Totals.Rejected, Repaired: rep.Totals.Repaired}
 	id, err := db.Apply(ctx, batch)
 	if err != nil {
 		return nil, fmt.Errorf("write import: %w", err)

@@ -41,11 +41,14 @@ type Batch struct {
 	Counts Counts
 	// Report is the JSON report of the import, stored as is.
 	Report []byte
+	// Geocodes are geocoder answers obtained during the import, cached in
+	// the same transaction.
+	Geocodes []Geocode
 }
 
 // Counts are the row counts of an import, as its report states them.
 type Counts struct {
-	RowsRead, Imported, Merged, Rejected, Repaired int
+	RowsRead, Imported, Merged, Conflicts, Rejected, Repaired int
 }
 
 // Import is a past import, as listed by Imports.
@@ -170,6 +173,9 @@ func applyBatch(ctx context.Context, tx *sql.Tx, b *Batch) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	if err := putGeocodes(ctx, tx, b.Geocodes); err != nil {
+		return 0, err
+	}
 	if places > 0 {
 		if _, err := tx.ExecContext(ctx, `UPDATE imports SET changed = ? WHERE id = ?`, places, id); err != nil {
 			return 0, fmt.Errorf("import %d: %w", id, err)
@@ -191,10 +197,10 @@ func insertImport(ctx context.Context, tx *sql.Tx, b *Batch) (int64, error) {
 	}
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO imports (started_at, finished_at, region, files,
-			rows_read, imported, merged, rejected, repaired, report)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			rows_read, imported, merged, conflicts, rejected, repaired, report)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		formatTime(b.StartedAt), formatTime(b.FinishedAt), b.Region, encodeStrings(b.Files),
-		b.Counts.RowsRead, b.Counts.Imported, b.Counts.Merged, b.Counts.Rejected, b.Counts.Repaired,
+		b.Counts.RowsRead, b.Counts.Imported, b.Counts.Merged, b.Counts.Conflicts, b.Counts.Rejected, b.Counts.Repaired,
 		report)
 	if err != nil {
 		return 0, fmt.Errorf("insert import: %w", err)
@@ -210,7 +216,7 @@ func insertImport(ctx context.Context, tx *sql.Tx, b *Batch) (int64, error) {
 func (db *DB) Imports(ctx context.Context) ([]Import, error) {
 	rows, err := db.read.QueryContext(ctx, `
 		SELECT id, region, files, started_at, finished_at,
-			rows_read, imported, merged, rejected, repaired, changed
+			rows_read, imported, merged, conflicts, rejected, repaired, changed
 		FROM imports
 		ORDER BY id DESC`)
 	if err != nil {
@@ -227,7 +233,7 @@ func (db *DB) Imports(ctx context.Context) ([]Import, error) {
 		var im Import
 		c := &im.Counts
 		if err := rows.Scan(&im.ID, &im.Region, &files, &startedAt, &finishedAt,
-			&c.RowsRead, &c.Imported, &c.Merged, &c.Rejected, &c.Repaired, &im.Changed); err != nil {
+			&c.RowsRead, &c.Imported, &c.Merged, &c.Conflicts, &c.Rejected, &c.Repaired, &im.Changed); err != nil {
 			return nil, fmt.Errorf("imports: %w", err)
 		}
 		if im.Files, err = decodeStrings(files); err != nil {

@@ -1,10 +1,12 @@
 package standard
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/cartonum/cartonum/internal/cartonum"
@@ -14,24 +16,27 @@ import (
 const (
 	StatusImported = "imported" // became a place, or updated its own place
 	StatusMerged   = "merged"   // merged into another place as a duplicate
+	StatusConflict = "conflict" // its id names another place: kept under a derived id
 	StatusRejected = "rejected"
 )
 
-// Counts account for every row read: Imported + Merged + Rejected =
-// RowsRead. Repaired counts the imported or merged rows with at least one
-// repair or warning.
+// Counts account for every row read: Imported + Merged + Conflicts +
+// Rejected = RowsRead. Repaired counts the imported, merged or conflicting
+// rows with at least one repair or warning.
 type Counts struct {
-	RowsRead int `json:"rows_read"`
-	Imported int `json:"imported"`
-	Merged   int `json:"merged"`
-	Rejected int `json:"rejected"`
-	Repaired int `json:"repaired"`
+	RowsRead  int `json:"rows_read"`
+	Imported  int `json:"imported"`
+	Merged    int `json:"merged"`
+	Conflicts int `json:"conflicts"`
+	Rejected  int `json:"rejected"`
+	Repaired  int `json:"repaired"`
 }
 
 func (c *Counts) add(o Counts) {
 	c.RowsRead += o.RowsRead
 	c.Imported += o.Imported
 	c.Merged += o.Merged
+	c.Conflicts += o.Conflicts
 	c.Rejected += o.Rejected
 	c.Repaired += o.Repaired
 }
@@ -44,6 +49,20 @@ type Report struct {
 	Files  []FileReport `json:"files"`
 	// Merges lists every place that absorbed duplicates in this import.
 	Merges []MergeReport `json:"merges"`
+	// Conflicts lists the rows whose id already named another place.
+	Conflicts []ConflictReport `json:"conflicts"`
+}
+
+// ConflictReport is one id conflict: a row whose id is already the id of a
+// different place (other name, commune or position) is kept as a place of
+// its own under a derived stable id.
+type ConflictReport struct {
+	File      string `json:"file"`
+	Line      int    `json:"line"`
+	ID        string `json:"id"`         // the id the row declared
+	PlaceID   string `json:"place_id"`   // the place that keeps that id
+	DerivedID string `json:"derived_id"` // the id the row's place was given
+	Reason    string `json:"reason"`
 }
 
 // PlaceChanges counts the effect of the import on the stored places.
@@ -116,19 +135,27 @@ func Import(existing []cartonum.Place, sources []*Source, t Territory, o Options
 				fr.Rows = append(fr.Rows, rr)
 				continue
 			}
-			rr.Repairs = p.Provenance.Repairs
-			if len(rr.Repairs) > 0 {
-				fr.Counts.Repaired++
-			}
-			target, merged := m.add(&p)
+			target, merged, conflict := m.add(&p)
 			rr.PlaceID = target.ID
-			if merged {
+			if conflict != nil {
+				conflict.File, conflict.Line = src.Name, rec.Line
+				rep.Conflicts = append(rep.Conflicts, *conflict)
+			}
+			switch {
+			case merged:
 				rr.Status = StatusMerged
 				fr.Counts.Merged++
 				merges[target.ID] = append(merges[target.ID], fmt.Sprintf("%s:%d (%s)", src.Name, rec.Line, p.ID))
-			} else {
+			case conflict != nil:
+				rr.Status = StatusConflict
+				fr.Counts.Conflicts++
+			default:
 				rr.Status = StatusImported
 				fr.Counts.Imported++
+			}
+			rr.Repairs = p.Provenance.Repairs
+			if len(rr.Repairs) > 0 {
+				fr.Counts.Repaired++
 			}
 			fr.Rows = append(fr.Rows, rr)
 		}
@@ -191,44 +218,162 @@ func (m *merger) insert(p *cartonum.Place) {
 	m.byArea[k] = append(m.byArea[k], p)
 }
 
-// add folds a normalised record in and returns the place it went to and
-// whether it was merged into a place of another record.
-func (m *merger) add(r *cartonum.Place) (*cartonum.Place, bool) {
-	if p, ok := m.places[r.ID]; ok {
-		again := m.touched[p.ID]
-		m.touched[p.ID] = true
-		if !again && len(p.Provenance.SourceIDs) == 1 && p.Provenance.SourceIDs[0] == r.ID {
-			// The place's only record, read again: it is replaced.
-			oldKey := areaKey(p)
-			*p = *r
-			if k := areaKey(p); k != oldKey {
-				m.byArea[k] = append(m.byArea[k], p)
-			}
-			return p, false
+// add folds a normalised record in and returns the place it went to,
+// whether it was merged into a place of another record, and the id
+// conflict when the record's id already named a different place (the
+// record then becomes a place of its own under a derived id).
+//
+// An id is one source's key, not proof of identity: a record reusing the id
+// of a place (or of a record merged into it) joins that place only when it
+// is the same record again, updated in place (sameRecord), or a duplicate.
+func (m *merger) add(r *cartonum.Place) (*cartonum.Place, bool, *ConflictReport) {
+	var conflict *ConflictReport
+	base := r.ID
+	for attempt := 0; attempt < 8; attempt++ {
+		p, own := m.places[r.ID]
+		if !own {
+			p = m.bySource[r.ID]
 		}
-		merge(p, r)
-		return p, again
-	}
-	if p, ok := m.bySource[r.ID]; ok {
+		if p == nil {
+			break
+		}
+		if !sameRecord(p, r) {
+			if conflict == nil {
+				conflict = &ConflictReport{ID: base, PlaceID: p.ID, Reason: conflictReason(p, r)}
+			}
+			rename(r, derivedID(base, r, attempt), p)
+			continue
+		}
+		if own {
+			again := m.touched[p.ID]
+			m.touched[p.ID] = true
+			if !again && len(p.Provenance.SourceIDs) == 1 && p.Provenance.SourceIDs[0] == r.ID {
+				// The place's only record, read again: it is replaced.
+				oldKey := areaKey(p)
+				*p = *r
+				if k := areaKey(p); k != oldKey {
+					m.byArea[k] = append(m.byArea[k], p)
+				}
+				return p, false, conflict
+			}
+			m.fold(p, r)
+			return p, again && conflict == nil, conflict
+		}
 		m.touched[p.ID] = true
-		merge(p, r)
-		return p, true
+		m.fold(p, r)
+		return p, conflict == nil, conflict
+	}
+	if conflict != nil {
+		conflict.DerivedID = r.ID
 	}
 	for _, p := range m.byArea[areaKey(r)] {
 		if IsDuplicate(p, r) {
 			m.touched[p.ID] = true
-			oldKey := areaKey(p)
-			merge(p, r)
-			m.bySource[r.ID] = p
-			if k := areaKey(p); k != oldKey {
-				m.byArea[k] = append(m.byArea[k], p)
-			}
-			return p, true
+			m.fold(p, r)
+			return p, true, conflict
 		}
 	}
 	m.touched[r.ID] = true
 	m.insert(r)
-	return r, false
+	return r, false, conflict
+}
+
+// sameRecord reports whether r, which carries the id of place p (or of a
+// record merged into it), describes the same place: a duplicate, or the same
+// record updated in place — a similar name in the same commune or within
+// 2 km, or the same address in the same commune.
+func sameRecord(p, r *cartonum.Place) bool {
+	if IsDuplicate(p, r) {
+		return true
+	}
+	d := Distance(p.Latitude, p.Longitude, r.Latitude, r.Longitude)
+	sameArea := areaKey(p) == areaKey(r)
+	switch {
+	case similarNames(p.Nom, r.Nom) && (sameArea || d <= sameRecordDistance):
+		return true
+	case sameArea && d <= sameRecordDistance && similarAddresses(p.Adresse, r.Adresse):
+		return true
+	case similarNames(p.Nom, r.Nom) && similarAddresses(p.Adresse, r.Adresse) && sharesContact(p, r):
+		// The same record with contradictory locations (one row's code
+		// or point wrong): one place, whose location merge chooses.
+		return true
+	}
+	return false
+}
+
+// sharesContact reports whether two records share a known SIRET, a phone
+// number, an e-mail address or a website.
+func sharesContact(p, r *cartonum.Place) bool {
+	if p.Pivot != "" && p.Pivot != unknownPivot && p.Pivot == r.Pivot {
+		return true
+	}
+	if p.Telephone != "" && p.Telephone == r.Telephone {
+		return true
+	}
+	for _, pair := range [][2][]string{{p.Courriels, r.Courriels}, {p.SiteWeb, r.SiteWeb}} {
+		for _, a := range pair[0] {
+			for _, b := range pair[1] {
+				if strings.EqualFold(a, b) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// sameRecordDistance is how far a record may move and still be the same
+// record updated in place.
+const sameRecordDistance = 2000.0
+
+// derivedID is the stable id given to a record whose id names another
+// place: its id followed by a hash of what identifies it (name, commune,
+// address), so that importing the same file again gives the same id.
+func derivedID(base string, r *cartonum.Place, attempt int) string {
+	h := sha256.Sum256([]byte(fmt.Sprintf("%s\x1f%s\x1f%s\x1f%s\x1f%d", base, cartonum.Key(r.Nom), areaKey(r), cartonum.Key(r.Adresse), attempt)))
+	return fmt.Sprintf("%s-%x", base, h[:4])
+}
+
+// rename gives record r the derived id, recording why.
+func rename(r *cartonum.Place, id string, other *cartonum.Place) {
+	old := r.ID
+	r.ID = id
+	r.Provenance.SourceIDs = []string{id}
+	r.Provenance.Repairs = append(r.Provenance.Repairs, cartonum.Repair{Field: "id", Record: old,
+		Message: fmt.Sprintf("identifiant « %s » déjà porté par un autre lieu (« %s », %s) : lieu gardé sous l'identifiant %s", old, other.Nom, other.Commune, id)})
+}
+
+// conflictReason says how two places sharing an id differ.
+func conflictReason(p, r *cartonum.Place) string {
+	var parts []string
+	if !similarNames(p.Nom, r.Nom) {
+		parts = append(parts, fmt.Sprintf("autre nom (« %s » / « %s »)", p.Nom, r.Nom))
+	}
+	if areaKey(p) != areaKey(r) {
+		parts = append(parts, fmt.Sprintf("autre commune (%s / %s)", p.Commune, r.Commune))
+	}
+	d := Distance(p.Latitude, p.Longitude, r.Latitude, r.Longitude)
+	parts = append(parts, fmt.Sprintf("à %s km", frenchFloat(d/1000, 1)))
+	return strings.Join(parts, ", ")
+}
+
+// frenchFloat formats v with the given decimals and a decimal comma.
+func frenchFloat(v float64, decimals int) string {
+	return strings.Replace(strconv.FormatFloat(v, 'f', decimals, 64), ".", ",", 1)
+}
+
+// fold merges r into p and indexes p under its new keys.
+func (m *merger) fold(p, r *cartonum.Place) {
+	oldKey := areaKey(p)
+	merge(p, r)
+	for _, s := range r.Provenance.SourceIDs {
+		if _, taken := m.bySource[s]; !taken {
+			m.bySource[s] = p
+		}
+	}
+	if k := areaKey(p); k != oldKey {
+		m.byArea[k] = append(m.byArea[k], p)
+	}
 }
 
 // clonePlace copies a place deeply, so that merging never writes into the
@@ -283,8 +428,8 @@ func fingerprint(p *cartonum.Place) string {
 // Summary writes a readable account of the import: totals, per file, the
 // most frequent rejection reasons and repairs.
 func (r *Report) Summary(w io.Writer) {
-	fmt.Fprintf(w, "Import région %s : %d lignes lues, %d importées, %d fusionnées (doublons), %d rejetées, %d réparées ou signalées\n",
-		r.Region, r.Totals.RowsRead, r.Totals.Imported, r.Totals.Merged, r.Totals.Rejected, r.Totals.Repaired)
+	fmt.Fprintf(w, "Import région %s : %d lignes lues, %d importées, %d fusionnées (doublons), %d en conflit d'identifiant (gardées à part), %d rejetées, %d réparées ou signalées\n",
+		r.Region, r.Totals.RowsRead, r.Totals.Imported, r.Totals.Merged, r.Totals.Conflicts, r.Totals.Rejected, r.Totals.Repaired)
 	fmt.Fprintf(w, "Lieux : %d créés, %d modifiés, %d inchangés, %d au total\n",
 		r.Places.Created, r.Places.Updated, r.Places.Unchanged, r.Places.Total)
 	for _, f := range r.Files {
@@ -292,8 +437,8 @@ func (r *Report) Summary(w io.Writer) {
 		if f.Delimiter != "" {
 			fmt.Fprintf(w, ", séparateur %q", f.Delimiter)
 		}
-		fmt.Fprintf(w, ") : %d lues, %d importées, %d fusionnées, %d rejetées, %d réparées\n",
-			f.Counts.RowsRead, f.Counts.Imported, f.Counts.Merged, f.Counts.Rejected, f.Counts.Repaired)
+		fmt.Fprintf(w, ") : %d lues, %d importées, %d fusionnées, %d en conflit, %d rejetées, %d réparées\n",
+			f.Counts.RowsRead, f.Counts.Imported, f.Counts.Merged, f.Counts.Conflicts, f.Counts.Rejected, f.Counts.Repaired)
 		if len(f.Ignored) > 0 {
 			fmt.Fprintf(w, "  colonnes ignorées : %s\n", strings.Join(f.Ignored, ", "))
 		}
@@ -310,6 +455,16 @@ func (r *Report) Summary(w io.Writer) {
 		}
 		printTop(w, "  rejets", rejects)
 		printCounts(w, "  réparations et avertissements", repairs)
+	}
+	if len(r.Conflicts) > 0 {
+		fmt.Fprintf(w, "\nConflits d'identifiant (deux lieux différents sous le même id, les deux sont gardés) :\n")
+		for i, c := range r.Conflicts {
+			if i == 20 {
+				fmt.Fprintf(w, "    … et %d autres (voir le rapport)\n", len(r.Conflicts)-i)
+				break
+			}
+			fmt.Fprintf(w, "    %s:%d  id %s → %s (l'id reste à %s) : %s\n", c.File, c.Line, c.ID, c.DerivedID, c.PlaceID, c.Reason)
+		}
 	}
 }
 

@@ -38,8 +38,8 @@ func checkAccounting(t *testing.T, rep *Report, sources []*Source) {
 	var sum Counts
 	for i, f := range rep.Files {
 		c := f.Counts
-		if c.Imported+c.Merged+c.Rejected != c.RowsRead {
-			t.Errorf("%s: %d imported + %d merged + %d rejected != %d rows read", f.Name, c.Imported, c.Merged, c.Rejected, c.RowsRead)
+		if c.Imported+c.Merged+c.Conflicts+c.Rejected != c.RowsRead {
+			t.Errorf("%s: %d imported + %d merged + %d conflicts + %d rejected != %d rows read", f.Name, c.Imported, c.Merged, c.Conflicts, c.Rejected, c.RowsRead)
 		}
 		if c.RowsRead != len(sources[i].Records) || len(f.Rows) != c.RowsRead {
 			t.Errorf("%s: %d rows read, %d row reports, want %d", f.Name, c.RowsRead, len(f.Rows), len(sources[i].Records))
@@ -49,7 +49,7 @@ func checkAccounting(t *testing.T, rep *Report, sources []*Source) {
 	if rep.Totals != sum {
 		t.Errorf("totals %+v, want the sum of the files %+v", rep.Totals, sum)
 	}
-	if tc := rep.Totals; tc.Imported+tc.Merged+tc.Rejected != tc.RowsRead {
+	if tc := rep.Totals; tc.Imported+tc.Merged+tc.Conflicts+tc.Rejected != tc.RowsRead {
 		t.Errorf("totals do not add up: %+v", tc)
 	}
 }
@@ -197,7 +197,7 @@ func TestImport(t *testing.T) {
 	t.Run("summary", func(t *testing.T) {
 		var b strings.Builder
 		rep.Summary(&b)
-		for _, want := range []string{"14 lignes lues, 5 importées, 3 fusionnées (doublons), 6 rejetées", "5 créés", "lieux-import.csv", "lieux-v0.json", "nom: nom manquant (lignes 5)"} {
+		for _, want := range []string{"14 lignes lues, 5 importées, 3 fusionnées (doublons), 0 en conflit d'identifiant (gardées à part), 6 rejetées", "5 créés", "lieux-import.csv", "lieux-v0.json", "nom: nom manquant (lignes 5)"} {
 			if !strings.Contains(b.String(), want) {
 				t.Errorf("summary lacks %q:\n%s", want, b.String())
 			}

@@ -27,6 +27,18 @@ type Territory interface {
 	// Anchor returns a point inside the commune, where places known only
 	// by their commune are put.
 	Anchor(code string) (orb.Point, bool)
+	// DistanceToCommune returns how far p lies outside the contour of the
+	// commune with this code, in metres (0 inside).
+	DistanceToCommune(code string, p orb.Point) (float64, bool)
+	// NearestCommune returns the region's commune nearest to p within
+	// maxMetres, with the distance to its contour (0 inside).
+	NearestCommune(p orb.Point, maxMetres float64) (*cartonum.Commune, float64, bool)
+}
+
+// distanceTo is how far p lies outside commune c, in metres.
+func distanceTo(t Territory, c *cartonum.Commune, p orb.Point) float64 {
+	d, _ := t.DistanceToCommune(c.Code, p)
+	return d
 }
 
 // Options tune normalisation.
@@ -36,6 +48,16 @@ type Options struct {
 	// KeepOutside keeps places outside the region's communes, flagged,
 	// instead of rejecting them.
 	KeepOutside bool
+	// Margin, in metres, keeps the places outside the region but within
+	// this distance of it as neighbouring supply (flagged OutsideRegion);
+	// 0 keeps none.
+	Margin float64
+	// Geocoder, when set, places from their address the places without
+	// usable coordinates or at their commune's centre.
+	Geocoder Geocoder
+	// GeocodeMinScore is the lowest geocoder score accepted (0 means
+	// DefaultGeocodeMinScore).
+	GeocodeMinScore float64
 	// Progress, when set, is called as rows are processed.
 	Progress func(done, total int)
 }
@@ -346,84 +368,77 @@ func (r *row) horaires(p *cartonum.Place) {
 	}
 }
 
+// Distances of the location checks, in metres.
+const (
+	// DeclaredCommuneTolerance is how far outside its declared commune's
+	// contour a point may lie and still be trusted (simplified contours,
+	// a place across the street from the boundary). Beyond it the point is
+	// taken as wrong and the place is put in its declared commune.
+	DeclaredCommuneTolerance = 3000.0
+	// DefaultMargin is how far outside the region places are kept as
+	// neighbouring supply.
+	DefaultMargin = 30000.0
+	// centreTolerance is how close to its commune's anchor a source point
+	// must be to be taken for "placed at the commune's centre".
+	centreTolerance = 100.0
+)
+
 // location sets coordinates, code_insee, commune and code_postal.
+//
+// The declared commune (code_insee, or commune name + code_postal, the two
+// that agree winning when the three disagree) and the point (plain, swapped,
+// decimal comma or Lambert-93) are checked against each other the same way
+// whatever path produced the point: a point more than
+// DeclaredCommuneTolerance outside the declared commune is not trusted.
 func (r *row) location(p *cartonum.Place, t Territory, o Options) *Rejection {
 	p.Provenance.Precision = cartonum.PrecisionExact
-	latRaw, lonRaw := r.get("latitude"), r.get("longitude")
-	lat, c1, okLat := parseCoord(latRaw)
-	lon, c2, okLon := parseCoord(lonRaw)
-	has := okLat && okLon
-	if (strings.TrimSpace(latRaw) != "" && !okLat) || (strings.TrimSpace(lonRaw) != "" && !okLon) {
-		r.repair("latitude", "coordonnées « %s, %s » illisibles : ignorées", latRaw, lonRaw)
-	}
-	if has && (c1 || c2) {
-		r.repair("latitude", "virgule décimale remplacée par un point")
-	}
-	if has {
-		if x, y, ok := looksLambert93(lon, lat); ok {
-			lon, lat = lambert93ToWGS84(x, y)
-			lon, lat = round6(lon), round6(lat)
-			r.repair("latitude", "coordonnées Lambert-93 (x=%g, y=%g) reprojetées en WGS84 (%g, %g)", x, y, lat, lon)
-		} else if math.Abs(lat) > 90 || math.Abs(lon) > 180 || (lat == 0 && lon == 0) {
-			r.repair("latitude", "coordonnées (%g, %g) impossibles : ignorées", lat, lon)
-			has = false
-		}
-	}
-
-	declared, declaredRepaired, declaredOK := inseeCode(r.get("code_insee"))
-	if raw := strings.TrimSpace(r.get("code_insee")); raw != "" && !declaredOK {
-		r.repair("code_insee", "code INSEE « %s » invalide : ignoré", raw)
-	} else if declaredRepaired {
-		r.repair("code_insee", "code INSEE « %s » corrigé en %s", raw, declared)
-	}
-	var declaredCommune *cartonum.Commune
-	if declaredOK {
-		declaredCommune, _ = t.Commune(declared)
-	} else {
-		declaredCommune = r.communeByName(t)
-	}
+	pt, has := r.coordinates()
+	decl := r.declared(t)
 
 	var c *cartonum.Commune
 	if has {
-		pt := orb.Point{lon, lat}
 		in, ok := t.CommuneAt(pt)
-		if !ok {
-			if sw, okSw := t.CommuneAt(orb.Point{lat, lon}); okSw {
+		if !ok && (decl.commune == nil || distanceTo(t, decl.commune, pt) > DeclaredCommuneTolerance) {
+			sw := orb.Point{pt[1], pt[0]}
+			if swIn, okSw := t.CommuneAt(sw); okSw {
 				r.repair("latitude", "latitude et longitude inversées : corrigées")
-				lat, lon = lon, lat
-				in, ok = sw, true
+				pt, in, ok = sw, swIn, true
 			}
 		}
+		confirmed := ""
+		if ok && decl.commune != nil && in != decl.commune {
+			confirmed = decl.confirms(in, r.postcodeCandidates())
+		}
 		switch {
+		case confirmed != "":
+			c = in
+			r.repair("code_insee", "commune déclarée %s (%s) contredite : les coordonnées et %s désignent %s (%s), retenue", decl.commune.Code, decl.commune.Nom, confirmed, c.Code, c.Nom)
+		case decl.commune != nil:
+			c = decl.commune
+			if d := distanceTo(t, c, pt); d > DeclaredCommuneTolerance {
+				r.repair("latitude", "coordonnées (%g, %g) à %s km de la commune déclarée %s (%s) : lieu placé dans sa commune (précision commune)", pt[1], pt[0], frenchFloat(d/1000, 1), c.Code, c.Nom)
+				has = false
+			} else if d > 0 {
+				r.repair("latitude", "coordonnées à %s km hors du contour de la commune déclarée %s (%s) : gardées", frenchFloat(d/1000, 1), c.Code, c.Nom)
+			}
 		case ok:
 			c = in
-			if declaredOK && declared != c.Code {
-				r.repair("code_insee", "code INSEE %s incohérent avec les coordonnées (commune %s %s) : corrigé", declared, c.Code, c.Nom)
-			} else if !declaredOK {
+			if decl.codeOK {
+				r.repair("code_insee", "code INSEE %s inconnu dans la région %s : %s (%s) d'après les coordonnées", decl.code, o.Region, c.Code, c.Nom)
+			} else {
 				r.repair("code_insee", "code INSEE déduit des coordonnées : %s (%s)", c.Code, c.Nom)
 			}
-		case declaredCommune != nil && near(declaredCommune, pt, 0.02):
-			c = declaredCommune
-			r.repair("latitude", "coordonnées juste hors du contour de la commune %s (%s) : gardées, code INSEE %s", c.Code, c.Nom, c.Code)
-		case declaredCommune != nil:
-			c = declaredCommune
-			r.repair("latitude", "coordonnées (%g, %g) loin de la commune déclarée %s : lieu placé dans sa commune (précision commune)", lat, lon, c.Code)
-			has = false
-		case o.KeepOutside:
-			p.Provenance.OutsideRegion = true
-			if declaredOK {
-				p.CodeInsee = declared
-			}
-			r.repair("latitude", "lieu hors de la région %s : gardé sur demande (--keep-outside)", o.Region)
 		default:
-			return &Rejection{Field: "latitude", Reason: fmt.Sprintf("lieu hors de la région %s : le point (%g, %g) n'est dans aucune de ses communes", o.Region, lat, lon)}
+			if rej := r.outside(p, pt, decl, t, o); rej != nil {
+				return rej
+			}
 		}
 	}
 	if c == nil && !p.Provenance.OutsideRegion {
-		c = declaredCommune
+		c = decl.commune
 		if c == nil {
-			if declaredOK {
-				return &Rejection{Field: "code_insee", Reason: fmt.Sprintf("sans coordonnées utilisables et commune %s hors de la région %s", declared, o.Region)}
+			if decl.codeOK {
+				return &Rejection{Field: "code_insee", Reason: fmt.Sprintf("sans coordonnées utilisables et commune %s hors de la région %s", decl.code, o.Region)}
 			}
 			return &Rejection{Field: "latitude", Reason: "sans coordonnées utilisables et commune introuvable (ni code INSEE, ni nom et code postal reconnus)"}
 		}
@@ -431,13 +446,15 @@ func (r *row) location(p *cartonum.Place, t Territory, o Options) *Rejection {
 	if c != nil {
 		p.CodeInsee = c.Code
 		if !has {
-			pt, _ := t.Anchor(c.Code)
-			lon, lat = pt[0], pt[1]
+			pt, _ = t.Anchor(c.Code)
 			p.Provenance.Precision = cartonum.PrecisionCommune
-			r.repair("latitude", "coordonnées absentes : lieu placé dans sa commune %s (%s), précision commune", c.Code, c.Nom)
+			r.repair("latitude", "coordonnées absentes ou écartées : lieu placé dans sa commune %s (%s), précision commune", c.Code, c.Nom)
+		}
+		if o.Geocoder != nil {
+			pt = r.geocode(p, pt, c, t, o)
 		}
 	}
-	p.Latitude, p.Longitude = lat, lon
+	p.Latitude, p.Longitude = pt[1], pt[0]
 
 	p.Commune = clean(r.get("commune"))
 	if p.Commune == "" {
@@ -447,21 +464,192 @@ func (r *row) location(p *cartonum.Place, t Territory, o Options) *Rejection {
 		p.Commune = c.Nom
 		r.repair("commune", "commune manquante : %s d'après le code INSEE", c.Nom)
 	}
-	raw := r.get("code_postal")
-	cp, repaired, ok := postcode(raw)
+	return r.postcode(p, c)
+}
+
+// coordinates reads the point of the row, repairing a decimal comma and
+// Lambert-93 metres, and ignoring impossible values.
+func (r *row) coordinates() (orb.Point, bool) {
+	latRaw, lonRaw := r.get("latitude"), r.get("longitude")
+	lat, c1, okLat := parseCoord(latRaw)
+	lon, c2, okLon := parseCoord(lonRaw)
+	has := okLat && okLon
+	if (strings.TrimSpace(latRaw) != "" && !okLat) || (strings.TrimSpace(lonRaw) != "" && !okLon) {
+		r.repair("latitude", "coordonnées « %s, %s » illisibles : ignorées", latRaw, lonRaw)
+	}
+	if !has {
+		return orb.Point{}, false
+	}
+	if c1 || c2 {
+		r.repair("latitude", "virgule décimale remplacée par un point")
+	}
+	if x, y, ok := looksLambert93(lon, lat); ok {
+		lon, lat = lambert93ToWGS84(x, y)
+		lon, lat = round6(lon), round6(lat)
+		r.repair("latitude", "coordonnées Lambert-93 (x=%g, y=%g) reprojetées en WGS84 (%g, %g)", x, y, lat, lon)
+	} else if math.Abs(lat) > 90 || math.Abs(lon) > 180 || (lat == 0 && lon == 0) {
+		r.repair("latitude", "coordonnées (%g, %g) impossibles : ignorées", lat, lon)
+		return orb.Point{}, false
+	}
+	return orb.Point{lon, lat}, true
+}
+
+// declaration is the commune a row declares.
+type declaration struct {
+	code    string // the declared code_insee, when valid (maybe outside the region)
+	codeOK  bool
+	commune *cartonum.Commune // the region's commune followed, if any
+	// byCode and named are the communes designated by code_insee and by
+	// the name, so that a point can confirm one of them.
+	byCode *cartonum.Commune
+	named  []*cartonum.Commune
+}
+
+// confirms reports how the point's commune c agrees with the row's
+// declaration other than the commune followed: "" when it does not.
+func (d declaration) confirms(c *cartonum.Commune, postcodes []string) string {
+	var by []string
+	if d.byCode == c {
+		by = append(by, "le code INSEE")
+	}
+	for _, n := range d.named {
+		if n == c {
+			by = append(by, "le nom")
+			break
+		}
+	}
+	for _, cp := range postcodes {
+		if contains(c.CodesPostaux, cp) {
+			by = append(by, "le code postal")
+			break
+		}
+	}
+	return strings.Join(by, " et ")
+}
+
+// declared finds the commune the row declares by code_insee, name and
+// postcode. When code_insee contradicts the name and the postcode, and
+// those two agree on another commune, the two that agree are followed.
+func (r *row) declared(t Territory) declaration {
+	var d declaration
+	raw := strings.TrimSpace(r.get("code_insee"))
+	code, repaired, ok := inseeCode(raw)
+	if raw != "" && !ok {
+		r.repair("code_insee", "code INSEE « %s » invalide : ignoré", raw)
+	} else if repaired {
+		r.repair("code_insee", "code INSEE « %s » corrigé en %s", raw, code)
+	}
+	d.code, d.codeOK = code, ok
+	named, byNamePost := r.communeByName(t)
+	d.named = named
+	if ok {
+		if byCode, found := t.Commune(code); found {
+			d.byCode = byCode
+			nameAgrees := false
+			for _, n := range named {
+				nameAgrees = nameAgrees || n == byCode
+			}
+			postAgrees := false
+			for _, cp := range r.postcodeCandidates() {
+				postAgrees = postAgrees || contains(byCode.CodesPostaux, cp)
+			}
+			if !nameAgrees && !postAgrees && byNamePost != nil && byNamePost != byCode {
+				r.repair("code_insee", "code INSEE %s (%s) contredit la commune « %s » et le code postal %s, qui désignent %s (%s) : %s retenu",
+					code, byCode.Nom, strings.TrimSpace(r.get("commune")), strings.TrimSpace(r.get("code_postal")), byNamePost.Code, byNamePost.Nom, byNamePost.Code)
+				d.commune = byNamePost
+				return d
+			}
+			d.commune = byCode
+			return d
+		}
+		if byNamePost != nil {
+			r.repair("code_insee", "code INSEE %s absent de la région, la commune « %s » et le code postal %s désignent %s (%s) : %s retenu",
+				code, strings.TrimSpace(r.get("commune")), strings.TrimSpace(r.get("code_postal")), byNamePost.Code, byNamePost.Nom, byNamePost.Code)
+			d.commune = byNamePost
+		}
+		return d
+	}
+	if byNamePost != nil {
+		d.commune = byNamePost
+	} else if len(named) == 1 {
+		d.commune = named[0]
+	}
+	if d.commune != nil {
+		r.repair("code_insee", "code INSEE déduit de la commune « %s » : %s (%s)", strings.TrimSpace(r.get("commune")), d.commune.Code, d.commune.Nom)
+	}
+	return d
+}
+
+// outside handles a point in none of the region's communes and not near
+// its declared commune: a neighbouring place within the margin is kept as
+// supply only; farther ones are kept flagged on request, or rejected.
+func (r *row) outside(p *cartonum.Place, pt orb.Point, decl declaration, t Territory, o Options) *Rejection {
+	if decl.codeOK {
+		p.CodeInsee = decl.code
+	}
+	if o.Margin > 0 {
+		if _, d, ok := t.NearestCommune(pt, o.Margin); ok {
+			p.Provenance.OutsideRegion = true
+			r.repair("latitude", "lieu hors de la région %s, à %s km de sa limite : gardé comme offre voisine (compté dans les temps d'accès, pas dans les chiffres de la région)", o.Region, frenchFloat(d/1000, 1))
+			return nil
+		}
+	}
+	if o.KeepOutside {
+		p.Provenance.OutsideRegion = true
+		r.repair("latitude", "lieu hors de la région %s : gardé sur demande (--keep-outside)", o.Region)
+		return nil
+	}
+	beyond := ""
+	if o.Margin > 0 {
+		beyond = fmt.Sprintf(" ni à moins de %s km de sa limite", frenchFloat(o.Margin/1000, 0))
+	}
+	return &Rejection{Field: "latitude", Reason: fmt.Sprintf("lieu hors de la région %s : le point (%g, %g) n'est dans aucune de ses communes%s", o.Region, pt[1], pt[0], beyond)}
+}
+
+// postcode checks code_postal against the commune c (nil outside the
+// region). A 4-digit postcode gets its leading zero back only when that
+// gives one of the commune's postcodes.
+func (r *row) postcode(p *cartonum.Place, c *cartonum.Commune) *Rejection {
+	raw := strings.TrimSpace(r.get("code_postal"))
+	digits := nonDigits.ReplaceAllString(raw, "")
+	known := c != nil && len(c.CodesPostaux) > 0
 	switch {
-	case !ok && c != nil && len(c.CodesPostaux) > 0:
-		cp = c.CodesPostaux[0]
-		r.repair("code_postal", "code postal « %s » manquant ou invalide : %s d'après la commune", strings.TrimSpace(raw), cp)
-	case !ok:
-		return &Rejection{Field: "code_postal", Reason: fmt.Sprintf("code postal « %s » manquant ou invalide", strings.TrimSpace(raw))}
-	case repaired:
-		r.repair("code_postal", "code postal « %s » corrigé en %s", strings.TrimSpace(raw), cp)
+	case len(digits) == 5:
+		if digits != raw {
+			r.repair("code_postal", "code postal « %s » corrigé en %s", raw, digits)
+		}
+		p.CodePostal = digits
+		if known && !contains(c.CodesPostaux, digits) {
+			r.repair("code_postal", "code postal %s absent de ceux de la commune %s (%s : %s)", digits, c.Code, c.Nom, strings.Join(c.CodesPostaux, ", "))
+		}
+	case len(digits) == 4 && known && contains(c.CodesPostaux, "0"+digits):
+		p.CodePostal = "0" + digits
+		r.repair("code_postal", "code postal « %s » corrigé en %s (zéro initial rétabli)", raw, p.CodePostal)
+	case len(digits) == 4 && known:
+		p.CodePostal = c.CodesPostaux[0]
+		r.repair("code_postal", "code postal « %s » à 4 chiffres : 0%s n'est pas un code postal de la commune %s (%s) : remplacé par %s", raw, digits, c.Code, c.Nom, p.CodePostal)
+	case len(digits) == 4:
+		p.CodePostal = digits
+		r.repair("code_postal", "code postal « %s » à 4 chiffres, commune sans code postal connu : gardé tel quel", raw)
+	case known:
+		p.CodePostal = c.CodesPostaux[0]
+		r.repair("code_postal", "code postal « %s » manquant ou invalide : %s d'après la commune", raw, p.CodePostal)
+	default:
+		return &Rejection{Field: "code_postal", Reason: fmt.Sprintf("code postal « %s » manquant ou invalide", raw)}
 	}
-	if ok && c != nil && len(c.CodesPostaux) > 0 && !contains(c.CodesPostaux, cp) {
-		r.repair("code_postal", "code postal %s absent de ceux de la commune %s (%s)", cp, c.Code, strings.Join(c.CodesPostaux, ", "))
+	return nil
+}
+
+// postcodeCandidates are the postcodes the row's code_postal may stand
+// for: itself, or with its leading zero back when it has four digits.
+func (r *row) postcodeCandidates() []string {
+	d := nonDigits.ReplaceAllString(strings.TrimSpace(r.get("code_postal")), "")
+	switch len(d) {
+	case 5:
+		return []string{d}
+	case 4:
+		return []string{"0" + d}
 	}
-	p.CodePostal = cp
 	return nil
 }
 
@@ -469,29 +657,22 @@ func (r *row) location(p *cartonum.Place, t Territory, o Options) *Rejection {
 // CEDEX", "Lille Cedex 9").
 var cedex = regexp.MustCompile(`(?i)\s+cedex(\s*\d+)?\s*$`)
 
-// communeByName finds the commune from its name, the postcode choosing
-// among communes of the same name.
-func (r *row) communeByName(t Territory) *cartonum.Commune {
+// communeByName returns the region's communes of the row's commune name
+// (CEDEX ignored) and, among them, the one the postcode designates.
+func (r *row) communeByName(t Territory) (named []*cartonum.Commune, withPostcode *cartonum.Commune) {
 	name := cedex.ReplaceAllString(strings.TrimSpace(r.get("commune")), "")
 	if name == "" {
-		return nil
+		return nil, nil
 	}
-	cp, _, cpOK := postcode(r.get("code_postal"))
-	named := t.CommunesNamed(cartonum.Key(name))
-	for _, c := range named {
-		if cpOK && contains(c.CodesPostaux, cp) {
-			return c
+	named = t.CommunesNamed(cartonum.Key(name))
+	for _, cp := range r.postcodeCandidates() {
+		for _, c := range named {
+			if contains(c.CodesPostaux, cp) {
+				return named, c
+			}
 		}
 	}
-	if len(named) == 1 {
-		return named[0]
-	}
-	return nil
-}
-
-func near(c *cartonum.Commune, p orb.Point, margin float64) bool {
-	b := c.Geometry.Bound().Pad(margin)
-	return b.Contains(p)
+	return named, nil
 }
 
 func contains(list []string, v string) bool {

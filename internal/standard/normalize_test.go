@@ -127,13 +127,13 @@ func TestNormalize(t *testing.T) {
 		{
 			name:    "no coordinates, commune by name and postcode",
 			fields:  with(base, "latitude", "", "longitude", "", "code_insee", "", "commune", "ROUBAIX", "code_postal", "59100"),
-			repairs: []string{"latitude"},
+			repairs: []string{"latitude", "code_insee"},
 			check:   wantAnchored(roubaix),
 		},
 		{
 			name:    "no coordinates, CEDEX commune and postcode",
 			fields:  with(base, "latitude", "", "longitude", "", "code_insee", "", "commune", "LILLE CEDEX", "code_postal", "59034"),
-			repairs: []string{"latitude", "code_postal"},
+			repairs: []string{"latitude", "code_postal", "code_insee"},
 			check: func(t *testing.T, p *cartonum.Place) {
 				wantAnchored(lille)(t, p)
 				if p.CodePostal != "59034" || p.Commune != "LILLE CEDEX" {

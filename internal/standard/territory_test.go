@@ -8,6 +8,7 @@ import (
 	"github.com/paulmach/orb/planar"
 
 	"github.com/cartonum/cartonum/internal/cartonum"
+	"github.com/cartonum/cartonum/internal/index"
 )
 
 // fakeTerritory is a region of three square communes of the Nord and the
@@ -15,6 +16,9 @@ import (
 // Territory the way the in-memory index does.
 type fakeTerritory struct {
 	communes []*cartonum.Commune
+	// distances answers DistanceToCommune and NearestCommune as the real
+	// index does, on the same communes.
+	distances *index.Snapshot
 }
 
 // square is the contour of a commune spanning [minLon, maxLon] ×
@@ -50,7 +54,21 @@ func newFakeTerritory() *fakeTerritory {
 	for _, c := range []cartonum.Commune{lille, roubaix, laventie} {
 		t.communes = append(t.communes, &c)
 	}
+	t.distances = index.New(index.Data{Communes: []cartonum.Commune{lille, roubaix, laventie}})
 	return t
+}
+
+func (f *fakeTerritory) DistanceToCommune(code string, p orb.Point) (float64, bool) {
+	return f.distances.DistanceToCommune(code, p)
+}
+
+func (f *fakeTerritory) NearestCommune(p orb.Point, maxMetres float64) (*cartonum.Commune, float64, bool) {
+	c, d, ok := f.distances.NearestCommune(p, maxMetres)
+	if !ok {
+		return nil, 0, false
+	}
+	own, _ := f.Commune(c.Code)
+	return own, d, true
 }
 
 func (f *fakeTerritory) CommuneAt(p orb.Point) (*cartonum.Commune, bool) {
