@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/cartonum/cartonum/internal/standard"
 )
 
 // Config is every setting of the program, read from flags and environment
@@ -27,6 +29,7 @@ type Config struct {
 	Basemap          string
 	Geocoder         string
 	TileCacheControl string
+	Limits           LimitsConfig // what anonymous clients may write (serve.go)
 
 	// logging
 	LogFormat string // "text" or "json"
@@ -38,6 +41,8 @@ type Config struct {
 	Departements string
 	Report       string
 	KeepOutside  bool
+	MarginKm     float64
+	GeocodeMin   float64
 	Files        []string
 
 	// download
@@ -97,12 +102,16 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		fs.StringVar(&c.Basemap, "basemap", env(getenv, "BASEMAP", ""), "URL of an external MapLibre basemap style for online deployments; empty: the project's own layers only (CARTONUM_BASEMAP)")
 		fs.Int64Var(&c.TileCacheBytes, "tile-cache-bytes", int64(envInt(getenv, "TILE_CACHE_BYTES", 64<<20)), "memory for cached tiles, in bytes (CARTONUM_TILE_CACHE_BYTES)")
 		fs.StringVar(&c.TileCacheControl, "tile-cache-control", env(getenv, "TILE_CACHE_CONTROL", "public, max-age=300"), "Cache-Control of tiles whose URL lacks the current data version (CARTONUM_TILE_CACHE_CONTROL)")
+		limitsFlags(fs, &c.Limits, getenv)
 	case "import":
 		fs.StringVar(&c.Communes, "communes", env(getenv, "COMMUNES", ""), "communes GeoJSON (geo.api.gouv.fr shape); default: the communes already in the database")
 		fs.StringVar(&c.EPCI, "epci", env(getenv, "EPCI", ""), "EPCI JSON")
 		fs.StringVar(&c.Departements, "departements", env(getenv, "DEPARTEMENTS", ""), "départements GeoJSON")
 		fs.StringVar(&c.Report, "report", env(getenv, "REPORT", ""), "write the JSON import report to this file (default: beside the database)")
 		fs.BoolVar(&c.KeepOutside, "keep-outside", false, "keep places outside the region's communes, flagged, instead of rejecting them")
+		fs.Float64Var(&c.MarginKm, "margin-km", 30, "keep places outside the region but within this distance of it, in km, as neighbouring supply (0: none)")
+		fs.StringVar(&c.Geocoder, "geocoder", env(getenv, "GEOCODER", ""), "geocoder (Base Adresse Nationale API, e.g. https://api-adresse.data.gouv.fr/search/) placing from their address the places without usable coordinates or at their commune's centre; answers are cached in the database (CARTONUM_GEOCODER)")
+		fs.Float64Var(&c.GeocodeMin, "geocode-min-score", standard.DefaultGeocodeMinScore, "lowest geocoder score accepted (0–1)")
 	case "analyse":
 		fs.StringVar(&c.Level, "level", "commune", "commune, epci, departement or region")
 		fs.StringVar(&c.Format, "format", "csv", "csv or json")
@@ -130,6 +139,12 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		if p, err := url.Parse(u.value); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 			return c, fmt.Errorf("--%s %q: an http(s) URL is expected", u.flag, u.value)
 		}
+	}
+	if c.MarginKm < 0 || c.MarginKm > 200 {
+		return c, fmt.Errorf("--margin-km %g: between 0 and 200 km", c.MarginKm)
+	}
+	if c.GeocodeMin < 0 || c.GeocodeMin > 1 {
+		return c, fmt.Errorf("--geocode-min-score %g: between 0 and 1", c.GeocodeMin)
 	}
 	if c.Region == "" || len(c.Region) > 3 {
 		return c, fmt.Errorf("invalid region code %q", c.Region)

@@ -10,6 +10,9 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/paulmach/orb"
+
+	"github.com/cartonum/cartonum/internal/ban"
 	"github.com/cartonum/cartonum/internal/cartonum"
 	"github.com/cartonum/cartonum/internal/download"
 	"github.com/cartonum/cartonum/internal/index"
@@ -130,9 +133,22 @@ func runImport(ctx context.Context, cfg Config, logger *slog.Logger, stdout, std
 	}
 	// The territory snapshot copies nothing it is given ownership of.
 	terr := index.New(index.Data{Communes: append([]cartonum.Commune(nil), communes...)})
-	res, err := standard.Import(existing, sources, terr, standard.Options{Region: cfg.Region, KeepOutside: cfg.KeepOutside, Progress: progressBar(stderr)})
+	opts := standard.Options{Region: cfg.Region, KeepOutside: cfg.KeepOutside, Margin: cfg.MarginKm * 1000,
+		GeocodeMinScore: cfg.GeocodeMin, Progress: progressBar(stderr)}
+	var geo *ban.Cached
+	if cfg.Geocoder != "" && len(sources) > 0 {
+		if geo, err = cachedGeocoder(ctx, db, cfg.Geocoder); err != nil {
+			return nil, err
+		}
+		opts.Geocoder = geo
+	}
+	res, err := standard.Import(existing, sources, terr, opts)
 	if err != nil {
 		return nil, err
+	}
+	if geo != nil {
+		batch.Geocodes = freshGeocodes(geo, started)
+		logger.Info("geocoding", "queries", geo.Queries, "cache_hits", geo.Hits)
 	}
 	logger.Debug("places normalised", "ms", time.Since(started).Milliseconds())
 	rep := res.Report
@@ -167,6 +183,33 @@ func runImport(ctx context.Context, cfg Config, logger *slog.Logger, stdout, std
 		time.Since(started).Round(time.Millisecond), reportPath)
 	logger.Debug("import done", "id", id, "upserts", len(batch.Upserts))
 	return rep, nil
+}
+
+// cachedGeocoder returns the import's geocoder: the BAN client at url
+// behind the answers cached in db.
+func cachedGeocoder(ctx context.Context, db *sqlite.DB, url string) (*ban.Cached, error) {
+	stored, err := db.Geocodes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cache := make(map[string]standard.GeocodeResult, len(stored))
+	for k, g := range stored {
+		cache[k] = standard.GeocodeResult{Found: g.Found, Point: orb.Point{g.Lon, g.Lat}, Score: g.Score,
+			CityCode: g.CityCode, Label: g.Label, Kind: g.Kind}
+	}
+	return &ban.Cached{Ctx: ctx, Client: &ban.Client{URL: url}, Cache: cache}, nil
+}
+
+// freshGeocodes are the answers the geocoder gave during the import, to
+// store with its batch.
+func freshGeocodes(g *ban.Cached, at time.Time) []sqlite.Geocode {
+	out := make([]sqlite.Geocode, 0, len(g.Fresh))
+	for _, k := range g.Fresh {
+		r := g.Cache[k]
+		out = append(out, sqlite.Geocode{Key: k, Found: r.Found, Lon: r.Point[0], Lat: r.Point[1], Score: r.Score,
+			CityCode: r.CityCode, Label: r.Label, Kind: r.Kind, FetchedAt: at})
+	}
+	return out
 }
 
 // readWith opens path and parses it with read.

@@ -394,6 +394,7 @@ func (r *row) location(p *cartonum.Place, t Territory, o Options) *Rejection {
 	p.Provenance.Precision = cartonum.PrecisionExact
 	pt, has := r.coordinates()
 	decl := r.declared(t)
+	discarded := false // the point was set aside (and said so)
 
 	var c *cartonum.Commune
 	if has {
@@ -417,7 +418,7 @@ func (r *row) location(p *cartonum.Place, t Territory, o Options) *Rejection {
 			c = decl.commune
 			if d := distanceTo(t, c, pt); d > DeclaredCommuneTolerance {
 				r.repair("latitude", "coordonnées (%g, %g) à %s km de la commune déclarée %s (%s) : lieu placé dans sa commune (précision commune)", pt[1], pt[0], frenchFloat(d/1000, 1), c.Code, c.Nom)
-				has = false
+				has, discarded = false, true
 			} else if d > 0 {
 				r.repair("latitude", "coordonnées à %s km hors du contour de la commune déclarée %s (%s) : gardées", frenchFloat(d/1000, 1), c.Code, c.Nom)
 			}
@@ -448,7 +449,9 @@ func (r *row) location(p *cartonum.Place, t Territory, o Options) *Rejection {
 		if !has {
 			pt, _ = t.Anchor(c.Code)
 			p.Provenance.Precision = cartonum.PrecisionCommune
-			r.repair("latitude", "coordonnées absentes ou écartées : lieu placé dans sa commune %s (%s), précision commune", c.Code, c.Nom)
+			if !discarded {
+				r.repair("latitude", "coordonnées absentes ou inutilisables : lieu placé dans sa commune %s (%s), précision commune", c.Code, c.Nom)
+			}
 		}
 		if o.Geocoder != nil {
 			pt = r.geocode(p, pt, c, t, o)
