@@ -295,15 +295,26 @@ export interface SitingResult {
   proposals: SitingProposal[];
 }
 
-export function getIndicators(level: string, params: URLSearchParams, signal?: AbortSignal): Promise<IndicatorList> {
-  const q = new URLSearchParams(params);
-  q.set('level', level);
-  return getJSON<IndicatorList>(`/api/indicators?${q}`, signal);
+/**
+ * A territory as the app shows it: named, by its code when the server knows
+ * no name (an EPCI or département missing from the names table of a region
+ * imported from its communes alone), so that every label and sort works.
+ */
+export function named<T extends {code: string; name?: string | null}>(t: T): Omit<T, 'name'> & {name: string} {
+  return {...t, name: t.name || t.code};
 }
 
-export function getTerritory(level: string, code: string, params: URLSearchParams, signal?: AbortSignal): Promise<TerritoryDetail> {
+export async function getIndicators(level: string, params: URLSearchParams, signal?: AbortSignal): Promise<IndicatorList> {
+  const q = new URLSearchParams(params);
+  q.set('level', level);
+  const r = await getJSON<IndicatorList>(`/api/indicators?${q}`, signal);
+  return {...r, items: (r.items ?? []).map(named)};
+}
+
+export async function getTerritory(level: string, code: string, params: URLSearchParams, signal?: AbortSignal): Promise<TerritoryDetail> {
   const q = params.toString();
-  return getJSON<TerritoryDetail>(`/api/indicators/${encodeURIComponent(level)}/${encodeURIComponent(code)}${q ? `?${q}` : ''}`, signal);
+  const r = await getJSON<TerritoryDetail>(`/api/indicators/${encodeURIComponent(level)}/${encodeURIComponent(code)}${q ? `?${q}` : ''}`, signal);
+  return {...r, detail: named(r.detail), compare: (r.compare ?? []).map(named)};
 }
 
 export async function postScenario(body: Record<string, unknown>, signal?: AbortSignal): Promise<ScenarioResult> {
@@ -314,7 +325,8 @@ export async function postScenario(body: Record<string, unknown>, signal?: Abort
     body: JSON.stringify(body),
   });
   if (!res.ok) throw await apiError(res);
-  return (await res.json()) as ScenarioResult;
+  const r = (await res.json()) as ScenarioResult;
+  return {...r, before: named(r.before), after: named(r.after), deltas: (r.deltas ?? []).map(named)};
 }
 
 export function getSiting(params: URLSearchParams, signal?: AbortSignal): Promise<SitingResult> {
