@@ -106,3 +106,37 @@ func Key(s string) string {
 	}
 	return b.String()
 }
+
+// guaranteedServices are the services a dispositif guarantees whatever its
+// places declare: the France Services label requires help with online
+// administrative procedures.
+var guaranteedServices = map[string][]string{
+	"France Services": {"Aide aux démarches administratives"},
+}
+
+// OfferedServices returns the services a place offers for search, filters
+// and analysis: its own values plus those its dispositifs guarantee (a
+// France Services place helps with administrative procedures even when its
+// source omits it). The record and the standard export keep the source's
+// values.
+func (p *Place) OfferedServices() []string {
+	out := p.Services
+	copied := false
+	for _, d := range p.Dispositifs {
+		for _, s := range guaranteedServices[d] {
+			found := false
+			for _, x := range out {
+				found = found || x == s
+			}
+			if found {
+				continue
+			}
+			if !copied {
+				out = append([]string(nil), out...)
+				copied = true
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}

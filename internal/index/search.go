@@ -146,7 +146,7 @@ func (s *Snapshot) matcher(f Filter) func(int) bool {
 	}
 	return func(i int) bool {
 		p := &s.places[i]
-		if !any(p.Services, f.Services) || !any(p.Dispositifs, f.Dispositifs) ||
+		if !any(p.OfferedServices(), f.Services) || !any(p.Dispositifs, f.Dispositifs) ||
 			!any(p.Publics, f.Publics) || !any(p.PriseEnCharge, f.PriseEnCharge) ||
 			!any(p.Frais, f.Frais) || !any(p.ModalitesAccompagnement, f.ModalitesAccompagnement) ||
 			!any(p.ModalitesAcces, f.ModalitesAcces) || !one(p.CodeInsee, f.Communes) {
