@@ -122,7 +122,8 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	snap := s.idx.Current()
 	writeJSON(w, http.StatusOK, map[string]any{
-		"status": "ok", "data_version": snap.Version(), "places": len(snap.Places()),
+		"status": "ok", "data_version": snap.Version(), "places": len(snap.Places()) - snap.OutsideRegion(),
+		"places_outside_region": snap.OutsideRegion(),
 		"communes": len(snap.Communes()), "epci": len(snap.EPCIs()), "departements": len(snap.Departements()),
 	})
 	return nil

@@ -38,6 +38,7 @@ type siteSummary struct {
 	ModalitesAccompagnement []string `json:"modalites_accompagnement"`
 	PriseRdv                string   `json:"prise_rdv,omitempty"`
 	Precision               string   `json:"precision"`
+	HorsRegion              bool     `json:"hors_region,omitempty"`
 	DistanceM               *float64 `json:"distance_m,omitempty"`
 }
 
@@ -73,6 +74,7 @@ func summary(p *cartonum.Place, dist float64) siteSummary {
 		PriseEnCharge: nonNil(p.PriseEnCharge), Frais: nonNil(p.Frais),
 		ModalitesAcces: nonNil(p.ModalitesAcces), ModalitesAccompagnement: nonNil(p.ModalitesAccompagnement),
 		PriseRdv: p.PriseRdv, Precision: string(p.Provenance.Precision),
+		HorsRegion: p.Provenance.OutsideRegion,
 	}
 	if !math.IsNaN(dist) {
 		d := math.Round(dist)

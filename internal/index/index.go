@@ -40,6 +40,7 @@ type Snapshot struct {
 	placeText  []string          // folded name and commune of each place
 	placeKey   []string          // matching key of each place's name, for sorting
 	perCommune map[string]int    // number of places per commune code
+	outside    int               // places outside the region (neighbouring supply)
 	sourceToID map[string]string // every source id to its place id
 }
 
@@ -109,7 +110,9 @@ func New(d Data) *Snapshot {
 		s.placeTree.Insert(pt, pt, int32(i))
 		s.placeText[i] = cartonum.Fold(p.Nom + " " + p.Commune)
 		s.placeKey[i] = cartonum.Key(p.Nom)
-		if p.CodeInsee != "" {
+		if p.Provenance.OutsideRegion {
+			s.outside++
+		} else if p.CodeInsee != "" {
 			s.perCommune[p.CodeInsee]++
 		}
 	}
@@ -191,6 +194,11 @@ func (s *Snapshot) Place(id string) (*cartonum.Place, bool) {
 	}
 	return nil, false
 }
+
+// OutsideRegion returns the number of places outside the region, kept as
+// neighbouring supply: they are found by position and count in travel
+// times, not in the region's counts.
+func (s *Snapshot) OutsideRegion() int { return s.outside }
 
 // PlacesIn returns the number of places in a commune.
 func (s *Snapshot) PlacesIn(commune string) int { return s.perCommune[commune] }

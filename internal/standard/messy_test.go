@@ -103,6 +103,10 @@ func TestMessyFixture(t *testing.T) {
 		27: {status: StatusImported, place: "m-badcode", lat: 50.635, lon: 3.06, code: "59350", precise: true, repairs: []string{"code_insee"}},
 		28: {status: StatusRejected},
 		29: {status: StatusImported, place: "m-zero", at: "62491", code: "62491", repairs: []string{"latitude"}},
+		// A homonym commune of another département, and a code contradicted
+		// by name, postcode and point: never pulled into the region.
+		30: {status: StatusRejected, reject: "latitude"},
+		31: {status: StatusRejected, reject: "latitude"},
 	}
 	rows := res.Report.Files[0].Rows
 	if len(rows) != len(want) {
@@ -174,7 +178,7 @@ func TestMessyFixture(t *testing.T) {
 		}
 	}
 	c := res.Report.Totals
-	if c.RowsRead != 28 || c.Imported != 18 || c.Merged != 2 || c.Conflicts != 1 || c.Rejected != 7 {
+	if c.RowsRead != 30 || c.Imported != 18 || c.Merged != 2 || c.Conflicts != 1 || c.Rejected != 9 {
 		t.Errorf("totals %+v", c)
 	}
 	if len(res.Report.Conflicts) != 1 || res.Report.Conflicts[0].Line != 18 || res.Report.Conflicts[0].PlaceID != "m-clean" {

@@ -416,7 +416,17 @@ func (r *row) location(p *cartonum.Place, t Territory, o Options) *Rejection {
 			r.repair("code_insee", "commune déclarée %s (%s) contredite : les coordonnées et %s désignent %s (%s), retenue", decl.commune.Code, decl.commune.Nom, confirmed, c.Code, c.Nom)
 		case decl.commune != nil:
 			c = decl.commune
-			if d := distanceTo(t, c, pt); d > DeclaredCommuneTolerance {
+			if d := distanceTo(t, c, pt); d > DeclaredCommuneTolerance && decl.weak {
+				// Only a code contradicted by name and postcode says the
+				// region: the point, name and postcode say elsewhere.
+				r.repair("code_insee", "code INSEE %s (%s) contredit par la commune « %s », le code postal %s et les coordonnées, à %s km : ignoré", c.Code, c.Nom,
+					strings.TrimSpace(r.get("commune")), strings.TrimSpace(r.get("code_postal")), frenchFloat(d/1000, 1))
+				c = nil
+				decl.codeOK = false
+				if rej := r.outside(p, pt, decl, t, o); rej != nil {
+					return rej
+				}
+			} else if d > DeclaredCommuneTolerance {
 				r.repair("latitude", "coordonnées (%g, %g) à %s km de la commune déclarée %s (%s) : lieu placé dans sa commune (précision commune)", pt[1], pt[0], frenchFloat(d/1000, 1), c.Code, c.Nom)
 				has, discarded = false, true
 			} else if d > 0 {
@@ -506,6 +516,9 @@ type declaration struct {
 	// the name, so that a point can confirm one of them.
 	byCode *cartonum.Commune
 	named  []*cartonum.Commune
+	// weak is set when the commune followed rests on code_insee alone,
+	// contradicted by both the name and the postcode.
+	weak bool
 }
 
 // confirms reports how the point's commune c agrees with the row's
@@ -563,6 +576,12 @@ func (r *row) declared(t Territory) declaration {
 				return d
 			}
 			d.commune = byCode
+			// A code that neither the name nor the postcode (not even its
+			// département) supports is weak: a point far away wins over it.
+			cps := r.postcodeCandidates()
+			nameGiven := strings.TrimSpace(r.get("commune")) != ""
+			d.weak = !nameAgrees && !postAgrees && (nameGiven || len(cps) > 0) &&
+				(len(cps) == 0 || !inDepartement(cps[0], byCode))
 			return d
 		}
 		if byNamePost != nil {
@@ -575,12 +594,31 @@ func (r *row) declared(t Territory) declaration {
 	if byNamePost != nil {
 		d.commune = byNamePost
 	} else if len(named) == 1 {
-		d.commune = named[0]
+		// A name alone designates the region's commune of that name only
+		// when the postcode, if any, is of its département: "Marly" with
+		// 57155 is the Moselle's, not the Nord's.
+		if cps := r.postcodeCandidates(); len(cps) == 0 || inDepartement(cps[0], named[0]) {
+			d.commune = named[0]
+		}
 	}
 	if d.commune != nil {
 		r.repair("code_insee", "code INSEE déduit de la commune « %s » : %s (%s)", strings.TrimSpace(r.get("commune")), d.commune.Code, d.commune.Nom)
 	}
 	return d
+}
+
+// inDepartement reports whether postcode cp belongs to the département of
+// commune c (its first two digits; 20 for Corsica, three for overseas):
+// CEDEX postcodes are not in a commune's list but are in its département.
+func inDepartement(cp string, c *cartonum.Commune) bool {
+	dep := c.CodeDepartement
+	if dep == "" && len(c.Code) >= 2 {
+		dep = c.Code[:2]
+	}
+	if dep == "2A" || dep == "2B" {
+		dep = "20"
+	}
+	return dep != "" && strings.HasPrefix(cp, dep)
 }
 
 // outside handles a point in none of the region's communes and not near

@@ -67,7 +67,7 @@ var Layers = []LayerInfo{
 			"frais": "Frais à charge, séparés par |", "modalites_acces": "Modalités d'accès, séparées par |",
 			"modalites_accompagnement": "Modalités d'accompagnement, séparées par |",
 			"france_services":          "Labellisé France Services", "conseillers_numeriques": "Conseillers numériques",
-			"precision": "exact ou commune", "cluster": "Regroupement de lieux",
+			"precision": "exact ou commune", "hors_region": "Lieu d'une région voisine (offre proche de la limite), présent seulement quand vrai", "cluster": "Regroupement de lieux",
 			"point_count": "Nombre de lieux du regroupement", "expansion_zoom": "Zoom où le regroupement se sépare",
 		}},
 }
@@ -569,7 +569,7 @@ func (s *Set) siteFeatures(t maptile.Tile, f index.Filter) []tiles.Feature {
 }
 
 func siteProps(p *cartonum.Place) map[string]any {
-	return map[string]any{
+	props := map[string]any{
 		"id": p.ID, "nom": p.Nom, "commune": p.Commune,
 		"services":                 strings.Join(p.Services, "|"),
 		"dispositifs":              strings.Join(p.Dispositifs, "|"),
@@ -580,6 +580,11 @@ func siteProps(p *cartonum.Place) map[string]any {
 		"conseillers_numeriques":   contains(p.Dispositifs, "Conseillers numériques"),
 		"precision":                string(p.Provenance.Precision),
 	}
+	if p.Provenance.OutsideRegion {
+		// A neighbouring region's place, kept as supply near the border.
+		props["hors_region"] = true
+	}
+	return props
 }
 
 func contains(list []string, v string) bool {

@@ -35,6 +35,8 @@ export interface PlaceSummary {
   modalites_accompagnement: string[];
   prise_rdv?: string;
   precision: string;
+  /** A place of a neighbouring region, kept as supply near the border. */
+  hors_region?: boolean;
   distance_m?: number;
 }
 

@@ -156,6 +156,9 @@ export function siteLayers(source: string, sourceLayer: string | null, visible: 
       'icon-allow-overlap': true,
       'symbol-sort-key': ['case', ['to-boolean', ['get', 'france_services']], 1, 0],
     },
+    // Places of the neighbouring regions (kept as supply near the border)
+    // are drawn faded.
+    paint: {'icon-opacity': ['case', ['to-boolean', ['get', 'hors_region']], 0.55, 1]},
   };
   return [clusters, counts, places];
 }

@@ -213,6 +213,7 @@ export class ResultsList {
               )
             : null,
           fs ? h('p', {class: 'fr-badge fr-badge--sm fr-badge--no-icon badge-fs'}, 'France Services') : null,
+          p.hors_region ? h('p', {class: 'fr-badge fr-badge--sm fr-badge--no-icon'}, 'Hors région') : null,
           status
             ? h('p', {class: `fr-badge fr-badge--sm ${status.open ? 'fr-badge--success' : 'fr-badge--error'}`}, status.label)
             : null,
