@@ -117,7 +117,10 @@ func NewModel(communes []Commune, sites []Site, demand DemandSource) *Model {
 	parallelFor(len(m.sites), 256, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			m.svec[i] = toVec(m.sites[i].Point)
-			m.scommune[i] = int32(m.loc.locate(m.sites[i].Point, MaxSnapMeters))
+			m.scommune[i] = -1
+			if !m.sites[i].SupplyOnly {
+				m.scommune[i] = int32(m.loc.locate(m.sites[i].Point, MaxSnapMeters))
+			}
 		}
 	})
 	ids := make([]int32, len(m.sites))

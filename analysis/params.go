@@ -23,13 +23,16 @@ type Commune struct {
 
 // Site is a place that supplies digital-inclusion services. Point is
 // longitude, latitude. Weight is the site's supply in E2SFCA; zero or less
-// counts as 1.
+// counts as 1. A SupplyOnly site (a place of a neighbouring region near the
+// border) serves demand — travel times, white zones, E2SFCA, siting — but
+// is counted in no territory.
 type Site struct {
 	ID          string
 	Point       orb.Point
 	Services    []string
 	Dispositifs []string
 	Weight      float64
+	SupplyOnly  bool
 }
 
 // DemandPoint is a share of a commune's population located at one point.
