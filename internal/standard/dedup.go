@@ -2,28 +2,42 @@ package standard
 
 import (
 	"math"
+	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/cartonum/cartonum/internal/cartonum"
 )
 
 // DuplicateDistance is how close, in metres, two records of the same
-// commune must be to be taken for the same place (with similar name and
-// address). The national pipeline uses about 40 m; geocoders place the same
-// address a few tens of metres apart.
+// commune must be to be taken for the same place when their names and
+// addresses are similar. The national pipeline uses about 40 m; geocoders
+// place the same address a few tens of metres apart.
 const DuplicateDistance = 50.0
 
-// IsDuplicate reports whether a and b describe the same place: same
-// commune, within DuplicateDistance, similar names and addresses.
+// Margins of the rules that accept other wording (see Matcher.IsDuplicate).
+const (
+	// StreetDistance bounds how far a copy without its house number may
+	// be placed along the same street (geocoded to the street, not the
+	// door).
+	StreetDistance = 150.0
+	// SamePointDistance is how close two points are to be the same
+	// geocoded point, when the addresses or the names differ.
+	SamePointDistance = 10.0
+	// SpecificSites is the most sites (points more than StreetDistance
+	// apart) an identifying value may be found at and still identify one
+	// place: an adviser's phone on 17 town halls identifies none of them.
+	SpecificSites = 2
+)
+
+// IsDuplicate reports whether a and b describe the same place (see
+// Matcher.IsDuplicate). It knows nothing of the other records, so it
+// cannot tell a phone or e-mail shared by many places from one that
+// identifies a place: it only lets them confirm records of the same name
+// and point, and never merges records whose names differ. A Matcher built
+// from all the records does both.
 func IsDuplicate(a, b *cartonum.Place) bool {
-	if a.CodeInsee != b.CodeInsee || (a.CodeInsee == "" && a.CodePostal != b.CodePostal) {
-		return false
-	}
-	if Distance(a.Latitude, a.Longitude, b.Latitude, b.Longitude) > DuplicateDistance {
-		return false
-	}
-	return similarNames(a.Nom, b.Nom) && similarAddresses(a.Adresse, b.Adresse)
+	var m *Matcher
+	return m.IsDuplicate(a, b)
 }
 
 // Distance is the great-circle distance in metres between two points given
@@ -36,94 +50,160 @@ func Distance(lat1, lon1, lat2, lon2 float64) float64 {
 	return 2 * r * math.Asin(math.Min(1, math.Sqrt(h)))
 }
 
-var nameStopwords = map[string]bool{
-	"de": true, "du": true, "des": true, "la": true, "le": true, "les": true, "l": true,
-	"d": true, "et": true, "a": true, "au": true, "aux": true, "en": true, "the": true,
+// Matcher decides whether two records describe the same place, knowing
+// how many sites of the records being imported carry each identifying
+// value (SIRET, phone, e-mail, website, booking link). Build one from all
+// the records; the nil Matcher knows no frequencies (see IsDuplicate).
+type Matcher struct {
+	sites map[string]int // identifying value → number of sites carrying it
 }
 
-var addressWords = map[string]string{
-	"r": "rue", "pl": "place", "bd": "boulevard", "bld": "boulevard", "av": "avenue", "ave": "avenue",
-	"all": "allee", "che": "chemin", "ch": "chemin", "rte": "route", "imp": "impasse", "sq": "square",
-	"fg": "faubourg", "fbg": "faubourg", "st": "saint", "ste": "sainte", "crs": "cours", "qu": "quai",
-	"res": "residence", "lot": "lotissement", "gde": "grande", "gd": "grand", "pass": "passage",
-	"prom": "promenade", "hlm": "hlm", "cite": "cite", "mal": "marechal", "gal": "general",
-	"pdt": "president", "dr": "docteur",
-}
-
-func tokens(s string, stop map[string]bool, rewrite map[string]string) []string {
-	f := cartonum.Fold(s)
-	parts := strings.FieldsFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	out := parts[:0]
-	for _, t := range parts {
-		if w, ok := rewrite[t]; ok {
-			t = w
+// NewMatcher counts the sites of each identifying value of places.
+func NewMatcher(places []cartonum.Place) *Matcher {
+	pts := map[string][][2]float64{}
+	for i := range places {
+		p := &places[i]
+		for _, k := range identifiers(p) {
+			seen := false
+			for _, q := range pts[k] {
+				if Distance(p.Latitude, p.Longitude, q[0], q[1]) <= StreetDistance {
+					seen = true
+					break
+				}
+			}
+			if !seen {
+				pts[k] = append(pts[k], [2]float64{p.Latitude, p.Longitude})
+			}
 		}
-		if stop[t] {
-			continue
-		}
-		out = append(out, t)
 	}
-	return out
-}
-
-// similarNames: one name's words all appear in the other ("Médiathèque" and
-// "Médiathèque de Laventie"), or they share at least 60% of their words.
-func similarNames(a, b string) bool {
-	ta, tb := tokens(a, nameStopwords, nil), tokens(b, nameStopwords, nil)
-	if len(ta) == 0 || len(tb) == 0 {
-		return cartonum.Key(a) == cartonum.Key(b)
-	}
-	inter, union := overlap(ta, tb)
-	small := min(len(set(ta)), len(set(tb)))
-	return inter == small || float64(inter)/float64(union) >= 0.6
-}
-
-// similarAddresses: same house number when both have one, and the street
-// words overlap by half or more.
-func similarAddresses(a, b string) bool {
-	ta, tb := tokens(a, nameStopwords, addressWords), tokens(b, nameStopwords, addressWords)
-	na, wa := split(ta)
-	nb, wb := split(tb)
-	if len(na) > 0 && len(nb) > 0 && na[0] != nb[0] {
-		return false
-	}
-	if len(wa) == 0 || len(wb) == 0 {
-		return len(wa) == len(wb)
-	}
-	inter, union := overlap(wa, wb)
-	small := min(len(set(wa)), len(set(wb)))
-	return inter == small || float64(inter)/float64(union) >= 0.5
-}
-
-// split separates the house number of an address (its leading numbers,
-// "12", "12 bis" → "12") from the street words; numbers inside the street
-// name ("rue du 11 Novembre") stay words.
-func split(ts []string) (nums, words []string) {
-	i := 0
-	for i < len(ts) && ts[i][0] >= '0' && ts[i][0] <= '9' {
-		nums = append(nums, strings.TrimLeft(ts[i], "0"))
-		i++
-	}
-	return nums, ts[i:]
-}
-
-func set(ts []string) map[string]bool {
-	m := make(map[string]bool, len(ts))
-	for _, t := range ts {
-		m[t] = true
+	m := &Matcher{sites: make(map[string]int, len(pts))}
+	for k, v := range pts {
+		m.sites[k] = len(v)
 	}
 	return m
 }
 
-func overlap(a, b []string) (inter, union int) {
-	sa, sb := set(a), set(b)
-	for t := range sa {
-		if sb[t] {
-			inter++
+// IsDuplicate reports whether a and b, records of the same commune,
+// describe the same place. Names are compared after folding, stemming,
+// contracting the usual phrases to their acronyms and joining split
+// words; addresses after expanding street types and dropping postal
+// boxes. Identifying values shared by the two records count only when
+// specific (found at no more than SpecificSites sites) and never alone:
+// always with the same point, name or address. The records are the same
+// place when
+//
+//  1. they lie within DuplicateDistance (or, without coordinates, have
+//     the same address), with similar names and compatible addresses;
+//  2. they lie within StreetDistance with the same name and street, one
+//     address lacking its house number;
+//  3. they lie at the same point (SamePointDistance) with the same name
+//     and share an identifying value, whatever their addresses;
+//  4. with a Matcher only: they lie at the same point with the same
+//     address and share a specific e-mail and another specific value,
+//     whatever their names (a record named after the building that
+//     carries the e-mail and website of the structure it houses; a
+//     switchboard phone and a town website shared by the CCAS and the
+//     mission locale of one building are not enough).
+//
+// Two different known SIRETs keep the records apart unless the name and
+// the address are the same.
+func (m *Matcher) IsDuplicate(a, b *cartonum.Place) bool {
+	if a.CodeInsee != b.CodeInsee || (a.CodeInsee == "" && a.CodePostal != b.CodePostal) {
+		return false
+	}
+	drop := communeWords(a.Commune, b.Commune)
+	name := compareNames(a.Nom, b.Nom, drop)
+	addr := compareAddresses(a.Adresse, b.Adresse, drop)
+	if knownPivot(a.Pivot) && knownPivot(b.Pivot) && a.Pivot != b.Pivot && (name != namesSame || addr != addressesSame) {
+		return false
+	}
+	points := hasPoint(a) && hasPoint(b)
+	d := Distance(a.Latitude, a.Longitude, b.Latitude, b.Longitude)
+	located := (points && d <= DuplicateDistance) || (!points && addr == addressesSame)
+	compatible := addr == addressesSame || addr == addressesNoNumber || addr == addressesEmpty
+	samePoint := points && d <= SamePointDistance
+	switch {
+	case located && name >= namesSimilar && compatible:
+		return true
+	case points && d <= StreetDistance && name == namesSame && addr == addressesNoNumber:
+		return true
+	case samePoint && name == namesSame && m.shared(a, b) >= 1:
+		return true
+	case m != nil && samePoint && addr == addressesSame && m.shared(a, b) >= 2 && m.sharesMail(a, b):
+		return true
+	}
+	return false
+}
+
+// shared counts the identifying values a and b have in common that are
+// specific; without frequencies, every shared value counts.
+func (m *Matcher) shared(a, b *cartonum.Place) int {
+	kb := identifiers(b)
+	n := 0
+	for _, k := range identifiers(a) {
+		if !slices.Contains(kb, k) {
+			continue
+		}
+		if m == nil || m.sites[k] <= SpecificSites {
+			n++
 		}
 	}
-	return inter, len(sa) + len(sb) - inter
+	return n
 }
+
+// sharesMail reports whether a and b share a specific e-mail address.
+func (m *Matcher) sharesMail(a, b *cartonum.Place) bool {
+	kb := identifiers(b)
+	for _, k := range identifiers(a) {
+		if strings.HasPrefix(k, "mail:") && slices.Contains(kb, k) && (m == nil || m.sites[k] <= SpecificSites) {
+			return true
+		}
+	}
+	return false
+}
+
+// identifiers are the identifying values of p, each prefixed by its kind.
+func identifiers(p *cartonum.Place) []string {
+	var out []string
+	add := func(k string) {
+		if !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	if knownPivot(p.Pivot) {
+		add("pivot:" + p.Pivot)
+	}
+	if p.Telephone != "" {
+		add("tel:" + p.Telephone)
+	}
+	for _, e := range p.Courriels {
+		if e = strings.ToLower(strings.TrimSpace(e)); e != "" {
+			add("mail:" + e)
+		}
+	}
+	for _, u := range p.SiteWeb {
+		if u = siteKey(u); u != "" {
+			add("web:" + u)
+		}
+	}
+	if u := siteKey(p.PriseRdv); u != "" {
+		add("rdv:" + u)
+	}
+	return out
+}
+
+// siteKey is a URL without its scheme, "www." and trailing slash.
+func siteKey(u string) string {
+	u = strings.ToLower(strings.TrimSpace(u))
+	u = strings.TrimPrefix(strings.TrimPrefix(u, "https://"), "http://")
+	u = strings.TrimPrefix(u, "www.")
+	return strings.TrimRight(u, "/")
+}
+
+func knownPivot(p string) bool { return p != "" && p != unknownPivot }
+
+// hasPoint: the place's coordinates locate it, not just its commune.
+func hasPoint(p *cartonum.Place) bool { return p.Provenance.Precision != cartonum.PrecisionCommune }
 
 // merge folds record r into place p: the newest date_maj wins single
 // values (an empty value never wins), lists are unioned, the better
