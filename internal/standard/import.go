@@ -112,23 +112,43 @@ type Result struct {
 // against the existing places. It changes nothing itself: the caller
 // stores Result.Upserts in one transaction.
 func Import(existing []cartonum.Place, sources []*Source, t Territory, o Options) (*Result, error) {
-	m := newMerger(existing)
 	rep := &Report{Region: o.Region}
 	merges := map[string][]string{}
 	total, done := 0, 0
 	for _, src := range sources {
 		total += len(src.Records)
 	}
-	for _, src := range sources {
-		fr := FileReport{Name: src.Name, Format: src.Format, Schema: src.Schema, Encoding: src.Encoding, Delimiter: src.Delimiter, Ignored: src.Ignored}
-		for _, rec := range src.Records {
+	// Every record is normalised first, so that the duplicate test knows
+	// how many sites carry each phone, e-mail or SIRET (a value shared by
+	// many places identifies none of them).
+	type normalised struct {
+		place cartonum.Place
+		rej   *Rejection
+	}
+	norm := make([][]normalised, len(sources))
+	all := append([]cartonum.Place(nil), existing...)
+	for i, src := range sources {
+		norm[i] = make([]normalised, len(src.Records))
+		for j, rec := range src.Records {
 			done++
 			if o.Progress != nil && (done%256 == 0 || done == total) {
 				o.Progress(done, total)
 			}
+			p, rej := Normalize(rec, t, o)
+			norm[i][j] = normalised{p, rej}
+			if rej == nil {
+				all = append(all, p)
+			}
+		}
+	}
+	m := newMerger(existing)
+	m.match = NewMatcher(all)
+	for i, src := range sources {
+		fr := FileReport{Name: src.Name, Format: src.Format, Schema: src.Schema, Encoding: src.Encoding, Delimiter: src.Delimiter, Ignored: src.Ignored}
+		for j, rec := range src.Records {
 			fr.Counts.RowsRead++
 			rr := RowReport{Line: rec.Line, ID: strings.TrimSpace(rec.Fields["id"])}
-			p, rej := Normalize(rec, t, o)
+			p, rej := norm[i][j].place, norm[i][j].rej
 			if rej != nil {
 				rr.Status, rr.Rejection = StatusRejected, rej
 				fr.Counts.Rejected++
@@ -183,6 +203,7 @@ type merger struct {
 	byArea   map[string][]*cartonum.Place // by commune code (or postcode when outside)
 	before   map[string]string            // fingerprint of each existing place
 	touched  map[string]bool              // places a record of this import went to
+	match    *Matcher                     // the duplicate test, knowing how specific each identifier is
 }
 
 func newMerger(existing []cartonum.Place) *merger {
@@ -237,7 +258,7 @@ func (m *merger) add(r *cartonum.Place) (*cartonum.Place, bool, *ConflictReport)
 		if p == nil {
 			break
 		}
-		if !sameRecord(p, r) {
+		if !m.sameRecord(p, r) {
 			if conflict == nil {
 				conflict = &ConflictReport{ID: base, PlaceID: p.ID, Reason: conflictReason(p, r)}
 			}
@@ -267,7 +288,7 @@ func (m *merger) add(r *cartonum.Place) (*cartonum.Place, bool, *ConflictReport)
 		conflict.DerivedID = r.ID
 	}
 	for _, p := range m.byArea[areaKey(r)] {
-		if IsDuplicate(p, r) {
+		if m.isDuplicate(p, r) {
 			m.touched[p.ID] = true
 			m.fold(p, r)
 			return p, true, conflict
@@ -282,8 +303,8 @@ func (m *merger) add(r *cartonum.Place) (*cartonum.Place, bool, *ConflictReport)
 // record merged into it), describes the same place: a duplicate, or the same
 // record updated in place — a similar name in the same commune or within
 // 2 km, or the same address in the same commune.
-func sameRecord(p, r *cartonum.Place) bool {
-	if IsDuplicate(p, r) {
+func (m *merger) sameRecord(p, r *cartonum.Place) bool {
+	if m.isDuplicate(p, r) {
 		return true
 	}
 	d := Distance(p.Latitude, p.Longitude, r.Latitude, r.Longitude)
@@ -360,6 +381,14 @@ func conflictReason(p, r *cartonum.Place) string {
 // frenchFloat formats v with the given decimals and a decimal comma.
 func frenchFloat(v float64, decimals int) string {
 	return strings.Replace(strconv.FormatFloat(v, 'f', decimals, 64), ".", ",", 1)
+}
+
+// isDuplicate is the duplicate test, with the import's Matcher when set.
+func (m *merger) isDuplicate(a, b *cartonum.Place) bool {
+	if m.match != nil {
+		return m.match.IsDuplicate(a, b)
+	}
+	return IsDuplicate(a, b)
 }
 
 // fold merges r into p and indexes p under its new keys.
