@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,6 +19,81 @@ import (
 	"github.com/cartonum/cartonum/internal/webui"
 	"github.com/cartonum/cartonum/web"
 )
+
+// LimitsConfig bounds what anonymous clients may write through the API.
+// Zero fields take the defaults of the flags.
+type LimitsConfig struct {
+	// WriteRate is the number of write requests (POST) one client may
+	// make per minute.
+	WriteRate int
+	// MaxBodyBytes bounds the body of a write request.
+	MaxBodyBytes int64
+	// TrustedProxies lists, comma-separated, the CIDR prefixes of the
+	// reverse proxies whose X-Forwarded-For names the client.
+	TrustedProxies string
+	// ScenariosMax and ScenariosMaxBytes bound the stored scenarios, in
+	// number and in bytes; ScenariosPerClient is what one client may store
+	// per 24 hours; ScenarioDays is how long a scenario is kept.
+	ScenariosMax       int
+	ScenariosMaxBytes  int64
+	ScenariosPerClient int
+	ScenarioDays       int
+}
+
+// Default limits, documented in README.
+const (
+	defaultWriteRate          = 120
+	defaultMaxBodyBytes       = 256 << 10
+	defaultScenariosMax       = 10000
+	defaultScenariosMaxBytes  = 512 << 20
+	defaultScenariosPerClient = 20
+	defaultScenarioDays       = 90
+)
+
+func limitsFlags(fs *flag.FlagSet, c *LimitsConfig, getenv func(string) string) {
+	fs.IntVar(&c.WriteRate, "write-rate", envInt(getenv, "WRITE_RATE", defaultWriteRate), "write requests (POST) one client may make per minute (CARTONUM_WRITE_RATE)")
+	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", int64(envInt(getenv, "MAX_BODY_BYTES", defaultMaxBodyBytes)), "largest body of a write request, in bytes (CARTONUM_MAX_BODY_BYTES)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env(getenv, "TRUSTED_PROXIES", ""), "CIDR prefixes, comma-separated, of the reverse proxies whose X-Forwarded-For names the client; empty: the TCP peer is the client (CARTONUM_TRUSTED_PROXIES)")
+	fs.IntVar(&c.ScenariosMax, "scenarios-max", envInt(getenv, "SCENARIOS_MAX", defaultScenariosMax), "most scenarios stored at once (CARTONUM_SCENARIOS_MAX)")
+	fs.Int64Var(&c.ScenariosMaxBytes, "scenarios-max-bytes", int64(envInt(getenv, "SCENARIOS_MAX_BYTES", defaultScenariosMaxBytes)), "most bytes of stored scenarios (CARTONUM_SCENARIOS_MAX_BYTES)")
+	fs.IntVar(&c.ScenariosPerClient, "scenarios-per-client", envInt(getenv, "SCENARIOS_PER_CLIENT", defaultScenariosPerClient), "scenarios one client may store per 24 hours (CARTONUM_SCENARIOS_PER_CLIENT)")
+	fs.IntVar(&c.ScenarioDays, "scenario-days", envInt(getenv, "SCENARIO_DAYS", defaultScenarioDays), "days a stored scenario is kept (CARTONUM_SCENARIO_DAYS)")
+}
+
+// withDefaults returns c with its zero fields set to the defaults.
+func (c LimitsConfig) withDefaults() LimitsConfig {
+	set := func(v *int, def int) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	set(&c.WriteRate, defaultWriteRate)
+	set(&c.ScenariosMax, defaultScenariosMax)
+	set(&c.ScenariosPerClient, defaultScenariosPerClient)
+	set(&c.ScenarioDays, defaultScenarioDays)
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = defaultMaxBodyBytes
+	}
+	if c.ScenariosMaxBytes <= 0 {
+		c.ScenariosMaxBytes = defaultScenariosMaxBytes
+	}
+	return c
+}
+
+// proxies returns the trusted proxy prefixes, checked.
+func (c LimitsConfig) proxies() ([]string, error) {
+	var out []string
+	for _, p := range strings.Split(c.TrustedProxies, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if _, err := netip.ParsePrefix(p); err != nil {
+			return nil, fmt.Errorf("--trusted-proxies : « %s » n'est pas un préfixe CIDR (par exemple 10.0.0.0/8 ou 127.0.0.1/32)", p)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
 
 // Main is the running server: database, in-memory index and HTTP server.
 // End-to-end tests start it on ":0" with a temporary database.
@@ -72,7 +150,18 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.TileCacheControl != "" {
 		apiCfg.TileCacheControl = m.Config.TileCacheControl
 	}
-	m.api = httpapi.New(m.idx, apiCfg, m.Logger).WithScenarios(db).
+	lim := m.Config.Limits.withDefaults()
+	if apiCfg.TrustedProxies, err = lim.proxies(); err != nil {
+		return err
+	}
+	apiCfg.Writes.RatePerMinute = lim.WriteRate
+	apiCfg.Writes.MaxBodyBytes = lim.MaxBodyBytes
+	scenarios := db.Scenarios(sqlite.ScenarioLimits{
+		MaxCount: lim.ScenariosMax, MaxBytes: lim.ScenariosMaxBytes,
+		PerClient: lim.ScenariosPerClient, PerClientWindow: 24 * time.Hour,
+		Retention: time.Duration(lim.ScenarioDays) * 24 * time.Hour,
+	})
+	m.api = httpapi.New(m.idx, apiCfg, m.Logger).WithScenarios(scenarios).
 		WithPages(webui.New(web.Dist, webui.Options{Basemap: m.Config.Basemap}))
 	m.srv = &http.Server{
 		Handler:           m.api,

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cartonum/cartonum/internal/cartonum"
+	"github.com/cartonum/cartonum/internal/sqlite"
 	"github.com/cartonum/cartonum/internal/standard"
 )
 
@@ -141,7 +142,10 @@ func TestServerEndToEnd(t *testing.T) {
 		// accent- and case-insensitive values
 		page2 := getSites(t, base, "services=aide+aux+demarches+administratives&departement=59&limit=1000")
 		for _, f := range page2.Features {
-			if !contains(f.Properties.Services, "Aide aux démarches administratives") || !strings.HasPrefix(f.Properties.CodeInsee, "59") {
+			// France Services places offer it whatever their source says.
+			offered := contains(f.Properties.Services, "Aide aux démarches administratives") ||
+				contains(f.Properties.Dispositifs, "France Services")
+			if !offered || !strings.HasPrefix(f.Properties.CodeInsee, "59") {
 				t.Fatalf("%s does not match: %v %s", f.ID, f.Properties.Services, f.Properties.CodeInsee)
 			}
 		}
@@ -322,4 +326,110 @@ func contains(list []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// TestServeLimitFlags: the write limits are read from flags over the
+// environment, with defaults.
+func TestServeLimitFlags(t *testing.T) {
+	defaults := LimitsConfig{WriteRate: defaultWriteRate, MaxBodyBytes: defaultMaxBodyBytes,
+		ScenariosMax: defaultScenariosMax, ScenariosMaxBytes: defaultScenariosMaxBytes,
+		ScenariosPerClient: defaultScenariosPerClient, ScenarioDays: defaultScenarioDays}
+	cases := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want func(*LimitsConfig)
+	}{
+		{"defaults", nil, nil, func(*LimitsConfig) {}},
+		{"flags", []string{"--write-rate", "5", "--max-body-bytes", "1000", "--trusted-proxies", "10.0.0.0/8",
+			"--scenarios-max", "7", "--scenarios-max-bytes", "9000", "--scenarios-per-client", "3", "--scenario-days", "2"}, nil,
+			func(l *LimitsConfig) {
+				*l = LimitsConfig{WriteRate: 5, MaxBodyBytes: 1000, TrustedProxies: "10.0.0.0/8", ScenariosMax: 7,
+					ScenariosMaxBytes: 9000, ScenariosPerClient: 3, ScenarioDays: 2}
+			}},
+		{"environment", nil, map[string]string{"CARTONUM_WRITE_RATE": "9", "CARTONUM_SCENARIO_DAYS": "30"},
+			func(l *LimitsConfig) { l.WriteRate, l.ScenarioDays = 9, 30 }},
+		{"flag over environment", []string{"--write-rate", "4"}, map[string]string{"CARTONUM_WRITE_RATE": "9"},
+			func(l *LimitsConfig) { l.WriteRate = 4 }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := parseConfig("serve", tc.args, func(k string) string { return tc.env[k] }, io.Discard)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := defaults
+			tc.want(&want)
+			if c.Limits != want {
+				t.Errorf("%+v, want %+v", c.Limits, want)
+			}
+		})
+	}
+}
+
+// emptyServer starts the whole server on an empty temporary database.
+func emptyServer(t *testing.T, lim LimitsConfig) (*Main, string) {
+	t.Helper()
+	cfg := Config{DB: filepath.Join(t.TempDir(), "c.db"), Region: "32", Addr: "127.0.0.1:0", Limits: lim}
+	m := NewMain(cfg, quietLogger())
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := m.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
+	return m, "http://" + m.Addr()
+}
+
+// TestServeWriteLimits: the limits of the configuration reach the running
+// server; over one, 413 or 429 and nothing stored.
+func TestServeWriteLimits(t *testing.T) {
+	m, base := emptyServer(t, LimitsConfig{WriteRate: 3, MaxBodyBytes: 512, ScenariosPerClient: 1})
+	count := func() int {
+		n, _, err := m.db.Scenarios(sqlite.ScenarioLimits{}).ScenarioCount(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	cases := []struct {
+		name   string
+		body   string
+		status int
+		stored int
+	}{
+		{"stored", `{"store":true,"title":"essai"}`, 201, 1},
+		{"body over --max-body-bytes", `{"store":true,"title":"` + strings.Repeat("x", 600) + `"}`, 413, 1},
+		{"over --scenarios-per-client", `{"store":true}`, 429, 1},
+		{"over --write-rate", `{"store":false}`, 429, 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, b := post(t, base+"/api/scenarios", tc.body)
+			if resp.StatusCode != tc.status || !json.Valid(b) {
+				t.Fatalf("%d, want %d: %.300s", resp.StatusCode, tc.status, b)
+			}
+			if n := count(); n != tc.stored {
+				t.Errorf("%d scenarios stored, want %d", n, tc.stored)
+			}
+		})
+	}
+	// HEAD works on the whole server too.
+	req, _ := http.NewRequest("HEAD", base+"/healthz", nil)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Errorf("HEAD /healthz: %v %v", resp, err)
+	}
+}
+
+func TestServeInvalidTrustedProxies(t *testing.T) {
+	cfg := Config{DB: filepath.Join(t.TempDir(), "c.db"), Region: "32", Addr: "127.0.0.1:0",
+		Limits: LimitsConfig{TrustedProxies: "10.0.0.0/8, proxy.local"}}
+	m := NewMain(cfg, quietLogger())
+	err := m.Run(context.Background())
+	m.Close()
+	if err == nil || !strings.Contains(err.Error(), "« proxy.local » n'est pas un préfixe CIDR") {
+		t.Fatalf("%v", err)
+	}
 }

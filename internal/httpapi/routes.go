@@ -6,27 +6,37 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
+	"github.com/go-chi/cors"
 )
 
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
 	r.Use(middleware.RequestID)
+	r.Use(noSniff)
+	r.Use(s.clientIPs())
 	r.Use(s.logRequests)
 	r.Use(s.recoverer)
-	r.Use(func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Access-Control-Allow-Origin", "*")
-			next.ServeHTTP(w, r)
-		})
-	})
+	// CORS is open: any site may read the API and the tiles, and call the
+	// write routes (which are limited per client, not per origin).
+	r.Use(cors.Handler(cors.Options{
+		AllowedOrigins: []string{"*"},
+		AllowedMethods: []string{http.MethodGet, http.MethodHead, http.MethodPost},
+		AllowedHeaders: []string{"Accept", "Content-Type", "If-None-Match"},
+		ExposedHeaders: []string{"Link", "Location", "X-Total-Count", "ETag", "Retry-After",
+			"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"},
+		MaxAge: 3600,
+	}))
+	// Every GET route answers HEAD (monitors use it).
+	r.Use(middleware.GetHead)
 
 	// Tiles are hot and cheap: stored gzipped, answered from memory, they
 	// skip the time limit and the compression of the other routes.
-	r.Get("/tiles/{layer}/{z}/{x}/{y}", s.handle(s.getTile))
+	r.With(s.checkQuery).Get("/tiles/{layer}/{z}/{x}/{y}", s.handle(s.getTile))
 
 	r.Group(func(r chi.Router) {
 		r.Use(middleware.Timeout(s.cfg.RequestTimeout))
 		r.Use(middleware.Compress(5, "application/json", "application/geo+json", "text/csv"))
+		r.Use(s.checkQuery)
 		r.Get("/healthz", s.handle(s.health))
 		r.Get("/tiles", s.handle(s.tileCatalog))
 		r.Get("/tiles/", s.handle(s.tileCatalog))
@@ -41,10 +51,17 @@ func (s *Server) routes() chi.Router {
 			r.Get("/export/sites.csv", s.handle(s.exportSites))
 			r.Get("/indicators", s.handle(s.listIndicators))
 			r.Get("/indicators/{level}/{code}", s.handle(s.getIndicators))
-			r.Post("/scenarios", s.handle(s.postScenario))
 			r.Get("/scenarios/{id}", s.handle(s.getScenario))
 			r.Get("/siting", s.handle(s.getSiting))
 			r.Get("/whitezones", s.handle(s.whiteZones))
+
+			// Writes: anonymous clients, so every one is limited in
+			// rate and body size (and the handlers bound each field).
+			r.Group(func(r chi.Router) {
+				r.Use(s.rateLimit())
+				r.Use(s.limitBody)
+				r.Post("/scenarios", s.handle(s.postScenario))
+			})
 		})
 	})
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {

@@ -5,6 +5,7 @@ package httpapi
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -38,12 +39,18 @@ type Config struct {
 	// GeocoderURL, when set, is the address search service (Base Adresse
 	// Nationale API shape) that /api/geocode forwards to.
 	GeocoderURL string
+	// Writes bounds the write routes.
+	Writes WriteLimits
+	// TrustedProxies are the CIDR prefixes of the reverse proxies whose
+	// X-Forwarded-For names the client; empty: the TCP peer is the client.
+	// They must be valid (New panics otherwise).
+	TrustedProxies []string
 }
 
 // DefaultConfig returns the defaults documented in README.
 func DefaultConfig() Config {
 	return Config{RequestTimeout: 30 * time.Second, MaxLimit: 1000, MaxRadius: 200000,
-		Tiles: tileset.DefaultConfig(), TileCacheControl: "public, max-age=300"}
+		Tiles: tileset.DefaultConfig(), TileCacheControl: "public, max-age=300", Writes: DefaultWriteLimits()}
 }
 
 // Server is the HTTP API over an index.
@@ -60,8 +67,9 @@ type Server struct {
 	model     *analysis.Model
 	modelSnap *index.Snapshot
 
-	scenarios ScenarioStore
-	pages     http.Handler
+	scenarios  ScenarioStore
+	pages      http.Handler
+	clientSalt []byte // key of the client hashes given to the store
 
 	outlinesMu sync.Mutex
 	outlines   *outlines
@@ -78,7 +86,13 @@ func (s *Server) WithPages(h http.Handler) *Server {
 
 // ScenarioStore keeps the what-if scenarios users ask to save.
 type ScenarioStore interface {
-	SaveScenario(ctx context.Context, title string, body []byte) (int64, error)
+	// SaveScenario stores a scenario for client, an opaque key of who
+	// asks, and returns its id. When the store's quota forbids it, it
+	// stores nothing and returns an error with a method Quota() bool
+	// answering true (a 429 with the error's message).
+	SaveScenario(ctx context.Context, client, title string, body []byte) (int64, error)
+	// Scenario returns the body of a saved scenario, or an error of kind
+	// cartonum.KindNotFound.
 	Scenario(ctx context.Context, id int64) ([]byte, error)
 }
 
@@ -90,7 +104,9 @@ func (s *Server) WithScenarios(st ScenarioStore) *Server {
 
 // New returns the API handler.
 func New(idx *index.Index, cfg Config, logger *slog.Logger) *Server {
-	s := &Server{idx: idx, cfg: cfg, logger: logger, httpClient: &http.Client{Timeout: 10 * time.Second}}
+	s := &Server{idx: idx, cfg: cfg, logger: logger, httpClient: &http.Client{Timeout: 10 * time.Second},
+		clientSalt: make([]byte, 32)}
+	rand.Read(s.clientSalt)
 	s.router = s.routes()
 	return s
 }
@@ -126,6 +142,14 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	if errors.Is(err, errTimeout) {
 		status, msg = http.StatusServiceUnavailable, err.Error()
 	}
+	var le *limitError
+	if errors.As(err, &le) {
+		status, msg = le.status, le.msg
+	}
+	var qe quotaError
+	if errors.As(err, &qe) && qe.Quota() {
+		status, msg = http.StatusTooManyRequests, qe.Error()
+	}
 	if status >= 500 {
 		s.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err,
 			"request_id", middleware.GetReqID(r.Context()))
@@ -146,7 +170,6 @@ func writeGeoJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func writeBody(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(true)

@@ -122,6 +122,10 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) error {
 	}
 	h := w.Header()
 	h.Set("Cache-Control", s.cacheControl(r, set))
+	// A tile is the same for every origin and is made to be cached (by
+	// CDNs too): it is always open to any origin, whether the request
+	// names one or not, so it does not vary with Origin.
+	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Vary", "Accept-Encoding")
 	if t.Gzip == nil {
 		w.WriteHeader(http.StatusNoContent)
