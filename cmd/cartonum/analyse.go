@@ -39,7 +39,7 @@ func runAnalyse(ctx context.Context, cfg Config, stdout io.Writer) error {
 			}
 			c, ok := pair.vocab.Canonical(v)
 			if !ok {
-				return fmt.Errorf("unknown %s value %q (values: %s)", pair.vocab.Field, v, strings.Join(pair.vocab.Values, " | "))
+				return fmt.Errorf("valeur %[2]q inconnue pour %[1]s (valeurs : %[3]s)", pair.vocab.Field, v, strings.Join(pair.vocab.Values, " | "))
 			}
 			*pair.dst = append(*pair.dst, c)
 		}
@@ -54,7 +54,7 @@ func runAnalyse(ctx context.Context, cfg Config, stdout io.Writer) error {
 		return err
 	}
 	if len(snap.Communes()) == 0 {
-		return fmt.Errorf("%s holds no communes: run cartonum import first", cfg.DB)
+		return fmt.Errorf("%s ne contient aucune commune : lancez d'abord cartonum import", cfg.DB)
 	}
 	start := time.Now()
 	res := httpapi.NewModel(snap).Compute(p)
@@ -69,7 +69,7 @@ func runAnalyse(ctx context.Context, cfg Config, stdout io.Writer) error {
 	case "region":
 		rows = []analysis.Indicators{res.Region}
 	default:
-		return fmt.Errorf("invalid level %q: commune, epci, departement or region", cfg.Level)
+		return fmt.Errorf("niveau %q invalide : commune, epci, departement ou region", cfg.Level)
 	}
 	labelled := make([]analysis.Indicators, len(rows))
 	for i := range rows {
@@ -93,7 +93,7 @@ func runAnalyse(ctx context.Context, cfg Config, stdout io.Writer) error {
 		enc.SetIndent("", " ")
 		err = enc.Encode(map[string]any{"params": res.Params, "level": cfg.Level, "items": rows})
 	default:
-		return fmt.Errorf("invalid format %q: csv or json", cfg.Format)
+		return fmt.Errorf("format %q invalide : csv ou json", cfg.Format)
 	}
 	if err == nil && cfg.Out != "" && cfg.Out != "-" {
 		fmt.Fprintf(os.Stderr, "%d lignes (%s) écrites dans %s en %s\n", len(rows), cfg.Level, cfg.Out, time.Since(start).Round(time.Millisecond))

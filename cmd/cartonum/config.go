@@ -130,24 +130,24 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	}
 	c.Files = fs.Args()
 	if cmd != "import" && len(c.Files) > 0 {
-		return c, fmt.Errorf("cartonum %s: unexpected arguments %s", cmd, strings.Join(c.Files, " "))
+		return c, fmt.Errorf("cartonum %s : arguments inattendus %s", cmd, strings.Join(c.Files, " "))
 	}
 	for _, u := range []struct{ flag, value string }{{"geocoder", c.Geocoder}, {"basemap", c.Basemap}, {"places-url", c.PlacesURL}} {
 		if u.value == "" {
 			continue
 		}
 		if p, err := url.Parse(u.value); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
-			return c, fmt.Errorf("--%s %q: an http(s) URL is expected", u.flag, u.value)
+			return c, fmt.Errorf("--%s %q : une URL http(s) est attendue", u.flag, u.value)
 		}
 	}
 	if c.MarginKm < 0 || c.MarginKm > 200 {
-		return c, fmt.Errorf("--margin-km %g: between 0 and 200 km", c.MarginKm)
+		return c, fmt.Errorf("--margin-km %g : entre 0 et 200 km", c.MarginKm)
 	}
 	if c.GeocodeMin < 0 || c.GeocodeMin > 1 {
-		return c, fmt.Errorf("--geocode-min-score %g: between 0 and 1", c.GeocodeMin)
+		return c, fmt.Errorf("--geocode-min-score %g : entre 0 et 1", c.GeocodeMin)
 	}
 	if c.Region == "" || len(c.Region) > 3 {
-		return c, fmt.Errorf("invalid region code %q", c.Region)
+		return c, fmt.Errorf("code de région %q invalide", c.Region)
 	}
 	return c, nil
 }

@@ -73,7 +73,7 @@ func runImport(ctx context.Context, cfg Config, logger *slog.Logger, stdout, std
 			}
 		}
 		if len(kept) == 0 {
-			return nil, fmt.Errorf("%s: no commune of region %s", cfg.Communes, cfg.Region)
+			return nil, fmt.Errorf("%s : aucune commune de la région %s", cfg.Communes, cfg.Region)
 		}
 		batch.Communes = kept
 		batch.Files = append(batch.Files, cfg.Communes)
@@ -105,7 +105,7 @@ func runImport(ctx context.Context, cfg Config, logger *slog.Logger, stdout, std
 		batch.Files = append(batch.Files, f)
 	}
 	if len(batch.Files) == 0 {
-		return nil, fmt.Errorf("nothing to import: give places files and/or --communes, --epci, --departements")
+		return nil, fmt.Errorf("rien à importer : donnez des fichiers de lieux et/ou --communes, --epci, --departements")
 	}
 
 	logger.Debug("inputs read", "ms", time.Since(started).Milliseconds())
@@ -114,7 +114,7 @@ func runImport(ctx context.Context, cfg Config, logger *slog.Logger, stdout, std
 	}
 	db, err := sqlite.Open(ctx, cfg.DB)
 	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
+		return nil, fmt.Errorf("ouverture de la base : %w", err)
 	}
 	defer db.Close()
 	logger.Debug("database opened", "ms", time.Since(started).Milliseconds())
@@ -125,7 +125,7 @@ func runImport(ctx context.Context, cfg Config, logger *slog.Logger, stdout, std
 		}
 	}
 	if len(communes) == 0 && len(sources) > 0 {
-		return nil, fmt.Errorf("no communes for region %s: import them first or with the places (--communes communes-%s.geojson)", cfg.Region, cfg.Region)
+		return nil, fmt.Errorf("aucune commune pour la région %s : importez-les d'abord ou avec les lieux (--communes communes-%s.geojson)", cfg.Region, cfg.Region)
 	}
 	existing, err := db.Places(ctx)
 	if err != nil {
@@ -163,7 +163,7 @@ func runImport(ctx context.Context, cfg Config, logger *slog.Logger, stdout, std
 		Merged: rep.Totals.Merged, Conflicts: rep.Totals.Conflicts, Rejected: rep.Totals.Rejected, Repaired: rep.Totals.Repaired}
 	id, err := db.Apply(ctx, batch)
 	if err != nil {
-		return nil, fmt.Errorf("write import: %w", err)
+		return nil, fmt.Errorf("écriture de l'import : %w", err)
 	}
 	logger.Debug("import written", "ms", time.Since(started).Milliseconds())
 	reportPath := cfg.Report
@@ -171,7 +171,7 @@ func runImport(ctx context.Context, cfg Config, logger *slog.Logger, stdout, std
 		reportPath = filepath.Join(filepath.Dir(cfg.DB), fmt.Sprintf("import-%d-report.json", id))
 	}
 	if err := os.WriteFile(reportPath, reportJSON, 0o644); err != nil {
-		return nil, fmt.Errorf("write report: %w", err)
+		return nil, fmt.Errorf("écriture du rapport : %w", err)
 	}
 	if len(batch.Communes) > 0 {
 		fmt.Fprintf(stdout, "Territoires : %d communes, %d EPCI, %d départements\n", len(batch.Communes), len(batch.EPCIs), len(batch.Departements))

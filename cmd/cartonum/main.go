@@ -58,7 +58,7 @@ func main() {
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return errors.New("missing command")
+		return errors.New("commande manquante")
 	}
 	cmd, rest := args[0], args[1:]
 	switch cmd {
@@ -74,7 +74,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "import", "serve", "download", "imports", "analyse":
 	default:
 		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("unknown command %q", cmd)
+		return fmt.Errorf("commande %q inconnue", cmd)
 	}
 	cfg, err := parseConfig(cmd, rest, getenv, stderr)
 	if err != nil {
@@ -103,7 +103,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 func newLogger(cfg Config, w io.Writer) (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(strings.ToUpper(cfg.LogLevel))); err != nil {
-		return nil, fmt.Errorf("invalid log level %q", cfg.LogLevel)
+		return nil, fmt.Errorf("niveau de journal %q invalide (debug, info, warn, error)", cfg.LogLevel)
 	}
 	opts := &slog.HandlerOptions{Level: level}
 	switch cfg.LogFormat {
@@ -112,5 +112,5 @@ func newLogger(cfg Config, w io.Writer) (*slog.Logger, error) {
 	case "text":
 		return slog.New(slog.NewTextHandler(w, opts)), nil
 	}
-	return nil, fmt.Errorf("invalid log format %q (text or json)", cfg.LogFormat)
+	return nil, fmt.Errorf("format de journal %q invalide (text ou json)", cfg.LogFormat)
 }

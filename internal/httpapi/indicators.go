@@ -45,7 +45,7 @@ func NewModel(snap *index.Snapshot) *analysis.Model {
 	for i := range places {
 		p := &places[i]
 		sites = append(sites, analysis.Site{ID: p.ID, Point: orb.Point{p.Longitude, p.Latitude},
-			Services: p.Services, Dispositifs: p.Dispositifs})
+			Services: p.OfferedServices(), Dispositifs: p.Dispositifs, SupplyOnly: p.Provenance.OutsideRegion})
 	}
 	return analysis.NewModel(ac, sites, analysis.Grid{})
 }

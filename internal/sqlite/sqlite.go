@@ -50,7 +50,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	write, err := sql.Open("sqlite3", dsn(path, fmt.Sprintf(
 		"_journal_mode=WAL&_foreign_keys=1&_busy_timeout=%d&_synchronous=NORMAL&_txlock=immediate", ms)))
 	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, fmt.Errorf("ouverture de la base %s : %w", path, err)
 	}
 	write.SetMaxOpenConns(1)
 	write.SetMaxIdleConns(1)
@@ -60,7 +60,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	db := &DB{write: write}
 	if err := db.migrate(ctx); err != nil {
 		write.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, fmt.Errorf("ouverture de la base %s : %w", path, err)
 	}
 
 	// The writer has created the file and switched it to WAL (a persistent
@@ -69,7 +69,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		"_foreign_keys=1&_busy_timeout=%d&_synchronous=NORMAL&_query_only=1", ms)))
 	if err != nil {
 		write.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, fmt.Errorf("ouverture de la base %s : %w", path, err)
 	}
 	n := max(4, runtime.GOMAXPROCS(0))
 	read.SetMaxOpenConns(n)
@@ -77,7 +77,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := read.PingContext(ctx); err != nil {
 		read.Close()
 		write.Close()
-		return nil, fmt.Errorf("open database %s: %w", path, err)
+		return nil, fmt.Errorf("ouverture de la base %s : %w", path, err)
 	}
 	db.read = read
 	return db, nil

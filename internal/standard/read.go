@@ -49,7 +49,7 @@ type Source struct {
 }
 
 // ErrUnreadable is wrapped by every error that makes a whole file unusable.
-var ErrUnreadable = errors.New("unreadable places file")
+var ErrUnreadable = errors.New("fichier de lieux illisible")
 
 func unreadable(format string, args ...any) error {
 	return fmt.Errorf("%w: %s", ErrUnreadable, fmt.Sprintf(format, args...))
@@ -62,17 +62,17 @@ func unreadable(format string, args ...any) error {
 func Read(name string, r io.Reader) (*Source, error) {
 	b, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, fmt.Errorf("lecture de %s : %w", name, err)
 	}
 	if len(b) > MaxFileSize {
-		return nil, unreadable("%s is larger than %d MB", name, MaxFileSize>>20)
+		return nil, unreadable("%s dépasse %d Mo", name, MaxFileSize>>20)
 	}
 	src := &Source{Name: name}
 	text, enc := decode(b)
 	src.Encoding = enc
 	trimmed := strings.TrimLeft(text, " \t\r\n")
 	if trimmed == "" {
-		return nil, unreadable("%s is empty", name)
+		return nil, unreadable("%s est vide", name)
 	}
 	if trimmed[0] == '[' || trimmed[0] == '{' {
 		src.Format = "json"
@@ -85,7 +85,7 @@ func Read(name string, r io.Reader) (*Source, error) {
 		return nil, err
 	}
 	if len(src.Records) == 0 {
-		return nil, unreadable("%s has no rows", name)
+		return nil, unreadable("%s ne contient aucune ligne", name)
 	}
 	return src, nil
 }
@@ -203,7 +203,7 @@ func setColumns(src *Source, raw []string) ([]string, error) {
 		return false
 	}
 	if !has("nom") || known < 4 || !(has("adresse") || has("commune") || has("latitude")) {
-		return nil, unreadable("%s: the header is not one of a places file in the standard (found %q; expected columns such as id, nom, commune, code_postal, adresse, latitude, longitude, date_maj)", src.Name, strings.Join(raw, ","))
+		return nil, unreadable("%s : l'en-tête n'est pas celui d'un fichier de lieux du standard (trouvé %q ; colonnes attendues : id, nom, commune, code_postal, adresse, latitude, longitude, date_maj…)", src.Name, strings.Join(raw, ","))
 	}
 	return cols, nil
 }
@@ -218,7 +218,7 @@ func readCSV(src *Source, text string) error {
 	cr.ReuseRecord = false
 	header, err := cr.Read()
 	if err != nil {
-		return unreadable("%s: cannot read the CSV header: %v", src.Name, err)
+		return unreadable("%s : en-tête CSV illisible : %v", src.Name, err)
 	}
 	cols, err := setColumns(src, header)
 	if err != nil {
@@ -234,7 +234,7 @@ func readCSV(src *Source, text string) error {
 			src.Records = append(src.Records, Record{Line: pe.StartLine, Problem: "ligne CSV illisible : " + pe.Err.Error()})
 			continue
 		} else if err != nil {
-			return fmt.Errorf("read %s: %w", src.Name, err)
+			return fmt.Errorf("lecture de %s : %w", src.Name, err)
 		}
 		if blank(row) {
 			continue // blank line, or only delimiters as spreadsheets export: not a row
@@ -308,7 +308,7 @@ func readJSON(src *Source, text string) error {
 			off = int(se.Offset)
 		}
 		line := lines.at(off)
-		return unreadable("%s: invalid JSON near line %d: %v", src.Name, line, err)
+		return unreadable("%s : JSON invalide vers la ligne %d : %v", src.Name, line, err)
 	}
 	tok, err := dec.Token()
 	if err != nil {
@@ -336,11 +336,11 @@ func readJSON(src *Source, text string) error {
 			}
 		}
 		if !found {
-			return unreadable("%s: JSON object without a \"features\" or \"data\" array of places", src.Name)
+			return unreadable("%s : objet JSON sans tableau de lieux « features » ou « data »", src.Name)
 		}
 	}
 	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return unreadable("%s: expected a JSON array of places", src.Name)
+		return unreadable("%s : un tableau JSON de lieux est attendu", src.Name)
 	}
 	colSet := map[string]bool{}
 	var rawCols []string
@@ -391,7 +391,7 @@ func readJSON(src *Source, text string) error {
 		if err == nil {
 			err = fmt.Errorf("unexpected %v", tok)
 		}
-		return fail(fmt.Errorf("the array of places is not closed (truncated file?): %w", err))
+		return fail(fmt.Errorf("le tableau de lieux n'est pas fermé (fichier tronqué ?) : %w", err))
 	}
 	sort.Strings(rawCols)
 	if _, err := setColumns(src, rawCols); err != nil {

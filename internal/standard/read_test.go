@@ -342,7 +342,7 @@ func TestReadJSON(t *testing.T) {
 }
 
 func TestReadUnreadable(t *testing.T) {
-	lineNum := regexp.MustCompile(`line (\d+)`)
+	lineNum := regexp.MustCompile(`ligne (\d+)`)
 	for _, tc := range []struct {
 		name string
 		in   []byte
