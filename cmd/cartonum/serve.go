@@ -45,7 +45,7 @@ const (
 	defaultWriteRate          = 120
 	defaultMaxBodyBytes       = 256 << 10
 	defaultScenariosMax       = 10000
-	defaultScenariosMaxBytes  = 512 << 20
+	defaultScenariosMaxBytes  = 256 << 20
 	defaultScenariosPerClient = 20
 	defaultScenarioDays       = 90
 )
