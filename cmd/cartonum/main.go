@@ -25,7 +25,8 @@ Commands:
              optionally, the region's communes, EPCI and départements
              cartonum import [--db F] [--region 32] [--communes communes.geojson]
                              [--epci epci.json] [--departements deps.geojson]
-                             [--report report.json] [--keep-outside] places.csv...
+                             [--report report.json] [--keep-outside] [--margin-km 30]
+                             [--geocoder URL] [--geocode-min-score 0.6] places.csv...
   serve      serve the web app, the HTTP API and the vector tiles from the database
              cartonum serve [--db F] [--addr :8080] [--geocoder URL] [--basemap URL]
   download   fetch the region's files from the official sources
