@@ -12,9 +12,23 @@ GO          ?= go
 
 # The region's files come from the mirror when it has them, otherwise from
 # the official sources (make data downloads them into data/cache/REGION).
+# A mirror needs only communes-REGION.geojson and lieux-REGION-v1.csv: without
+# epci-REGION.json or departements-REGION.geojson, the import derives the EPCI
+# and départements from the communes (codeEpci, codeDepartement).
 MIRROR_OK := $(wildcard $(DATA_MIRROR)/communes-$(REGION).geojson)
 DATA_DIR  := $(if $(MIRROR_OK),$(DATA_MIRROR),data/cache/$(REGION))
 PLACES    ?= $(DATA_DIR)/lieux-$(REGION)-v1.csv
+
+# The territory files of the import, tested when the recipe runs (after a
+# download): the EPCI and départements files only when they exist.
+TERRITORY_FILES = --communes $(DATA_DIR)/communes-$(REGION).geojson \
+	$$(f=$(DATA_DIR)/epci-$(REGION).json; [ -f "$$f" ] && echo --epci "$$f") \
+	$$(f=$(DATA_DIR)/departements-$(REGION).geojson; [ -f "$$f" ] && echo --departements "$$f")
+
+# The names of France's EPCI and départements, generated from the npm package
+# @etalab/decoupage-administratif and embedded in the binary, for territories
+# derived from the communes.
+NAMES := internal/territory/names/territoires.json
 
 export CARTONUM_DATA_MIRROR := $(abspath $(DATA_MIRROR))
 
@@ -24,8 +38,11 @@ STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
 all: build
 
-build: web
+build: web $(NAMES)
 	$(GO) build -o bin/cartonum ./cmd/cartonum
+
+$(NAMES): web/node_modules/.package-lock.json web/scripts/territory-names.mjs
+	node web/scripts/territory-names.mjs $@
 
 # The front end (TypeScript, MapLibre, DSFR) built into web/dist, which the
 # binary embeds.
@@ -42,10 +59,7 @@ endif
 
 import: data
 	@mkdir -p $(dir $(DB))
-	./bin/cartonum import --db $(DB) --region $(REGION) \
-		--communes $(DATA_DIR)/communes-$(REGION).geojson \
-		--epci $(DATA_DIR)/epci-$(REGION).json \
-		--departements $(DATA_DIR)/departements-$(REGION).geojson \
+	./bin/cartonum import --db $(DB) --region $(REGION) $(TERRITORY_FILES) \
 		--report $(basename $(DB))-import.json \
 		$(PLACES)
 
@@ -72,28 +86,33 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 
 # Everything: static checks, front-end unit tests, Go tests with the race
 # detector, then the end-to-end tests in Chromium against a real server.
-test: vet lint check-deps web/node_modules/.package-lock.json
+test: vet lint check-deps web/node_modules/.package-lock.json $(NAMES)
 	cd web && npm test
 	$(GO) test -race -count=1 ./...
 	$(MAKE) e2e
 
 # End-to-end tests of the web app: a fresh database imported from the data,
 # `cartonum serve` on a free loopback port, Debian's chromium driven by
-# playwright-core (never a downloaded browser).
+# playwright-core (never a downloaded browser). Then the same for a
+# synthetic region given as a user gets it, communes and places only
+# (cmd/cartonum/testdata/region-28), imported by `make import` itself.
 E2E_DB := data/e2e-$(REGION).db
+SYNTHETIC_DIR := cmd/cartonum/testdata/region-28
+SYNTHETIC_DB  := data/e2e-synthetic-28.db
 e2e: build data
 	@command -v chromium >/dev/null 2>&1 || { echo "e2e: Debian's chromium is needed (apt-get install chromium)"; exit 1; }
 	rm -f $(E2E_DB) $(E2E_DB)-wal $(E2E_DB)-shm
-	./bin/cartonum import --db $(E2E_DB) --region $(REGION) \
-		--communes $(DATA_DIR)/communes-$(REGION).geojson \
-		--epci $(DATA_DIR)/epci-$(REGION).json \
-		--departements $(DATA_DIR)/departements-$(REGION).geojson \
+	./bin/cartonum import --db $(E2E_DB) --region $(REGION) $(TERRITORY_FILES) \
 		--report $(basename $(E2E_DB))-import.json \
 		$(PLACES) > /dev/null
 	web/e2e/run-with-server.sh bin/cartonum $(E2E_DB)
+	rm -f $(SYNTHETIC_DB) $(SYNTHETIC_DB)-wal $(SYNTHETIC_DB)-shm
+	$(MAKE) --no-print-directory -o build import REGION=28 DATA_MIRROR=$(SYNTHETIC_DIR) \
+		DB=$(SYNTHETIC_DB) PLACES=$(SYNTHETIC_DIR)/lieux-28-v1.csv > /dev/null
+	web/e2e/run-with-server.sh bin/cartonum $(SYNTHETIC_DB) e2e:synthetic
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 clean:
-	rm -rf bin data/*.db data/*.db-* data/*-import.json data/cache
+	rm -rf bin data/*.db data/*.db-* data/*-import.json data/cache $(NAMES)

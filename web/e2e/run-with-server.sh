@@ -1,15 +1,18 @@
 #!/bin/sh
 # Runs the end-to-end tests against a real server: starts `cartonum serve`
 # on a free loopback port with the given database, waits for it, runs
-# `npm run e2e` with CARTONUM_URL, and stops the server whatever happens.
+# `npm run SCRIPT` (default e2e) with CARTONUM_URL, and stops the server
+# whatever happens.
 # A fake geocoder (e2e/fake-ban.mjs) on another free loopback port serves
 # the address search (--geocoder).
 #
-#   web/e2e/run-with-server.sh [BIN] [DB]     (from the repository root)
-#   defaults: bin/cartonum data/cartonum-32.db
+#   web/e2e/run-with-server.sh [BIN] [DB] [SCRIPT]   (from the repository root)
+#   defaults: bin/cartonum data/cartonum-32.db e2e
+#   (SCRIPT e2e:synthetic: the tests of the synthetic region, e2e/synthetic/)
 set -eu
 BIN=${1:-bin/cartonum}
 DB=${2:-data/cartonum-32.db}
+SCRIPT=${3:-e2e}
 [ -x "$BIN" ] || { echo "e2e: $BIN not found (make build)" >&2; exit 1; }
 [ -f "$DB" ] || { echo "e2e: $DB not found (make import)" >&2; exit 1; }
 LOG=$(mktemp "${TMPDIR:-/tmp}/cartonum-e2e-serve.XXXXXX")
@@ -60,4 +63,4 @@ done
 echo "e2e: server on http://$ADDR"
 
 cd "$(dirname "$0")/.."
-CARTONUM_URL="http://$ADDR" npm run e2e
+CARTONUM_URL="http://$ADDR" npm run "$SCRIPT"
