@@ -122,7 +122,7 @@ func (m *Main) Run(ctx context.Context) error {
 	start := time.Now()
 	db, err := sqlite.Open(ctx, m.Config.DB)
 	if err != nil {
-		return fmt.Errorf("open database: %w", err)
+		return fmt.Errorf("ouverture de la base de données : %w", err)
 	}
 	m.db = db
 	snap, err := loadSnapshot(ctx, db)
@@ -174,7 +174,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+		return fmt.Errorf("écoute sur %s impossible : %w", m.Config.Addr, err)
 	}
 	m.ln = ln
 	m.served = make(chan error, 1)
