@@ -124,7 +124,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, map[string]any{
 		"status": "ok", "data_version": snap.Version(), "places": len(snap.Places()) - snap.OutsideRegion(),
 		"places_outside_region": snap.OutsideRegion(),
-		"communes": len(snap.Communes()), "epci": len(snap.EPCIs()), "departements": len(snap.Departements()),
+		"communes":              len(snap.Communes()), "epci": len(snap.EPCIs()), "departements": len(snap.Departements()),
 	})
 	return nil
 }

@@ -2,14 +2,13 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
+	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/cartonum/cartonum/internal/ban"
 )
 
 // geocodeResult is one address found by the configured geocoder.
@@ -24,9 +23,7 @@ type geocodeResult struct {
 }
 
 // geocode forwards an address search to the configured geocoder (the
-// Base Adresse Nationale API shape: GET {url}?q=…&limit=… answering a
-// GeoJSON FeatureCollection with label, score, type, citycode, postcode,
-// city). Without a geocoder it answers 404, and the web app offers commune
+// Base Adresse Nationale API shape, through internal/ban). Without a geocoder it answers 404, and the web app offers commune
 // and postcode search only.
 func (s *Server) geocode(w http.ResponseWriter, r *http.Request) error {
 	if s.cfg.GeocoderURL == "" {
@@ -44,56 +41,19 @@ func (s *Server) geocode(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	u, err := url.Parse(s.cfg.GeocoderURL)
-	if err != nil {
-		return fmt.Errorf("geocoder URL: %w", err)
-	}
-	gq := u.Query()
-	gq.Set("q", q)
-	gq.Set("limit", fmt.Sprint(limit))
-	u.RawQuery = gq.Encode()
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
-	if err != nil {
+	client := ban.Client{URL: s.cfg.GeocoderURL, HTTP: s.httpClient}
+	found, err := client.Search(ctx, ban.Query{Q: q, Limit: limit})
+	if errors.Is(err, ban.ErrUpstream) {
+		return &upstreamError{err}
+	} else if err != nil {
 		return err
 	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := s.httpClient.Do(req)
-	if err != nil {
-		return &upstreamError{err}
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return &upstreamError{fmt.Errorf("geocoder answered %s", resp.Status)}
-	}
-	var fc struct {
-		Features []struct {
-			Geometry struct {
-				Coordinates []float64 `json:"coordinates"`
-			} `json:"geometry"`
-			Properties struct {
-				Label    string  `json:"label"`
-				Score    float64 `json:"score"`
-				Type     string  `json:"type"`
-				CityCode string  `json:"citycode"`
-				Postcode string  `json:"postcode"`
-				City     string  `json:"city"`
-			} `json:"properties"`
-		} `json:"features"`
-	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&fc); err != nil {
-		return &upstreamError{fmt.Errorf("geocoder answer: %w", err)}
-	}
-	out := []geocodeResult{}
-	for _, f := range fc.Features {
-		c := f.Geometry.Coordinates
-		if len(c) < 2 || c[0] < -180 || c[0] > 180 || c[1] < -90 || c[1] > 90 {
-			continue
-		}
-		p := f.Properties
-		out = append(out, geocodeResult{Label: p.Label, Type: p.Type, Score: p.Score, Centre: [2]float64{c[0], c[1]},
-			CodeInsee: p.CityCode, Postcode: p.Postcode, City: p.City})
+	out := make([]geocodeResult, 0, len(found))
+	for _, f := range found {
+		out = append(out, geocodeResult{Label: f.Label, Type: f.Type, Score: f.Score, Centre: [2]float64{f.Lon, f.Lat},
+			CodeInsee: f.CityCode, Postcode: f.Postcode, City: f.City})
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"query": q, "results": out})
 	return nil
@@ -102,7 +62,7 @@ func (s *Server) geocode(w http.ResponseWriter, r *http.Request) error {
 // upstreamError is a failure of an external service: 502 for the client.
 type upstreamError struct{ err error }
 
-func (e *upstreamError) Error() string { return "géocodeur injoignable : " + e.err.Error() }
+func (e *upstreamError) Error() string { return e.err.Error() }
 func (e *upstreamError) Unwrap() error { return e.err }
 
 // config tells the web app what this server offers.
