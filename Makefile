@@ -17,7 +17,12 @@ GO          ?= go
 # and départements from the communes (codeEpci, codeDepartement).
 MIRROR_OK := $(wildcard $(DATA_MIRROR)/communes-$(REGION).geojson)
 DATA_DIR  := $(if $(MIRROR_OK),$(DATA_MIRROR),data/cache/$(REGION))
-PLACES    ?= $(DATA_DIR)/lieux-$(REGION)-v1.csv
+# Places of the neighbouring regions serve residents near the border: when
+# the data holds the national file, the import keeps its places within
+# MARGIN_KM of the region as neighbouring supply (and rejects the others).
+NEIGHBOURS ?= $(wildcard $(DATA_DIR)/lieux-france-v1.csv)
+PLACES    ?= $(DATA_DIR)/lieux-$(REGION)-v1.csv $(NEIGHBOURS)
+MARGIN_KM ?= 30
 
 # The territory files of the import, tested when the recipe runs (after a
 # download): the EPCI and départements files only when they exist.
@@ -60,7 +65,7 @@ endif
 import: data
 	@mkdir -p $(dir $(DB))
 	./bin/cartonum import --db $(DB) --region $(REGION) $(TERRITORY_FILES) \
-		--report $(basename $(DB))-import.json \
+		--margin-km $(MARGIN_KM) --report $(basename $(DB))-import.json \
 		$(PLACES)
 
 run: import
@@ -103,7 +108,7 @@ e2e: build data
 	@command -v chromium >/dev/null 2>&1 || { echo "e2e: Debian's chromium is needed (apt-get install chromium)"; exit 1; }
 	rm -f $(E2E_DB) $(E2E_DB)-wal $(E2E_DB)-shm
 	./bin/cartonum import --db $(E2E_DB) --region $(REGION) $(TERRITORY_FILES) \
-		--report $(basename $(E2E_DB))-import.json \
+		--margin-km $(MARGIN_KM) --report $(basename $(E2E_DB))-import.json \
 		$(PLACES) > /dev/null
 	web/e2e/run-with-server.sh bin/cartonum $(E2E_DB)
 	rm -f $(SYNTHETIC_DB) $(SYNTHETIC_DB)-wal $(SYNTHETIC_DB)-shm

@@ -35,9 +35,7 @@ func startEdgeServer(t *testing.T) string {
 // the region's figures or per-territory lists.
 func TestRegionEdge(t *testing.T) {
 	base := startEdgeServer(t)
-	var health struct {
-		Places, PlacesOutside int `json:"places"`
-	}
+	var health struct{ Places, PlacesOutside int }
 	_, b := get(t, base+"/healthz")
 	var h map[string]any
 	if err := json.Unmarshal(b, &h); err != nil {
