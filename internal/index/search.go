@@ -10,23 +10,9 @@ import (
 	"github.com/cartonum/cartonum/internal/cartonum"
 )
 
-// Filter selects places. Within one field any listed value matches; all
-// non-empty fields must match.
-type Filter struct {
-	Services                []string
-	Dispositifs             []string
-	Publics                 []string
-	PriseEnCharge           []string
-	Frais                   []string
-	ModalitesAccompagnement []string
-	ModalitesAcces          []string
-	Communes                []string
-	EPCIs                   []string
-	Departements            []string
-	// Text matches, accent- and case-insensitively, every word of it in the
-	// place's name or commune.
-	Text string
-}
+// Filter selects places: the domain's place filter, under the name the
+// index and its callers use.
+type Filter = cartonum.PlaceFilter
 
 // Query is a search of places.
 type Query struct {

@@ -1,0 +1,19 @@
+package cartonum
+
+// PlaceFilter selects places. Within one field any listed value matches;
+// all non-empty fields must match.
+type PlaceFilter struct {
+	Services                []string
+	Dispositifs             []string
+	Publics                 []string
+	PriseEnCharge           []string
+	Frais                   []string
+	ModalitesAccompagnement []string
+	ModalitesAcces          []string
+	Communes                []string
+	EPCIs                   []string
+	Departements            []string
+	// Text matches, accent- and case-insensitively, every word of it in the
+	// place's name or commune.
+	Text string
+}
