@@ -90,8 +90,9 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 
 # Everything: static checks, front-end unit tests, Go tests with the race
-# detector, then the end-to-end tests in Chromium against a real server.
-test: vet lint check-deps web/node_modules/.package-lock.json $(NAMES)
+# detector (against the built front end, which the binary embeds), then the
+# end-to-end tests in Chromium against a real server.
+test: vet lint check-deps web/node_modules/.package-lock.json $(NAMES) web
 	cd web && npm test
 	$(GO) test -race -count=1 ./...
 	$(MAKE) e2e
