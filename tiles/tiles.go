@@ -37,13 +37,16 @@ const MaxLatitude = 85.05112877980659
 
 // ToWorld converts WGS84 longitude and latitude, in degrees, to world
 // coordinates: x = (lon+180)/360 and y = (1 - ln(tan φ + sec φ)/π)/2, so the
-// world is the unit square with y pointing down. Latitudes beyond
-// ±MaxLatitude are clamped so that the result stays finite.
+// world is the unit square with y pointing down. It is orb's
+// maptile.Fraction at zoom 0, except near the poles: latitudes beyond
+// ±MaxLatitude are clamped so that the result stays finite, where Fraction
+// sends every point south of 85.0511°S to the top edge at zoom 0.
 func ToWorld(lon, lat float64) orb.Point {
-	lat = math.Max(-MaxLatitude, math.Min(MaxLatitude, lat))
-	s := math.Sin(lat * math.Pi / 180)
-	// ln(tan φ + sec φ) = atanh(sin φ), which stays accurate near the equator.
-	return orb.Point{(lon + 180) / 360, 0.5 - math.Atanh(s)/(2*math.Pi)}
+	p := maptile.Fraction(orb.Point{lon, lat}, 0)
+	if lat < -85.0511 { // Fraction's own cutoff; it returns 2^z-1 = 0 there
+		p[1] = 1
+	}
+	return p
 }
 
 // FromWorld is the inverse of ToWorld: it returns the longitude and
