@@ -45,6 +45,9 @@ type Config struct {
 	// X-Forwarded-For names the client; empty: the TCP peer is the client.
 	// They must be valid (New panics otherwise).
 	TrustedProxies []string
+	// Now is the clock of computed opening hours and of the ouvert filter;
+	// nil means time.Now. Tests set a fixed instant.
+	Now func() time.Time
 }
 
 // DefaultConfig returns the defaults documented in README.
