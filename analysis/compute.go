@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"math"
 
 	"github.com/paulmach/orb"
@@ -77,7 +78,8 @@ type extra struct {
 }
 
 // solve computes the nearest site and E2SFCA score of every demand point.
-func (e *engine) solve() *state {
+// It stops early, with ctx's error, when ctx is done.
+func (e *engine) solve(ctx context.Context) (*state, error) {
 	m := e.m
 	n := len(m.points)
 	st := &state{
@@ -89,18 +91,24 @@ func (e *engine) solve() *state {
 		ratio:   make([]float64, len(e.set.ids)),
 	}
 	// Step 1: each site's supply over the weighted population around it.
-	parallelFor(len(e.set.ids), 16, func(lo, hi int) {
+	err := parallelForContext(ctx, len(e.set.ids), 16, func(lo, hi int) {
 		for j := lo; j < hi; j++ {
 			s := &m.sites[e.set.ids[j]]
 			st.ratio[j] = e.ratioAt(m.svec[e.set.ids[j]], s.Point, siteWeight(s))
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
 	// Step 2: each point's nearest site and sum of reachable ratios.
-	parallelFor(n, 512, func(lo, hi int) {
+	err = parallelForContext(ctx, n, 512, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			st.near[i], st.meters[i], st.minutes[i], st.access[i] = e.evalPoint(i, st.ratio, nil, nil)
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
 	for _, t := range st.minutes {
 		switch {
 		case math.IsInf(t, 1):
@@ -115,7 +123,7 @@ func (e *engine) solve() *state {
 			st.siteCount[c]++
 		}
 	}
-	return st
+	return st, nil
 }
 
 func siteWeight(s *Site) float64 {

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"cmp"
+	"context"
 	"math"
 	"runtime"
 	"slices"
@@ -221,11 +222,32 @@ func (m *Model) Sites() []Site { return m.sites }
 // its last four requests, which Scenario, Detail, Siting and Points reuse;
 // results are shared between callers and must not be modified.
 func (m *Model) Compute(p Params) *Result {
-	return m.state(p).res
+	st, _ := m.stateContext(context.Background(), p)
+	return st.res
+}
+
+// ComputeContext is Compute stopping early, with ctx's error, when ctx is
+// done: a request that times out or is cancelled frees its cores. A
+// computation stopped early is not cached.
+func (m *Model) ComputeContext(ctx context.Context, p Params) (*Result, error) {
+	st, err := m.stateContext(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	return st.res, nil
 }
 
 // state returns the cached state of a request, computing it on a miss.
 func (m *Model) state(p Params) *state {
+	st, _ := m.stateContext(context.Background(), p)
+	return st
+}
+
+// stateContext is state stopping early when ctx is done.
+func (m *Model) stateContext(ctx context.Context, p Params) (*state, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	p = p.normalize()
 	key, travel, ok := p.cacheKey()
 	if ok {
@@ -236,12 +258,15 @@ func (m *Model) state(p Params) *state {
 				copy(m.cache[1:k+1], m.cache[:k])
 				m.cache[0] = e
 				m.mu.Unlock()
-				return e.st
+				return e.st, nil
 			}
 		}
 		m.mu.Unlock()
 	}
-	st := m.run(p)
+	st, err := m.runContext(ctx, p)
+	if err != nil {
+		return nil, err
+	}
 	if ok {
 		m.mu.Lock()
 		m.cache = slices.DeleteFunc(m.cache, func(e *cacheEntry) bool { return e.key == key && e.travel == travel })
@@ -251,24 +276,44 @@ func (m *Model) state(p Params) *state {
 		}
 		m.mu.Unlock()
 	}
-	return st
+	return st, nil
 }
 
 // run computes a normalized request without the cache.
 func (m *Model) run(p Params) *state {
-	e := m.newEngine(p)
-	st := e.solve()
-	m.aggregate(st, nil, nil)
+	st, _ := m.runContext(context.Background(), p)
 	return st
+}
+
+// runContext is run stopping early when ctx is done.
+func (m *Model) runContext(ctx context.Context, p Params) (*state, error) {
+	e := m.newEngine(p)
+	st, err := e.solve(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m.aggregate(st, nil, nil)
+	return st, nil
 }
 
 // parallelFor runs fn over [0, n) in chunks of grain on GOMAXPROCS
 // goroutines.
 func parallelFor(n, grain int, fn func(lo, hi int)) {
+	_ = parallelForContext(context.Background(), n, grain, fn)
+}
+
+// parallelForContext is parallelFor that stops taking chunks once ctx is
+// done, and then returns ctx's error.
+func parallelForContext(ctx context.Context, n, grain int, fn func(lo, hi int)) error {
 	w := runtime.GOMAXPROCS(0)
 	if w <= 1 || n <= grain {
-		fn(0, n)
-		return
+		for lo := 0; lo < n; lo += grain {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			fn(lo, min(lo+grain, n))
+		}
+		return ctx.Err()
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -278,7 +323,7 @@ func parallelFor(n, grain int, fn func(lo, hi int)) {
 			defer wg.Done()
 			for {
 				lo := int(next.Add(int64(grain))) - grain
-				if lo >= n {
+				if lo >= n || ctx.Err() != nil {
 					return
 				}
 				fn(lo, min(lo+grain, n))
@@ -286,4 +331,5 @@ func parallelFor(n, grain int, fn func(lo, hi int)) {
 		}()
 	}
 	wg.Wait()
+	return ctx.Err()
 }

@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -207,4 +209,55 @@ func maxReach(bands []Band) float64 {
 		}
 	}
 	return r
+}
+
+// Range is the closed interval a parameter may take.
+type Range struct {
+	Min float64 `json:"min"`
+	Max float64 `json:"max"`
+}
+
+// Bounds are the ranges of the numeric parameters a caller may set. They
+// keep a request within what the model is meant for (and its cost
+// bounded); the API serves them so that forms offer nothing else.
+type Bounds struct {
+	ThresholdMin Range `json:"threshold_min"`
+	SpeedKmh     Range `json:"speed_kmh"`
+	Circuity     Range `json:"circuity"`
+}
+
+// ParamBounds returns the bounds Validate checks: 1 to 180 minutes, 5 to
+// 130 km/h, a circuity of 1 to 3.
+func ParamBounds() Bounds {
+	return Bounds{ThresholdMin: Range{1, 180}, SpeedKmh: Range{5, 130}, Circuity: Range{1, 3}}
+}
+
+// ParamError is a parameter outside its bounds.
+type ParamError struct {
+	Name  string // JSON name of the parameter
+	Value float64
+	Range Range
+}
+
+func (e *ParamError) Error() string {
+	return fmt.Sprintf("%s « %s » invalide : un nombre entre %g et %g", e.Name,
+		strconv.FormatFloat(e.Value, 'g', -1, 64), e.Range.Min, e.Range.Max)
+}
+
+// Validate reports, as a *ParamError, the first numeric parameter outside
+// ParamBounds. It is the one range check of a request, whoever makes it
+// (the API, the analyse command): start from DefaultParams, set what the
+// caller gave, then Validate. Zero is out of range, not "the default".
+func (p Params) Validate() error {
+	b := ParamBounds()
+	for _, c := range []struct {
+		name string
+		v    float64
+		r    Range
+	}{{"threshold_min", p.ThresholdMin, b.ThresholdMin}, {"speed_kmh", p.SpeedKmh, b.SpeedKmh}, {"circuity", p.Circuity, b.Circuity}} {
+		if math.IsNaN(c.v) || c.v < c.r.Min || c.v > c.r.Max {
+			return &ParamError{Name: c.name, Value: c.v, Range: c.r}
+		}
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"math"
 	"slices"
 )
@@ -61,7 +62,17 @@ func diff(after, before *Indicators) Delta {
 // recomputing only the demand points a changed site can affect (see the
 // package documentation).
 func (m *Model) Scenario(p Params, s Scenario) *ScenarioResult {
-	base := m.state(p)
+	res, _ := m.ScenarioContext(context.Background(), p, s)
+	return res
+}
+
+// ScenarioContext is Scenario stopping early, with ctx's error, when ctx
+// is done.
+func (m *Model) ScenarioContext(ctx context.Context, p Params, s Scenario) (*ScenarioResult, error) {
+	base, err := m.stateContext(ctx, p)
+	if err != nil {
+		return nil, err
+	}
 	e := base.eng
 	n := len(e.set.ids)
 
@@ -86,7 +97,7 @@ func (m *Model) Scenario(p Params, s Scenario) *ScenarioResult {
 		}
 	}
 	if len(gone) == 0 && len(add.sites) == 0 {
-		return &ScenarioResult{Before: base.res, After: base.res}
+		return &ScenarioResult{Before: base.res, After: base.res}, nil
 	}
 	add.vec = make([]vec3, len(add.sites))
 	add.ratio = make([]float64, len(add.sites))
@@ -145,11 +156,14 @@ func (m *Model) Scenario(p Params, s Scenario) *ScenarioResult {
 		siteCount: slices.Clone(base.siteCount),
 	}
 	dirty := make([]bool, len(m.communes))
-	parallelFor(len(affected), 256, func(lo, hi int) {
+	err = parallelForContext(ctx, len(affected), 256, func(lo, hi int) {
 		for _, i := range affected[lo:hi] {
 			after.near[i], after.meters[i], after.minutes[i], after.access[i] = e.evalPoint(int(i), base.ratio, removed, add)
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
 	for _, i := range affected {
 		if after.meters[i] != base.meters[i] || after.minutes[i] != base.minutes[i] || after.access[i] != base.access[i] {
 			dirty[m.points[i].Commune] = true
@@ -179,5 +193,5 @@ func (m *Model) Scenario(p Params, s Scenario) *ScenarioResult {
 		}
 	}
 	r.Total = diff(&after.res.Region, &base.res.Region)
-	return r
+	return r, nil
 }

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"container/heap"
+	"context"
 
 	"github.com/paulmach/orb"
 )
@@ -36,7 +37,17 @@ type Proposal struct {
 // Covering Location Problem, greedy: at least 1 − 1/e of the optimum). It
 // stops early when no candidate covers anyone new.
 func (m *Model) Siting(p Params, o SitingOptions) []Proposal {
-	st := m.state(p)
+	out, _ := m.SitingContext(context.Background(), p, o)
+	return out
+}
+
+// SitingContext is Siting stopping early, with ctx's error and no
+// proposal, when ctx is done.
+func (m *Model) SitingContext(ctx context.Context, p Params, o SitingOptions) ([]Proposal, error) {
+	st, err := m.stateContext(ctx, p)
+	if err != nil {
+		return nil, err
+	}
 	e := st.eng
 	thr := e.p.ThresholdMin
 
@@ -52,7 +63,7 @@ func (m *Model) Siting(p Params, o SitingOptions) []Proposal {
 		}
 	}
 	if o.K <= 0 || len(unc) == 0 {
-		return nil
+		return nil, nil
 	}
 	uvec := make([]vec3, len(unc))
 	for k, i := range unc {
@@ -99,11 +110,14 @@ func (m *Model) Siting(p Params, o SitingOptions) []Proposal {
 	}
 
 	gains := make([]float64, len(cvec))
-	parallelFor(len(cvec), 256, func(lo, hi int) {
+	err = parallelForContext(ctx, len(cvec), 256, func(lo, hi int) {
 		for c := lo; c < hi; c++ {
 			gains[c] = gain(c)
 		}
 	})
+	if err != nil {
+		return nil, err
+	}
 	h := &candHeap{}
 	for c, g := range gains {
 		if g > 0 {
@@ -121,6 +135,9 @@ func (m *Model) Siting(p Params, o SitingOptions) []Proposal {
 	cum := 0.0
 	round := int32(0)
 	for len(out) < o.K && h.Len() > 0 {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		top := heap.Pop(h).(cand)
 		c := int(top.c)
 		if spacing2 > 0 && tooClose(cvec[c], chosen, spacing2) {
@@ -145,7 +162,7 @@ func (m *Model) Siting(p Params, o SitingOptions) []Proposal {
 			CumulativeShare: (done + cum) / total,
 		})
 	}
-	return out
+	return out, nil
 }
 
 func tooClose(v vec3, chosen []vec3, spacing2 float64) bool {
