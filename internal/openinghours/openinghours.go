@@ -16,10 +16,12 @@
 // it names (the whole day when it names none); an additional rule (after
 // ",") adds to earlier rules without replacing them.
 //
-// The holiday selectors PH and SH are accepted, but since the package has no
-// holiday calendar they never match an ordinary day: "Mo-Fr 09:00-17:00; PH off"
-// is open every weekday, and a rule that only applies on holidays has no
-// effect. Selectors of months, weeks, dates and years, variable times
+// The selector PH matches the French public holidays given by Holiday: in
+// "Mo-Fr 09:00-17:00; PH off" a place is closed on the lundi de Pâques, and
+// "PH 10:00-12:00" opens it that morning only. A public holiday still is its
+// weekday, so "Mo-Fr 09:00-17:00" alone stays open on it. The selector SH
+// (school holidays) is accepted but, with no school calendar, never
+// matches. Selectors of months, weeks, dates and years, variable times
 // (sunrise), open ends (18:00+), fallback rules (||) and the unknown state
 // (including a comment alone, as in `Sa "sur rendez-vous"`) are reported as
 // errors wrapping ErrUnsupported; malformed values return errors wrapping
@@ -35,8 +37,9 @@
 // 24:00 (22:00-26:00). A rule with days but no time, such as "Sa,Su", is
 // open all day, as the specification says.
 //
-// Times are wall-clock times in the location of the time.Time passed to the
-// evaluation methods. A Schedule is immutable and safe for concurrent use.
+// Times are wall-clock times, and holidays dates, in the location of the
+// time.Time passed to the evaluation methods: pass times in Europe/Paris
+// (see Paris). A Schedule is immutable and safe for concurrent use.
 package openinghours
 
 import (
@@ -103,6 +106,9 @@ type Schedule struct {
 	// toggles are the minutes of the week at which the open state changes,
 	// sorted; empty when the state never changes.
 	toggles []int
+	// hasPH says whether some rule selects public holidays: only then do
+	// the evaluation methods look at the calendar.
+	hasPH bool
 }
 
 type seg struct {
@@ -154,6 +160,17 @@ func (s selector) days() uint8 {
 	return d
 }
 
+// matches reports whether the selector matches a day, Monday being 0, that
+// is a public holiday or not.
+func (s selector) matches(day int, ph bool) bool {
+	for _, g := range s.groups {
+		if g.days&(1<<day) == 0 && (!ph || g.holidays&holidayPH == 0) {
+			return false
+		}
+	}
+	return true
+}
+
 // Parse parses an opening_hours value. The error, if any, is an *Error
 // wrapping ErrInvalid or ErrUnsupported.
 func Parse(s string) (*Schedule, error) {
@@ -197,6 +214,13 @@ func Parse(s string) (*Schedule, error) {
 		return nil, &Error{Kind: ErrInvalid, Offset: 0, Msg: "empty value"}
 	}
 	sch := &Schedule{rules: rules}
+	for _, r := range rules {
+		for _, g := range r.sel.groups {
+			if g.holidays&holidayPH != 0 {
+				sch.hasPH = true
+			}
+		}
+	}
 	sch.evaluate()
 	return sch, nil
 }
@@ -244,6 +268,49 @@ func (s *Schedule) evaluate() {
 	}
 	s.segs = slices.Clip(set.segs)
 	s.toggles = toggles(s.segs)
+}
+
+// evaluateDays applies the rules to two consecutive days, the first one
+// being the weekday first (Monday 0), each a public holiday or not. It
+// returns the open spans in minutes since the midnight that starts the
+// first day, sorted and disjoint; the second day is complete, having the
+// overnight ranges of the first.
+func (s *Schedule) evaluateDays(first int, ph [2]bool) []seg {
+	var set segSet
+	full := []timeRange{{0, minutesPerDay}}
+	for _, r := range s.rules {
+		times := r.times
+		if len(times) == 0 {
+			times = full
+		}
+		var match [2]bool
+		for i := range match {
+			match[i] = r.sel.all || r.sel.matches((first+i)%7, ph[i])
+			if !match[i] {
+				continue
+			}
+			base := i * minutesPerDay
+			switch {
+			case r.closed:
+				for _, tr := range times {
+					set.remove(base+tr.start, base+tr.end)
+				}
+			case !r.additive:
+				set.remove(base, base+minutesPerDay)
+			}
+		}
+		if r.closed {
+			continue
+		}
+		for i := range match {
+			if match[i] {
+				for _, tr := range times {
+					set.add(i*minutesPerDay+tr.start, i*minutesPerDay+tr.end, r.comment)
+				}
+			}
+		}
+	}
+	return set.segs
 }
 
 // toggles returns the minutes of the week at which the open state changes.
@@ -338,40 +405,61 @@ func weekMinute(t time.Time) (day, minute int) {
 	return day, day*minutesPerDay + h*60 + m
 }
 
+// dayOf returns the open spans that decide the day of t and the minute of
+// t's wall clock on the same scale: the day runs from that minute's
+// midnight, dayStart, to dayStart+1440. Without a holiday on that day or
+// the day before, they are the spans of the ordinary week.
+func (s *Schedule) dayOf(t time.Time) (segs []seg, dayStart, minute int) {
+	day, m := weekMinute(t)
+	if !s.hasPH {
+		return s.segs, day * minutesPerDay, m
+	}
+	ph := [2]bool{isHoliday(t, -1), isHoliday(t, 0)}
+	if !ph[0] && !ph[1] {
+		return s.segs, day * minutesPerDay, m
+	}
+	return s.evaluateDays((day+6)%7, ph), minutesPerDay, minutesPerDay + m - day*minutesPerDay
+}
+
 // OpenAt reports whether the schedule is open at t, read on the wall clock
-// of t's location. A nil Schedule is always closed.
+// and calendar of t's location. A nil Schedule is always closed.
 func (s *Schedule) OpenAt(t time.Time) bool {
 	if s == nil {
 		return false
 	}
-	_, m := weekMinute(t)
-	i := sort.Search(len(s.segs), func(i int) bool { return s.segs[i].end > m })
-	return i < len(s.segs) && s.segs[i].start <= m
+	segs, _, m := s.dayOf(t)
+	i := sort.Search(len(segs), func(i int) bool { return segs[i].end > m })
+	return i < len(segs) && segs[i].start <= m
 }
 
 // NextChange returns the first instant after t at which the schedule opens
 // or closes, looking at most 8 days ahead. It returns false when the state
-// never changes, as with 24/7 or a schedule that is always closed. Across
-// a daylight saving time change it follows the wall clock of t's location:
-// a change may then happen at the instant the clocks jump.
+// does not change within that time, as with 24/7 or a schedule that is
+// always closed. Across a daylight saving time change it follows the wall
+// clock of t's location: a change may then happen at the instant the
+// clocks jump.
 func (s *Schedule) NextChange(t time.Time) (time.Time, bool) {
-	if s == nil || len(s.toggles) == 0 {
+	if s == nil || (len(s.toggles) == 0 && !s.hasPH) {
 		return time.Time{}, false
 	}
 	cur := s.OpenAt(t)
 	limit := t.Add(maxSearch)
 	x := t
-	// Walk the periods of constant UTC offset: within one, the wall clock
-	// runs with the instant, so the next toggle is a fixed distance ahead.
-	for range 64 {
+	// Walk from boundary to boundary of the open spans, and midnight to
+	// midnight, within periods of constant UTC offset: within one, the
+	// wall clock runs with the instant.
+	for range 1024 {
 		_, end := x.ZoneBounds()
-		_, m := weekMinute(x)
-		sec := x.Second()
-		delta := (s.toggles[sort.SearchInts(s.toggles, m+1)%len(s.toggles)] - m + minutesPerWeek) % minutesPerWeek
-		if delta == 0 {
-			delta = minutesPerWeek
+		segs, dayStart, m := s.dayOf(x)
+		next := dayStart + minutesPerDay
+		if i := sort.Search(len(segs), func(i int) bool { return segs[i].end > m }); i < len(segs) {
+			b := segs[i].end
+			if segs[i].start > m {
+				b = segs[i].start
+			}
+			next = min(next, b)
 		}
-		c := x.Add(-time.Duration(sec)*time.Second - time.Duration(x.Nanosecond())).Add(time.Duration(delta) * time.Minute)
+		c := x.Add(-time.Duration(x.Second())*time.Second - time.Duration(x.Nanosecond())).Add(time.Duration(next-m) * time.Minute)
 		if !end.IsZero() && !c.Before(end) {
 			// The offset changes first: the jump of the wall clock may
 			// change the state by itself.
