@@ -14,6 +14,7 @@ import (
 	"github.com/tidwall/rtree"
 
 	"github.com/cartonum/cartonum/internal/cartonum"
+	"github.com/cartonum/cartonum/internal/openinghours"
 )
 
 // Snapshot is one immutable state of the data. Its methods are safe for
@@ -37,11 +38,12 @@ type Snapshot struct {
 	places     []cartonum.Place
 	placeByID  map[string]int
 	placeTree  rtree.RTreeG[int32]
-	placeText  []string          // folded name and commune of each place
-	placeKey   []string          // matching key of each place's name, for sorting
-	perCommune map[string]int    // number of places per commune code
-	outside    int               // places outside the region (neighbouring supply)
-	sourceToID map[string]string // every source id to its place id
+	placeText  []string                 // folded name and commune of each place
+	placeKey   []string                 // matching key of each place's name, for sorting
+	perCommune map[string]int           // number of places per commune code
+	outside    int                      // places outside the region (neighbouring supply)
+	sourceToID map[string]string        // every source id to its place id
+	hours      []*openinghours.Schedule // parsed opening hours of each place; nil when missing or unreadable
 }
 
 // Data is what a snapshot is built from.
@@ -71,6 +73,7 @@ func New(d Data) *Snapshot {
 		placeByID:     make(map[string]int, len(d.Places)),
 		placeText:     make([]string, len(d.Places)),
 		placeKey:      make([]string, len(d.Places)),
+		hours:         make([]*openinghours.Schedule, len(d.Places)),
 		perCommune:    make(map[string]int),
 		sourceToID:    make(map[string]string, len(d.Places)),
 	}
@@ -110,6 +113,9 @@ func New(d Data) *Snapshot {
 		s.placeTree.Insert(pt, pt, int32(i))
 		s.placeText[i] = cartonum.Fold(p.Nom + " " + p.Commune)
 		s.placeKey[i] = cartonum.Key(p.Nom)
+		if p.Horaires != "" {
+			s.hours[i], _ = openinghours.Parse(p.Horaires)
+		}
 		if p.Provenance.OutsideRegion {
 			s.outside++
 		} else if p.CodeInsee != "" {
@@ -117,6 +123,16 @@ func New(d Data) *Snapshot {
 		}
 	}
 	return s
+}
+
+// Hours returns the parsed opening hours of a place of the snapshot, nil
+// when they are missing or unreadable.
+func (s *Snapshot) Hours(p *cartonum.Place) *openinghours.Schedule {
+	i, ok := s.placeByID[p.ID]
+	if !ok {
+		return nil
+	}
+	return s.hours[i]
 }
 
 // Version is the data version the snapshot was built from.

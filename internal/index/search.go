@@ -8,6 +8,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/cartonum/cartonum/internal/cartonum"
+	"github.com/cartonum/cartonum/internal/openinghours"
 )
 
 // Filter selects places: the domain's place filter, under the name the
@@ -130,6 +131,7 @@ func (s *Snapshot) matcher(f Filter) func(int) bool {
 	one := func(v string, want []string) bool {
 		return len(want) == 0 || any([]string{v}, want)
 	}
+	openAt := f.OpenAt.In(openinghours.Paris())
 	return func(i int) bool {
 		p := &s.places[i]
 		if !any(p.OfferedServices(), f.Services) || !any(p.Dispositifs, f.Dispositifs) ||
@@ -146,6 +148,9 @@ func (s *Snapshot) matcher(f Filter) func(int) bool {
 			if !ok || !one(c.CodeDepartement, f.Departements) {
 				return false
 			}
+		}
+		if !f.OpenAt.IsZero() && !s.hours[i].OpenAt(openAt) {
+			return false
 		}
 		for _, w := range words {
 			if !strings.Contains(s.placeText[i], w) {
