@@ -11,7 +11,7 @@ import (
 
 	"github.com/cartonum/cartonum/analysis"
 	"github.com/cartonum/cartonum/internal/cartonum"
-	"github.com/cartonum/cartonum/internal/httpapi"
+	"github.com/cartonum/cartonum/internal/generation"
 	"github.com/cartonum/cartonum/internal/sqlite"
 )
 
@@ -19,14 +19,17 @@ import (
 // same figures as GET /api/indicators.
 func runAnalyse(ctx context.Context, cfg Config, stdout io.Writer) error {
 	p := analysis.DefaultParams()
-	if cfg.ThresholdMin > 0 {
+	if cfg.ThresholdMin != 0 {
 		p.ThresholdMin = cfg.ThresholdMin
 	}
-	if cfg.SpeedKmh > 0 {
+	if cfg.SpeedKmh != 0 {
 		p.SpeedKmh = cfg.SpeedKmh
 	}
-	if cfg.Circuity > 0 {
+	if cfg.Circuity != 0 {
 		p.Circuity = cfg.Circuity
+	}
+	if err := p.Validate(); err != nil {
+		return err
 	}
 	for _, pair := range []struct {
 		raw   string
@@ -44,6 +47,14 @@ func runAnalyse(ctx context.Context, cfg Config, stdout io.Writer) error {
 			*pair.dst = append(*pair.dst, c)
 		}
 	}
+	switch cfg.Level {
+	case analysis.LevelCommune, analysis.LevelEPCI, analysis.LevelDepartement, analysis.LevelRegion:
+	default:
+		return fmt.Errorf("niveau %q invalide : commune, epci, departement ou region", cfg.Level)
+	}
+	if cfg.Format != "csv" && cfg.Format != "json" {
+		return fmt.Errorf("format %q invalide : csv ou json", cfg.Format)
+	}
 	db, err := sqlite.Open(ctx, cfg.DB)
 	if err != nil {
 		return err
@@ -57,25 +68,18 @@ func runAnalyse(ctx context.Context, cfg Config, stdout io.Writer) error {
 		return fmt.Errorf("%s ne contient aucune commune : lancez d'abord cartonum import", cfg.DB)
 	}
 	start := time.Now()
-	res := httpapi.NewModel(snap).Compute(p)
-	var rows []analysis.Indicators
-	switch cfg.Level {
-	case "commune":
-		rows = res.Communes
-	case "epci":
-		rows = res.EPCI
-	case "departement":
-		rows = res.Departements
-	case "region":
-		rows = []analysis.Indicators{res.Region}
-	default:
-		return fmt.Errorf("niveau %q invalide : commune, epci, departement ou region", cfg.Level)
+	gen, err := generation.Build(ctx, snap, generation.Config{NoTiles: true})
+	if err != nil {
+		return err
 	}
-	labelled := make([]analysis.Indicators, len(rows))
-	for i := range rows {
-		labelled[i] = httpapi.Labelled(snap, rows[i])
+	res, err := gen.Compute(ctx, p)
+	if err != nil {
+		return err
 	}
-	rows = labelled
+	rows, err := gen.Rows(res, cfg.Level)
+	if err != nil {
+		return err
+	}
 	w := stdout
 	if cfg.Out != "" && cfg.Out != "-" {
 		f, err := os.Create(cfg.Out)
@@ -85,15 +89,12 @@ func runAnalyse(ctx context.Context, cfg Config, stdout io.Writer) error {
 		defer f.Close()
 		w = f
 	}
-	switch cfg.Format {
-	case "csv":
-		err = httpapi.WriteIndicatorsCSV(w, res.Params, rows)
-	case "json":
+	if cfg.Format == "csv" {
+		err = generation.WriteCSV(w, res.Params, rows)
+	} else {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", " ")
 		err = enc.Encode(map[string]any{"params": res.Params, "level": cfg.Level, "items": rows})
-	default:
-		return fmt.Errorf("format %q invalide : csv ou json", cfg.Format)
 	}
 	if err == nil && cfg.Out != "" && cfg.Out != "-" {
 		fmt.Fprintf(os.Stderr, "%d lignes (%s) écrites dans %s en %s\n", len(rows), cfg.Level, cfg.Out, time.Since(start).Round(time.Millisecond))

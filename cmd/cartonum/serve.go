@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cartonum/cartonum/internal/generation"
 	"github.com/cartonum/cartonum/internal/httpapi"
 	"github.com/cartonum/cartonum/internal/index"
 	"github.com/cartonum/cartonum/internal/sqlite"
@@ -95,20 +96,23 @@ func (c LimitsConfig) proxies() ([]string, error) {
 	return out, nil
 }
 
-// Main is the running server: database, in-memory index and HTTP server.
-// End-to-end tests start it on ":0" with a temporary database.
+// Main is the running server: database, the current generation of derived
+// data (index, analysis, tiles) and HTTP server. End-to-end tests start it
+// on ":0" with a temporary database.
 type Main struct {
 	Config Config
 	Logger *slog.Logger
 
-	db     *sqlite.DB
-	idx    *index.Index
-	api    *httpapi.Server
-	srv    *http.Server
-	ln     net.Listener
-	stop   context.CancelFunc
-	wg     sync.WaitGroup
-	served chan error
+	db       *sqlite.DB
+	idx      *generation.Live // the current generation; idx.Current() its snapshot
+	genCfg   generation.Config
+	reloadMu sync.Mutex // one reload at a time
+	api      *httpapi.Server
+	srv      *http.Server
+	ln       net.Listener
+	stop     context.CancelFunc
+	wg       sync.WaitGroup
+	served   chan error
 }
 
 // NewMain returns a server for cfg; Run starts it.
@@ -116,8 +120,9 @@ func NewMain(cfg Config, logger *slog.Logger) *Main {
 	return &Main{Config: cfg, Logger: logger}
 }
 
-// Run opens the database, loads the snapshot, starts listening and serving
-// in the background, and returns.
+// Run opens the database, loads the snapshot, builds its generation
+// (indicators, tiles generalised at every zoom), starts listening and
+// serving in the background, and returns.
 func (m *Main) Run(ctx context.Context) error {
 	start := time.Now()
 	db, err := sqlite.Open(ctx, m.Config.DB)
@@ -132,9 +137,17 @@ func (m *Main) Run(ctx context.Context) error {
 	if len(snap.Communes()) == 0 {
 		m.Logger.Warn("the database holds no communes: run cartonum import first", "db", m.Config.DB)
 	}
-	m.idx = index.NewIndex(snap)
 	m.Logger.Info("data loaded", "db", m.Config.DB, "places", len(snap.Places()), "communes", len(snap.Communes()),
 		"data_version", snap.Version(), "duration_ms", time.Since(start).Milliseconds())
+	m.genCfg = generation.DefaultConfig()
+	if m.Config.TileCacheBytes > 0 {
+		m.genCfg.Tiles.CacheBytes = m.Config.TileCacheBytes
+	}
+	gen, err := m.build(ctx, snap)
+	if err != nil {
+		return err
+	}
+	m.idx = generation.NewLive(gen)
 
 	apiCfg := httpapi.DefaultConfig()
 	if m.Config.RequestTimeout > 0 {
@@ -142,9 +155,6 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	if m.Config.MaxLimit > 0 {
 		apiCfg.MaxLimit = m.Config.MaxLimit
-	}
-	if m.Config.TileCacheBytes > 0 {
-		apiCfg.Tiles.CacheBytes = m.Config.TileCacheBytes
 	}
 	apiCfg.GeocoderURL = m.Config.Geocoder
 	if m.Config.TileCacheControl != "" {
@@ -183,7 +193,6 @@ func (m *Main) Run(ctx context.Context) error {
 
 	var bg context.Context
 	bg, m.stop = context.WithCancel(context.Background())
-	m.warm()
 	if m.Config.ReloadInterval > 0 {
 		m.wg.Add(1)
 		go m.watch(bg)
@@ -246,8 +255,11 @@ func (m *Main) watch(ctx context.Context) {
 	}
 }
 
-// Reload swaps in a new snapshot if the data version changed.
+// Reload publishes a new generation if the data version changed: it is
+// built completely while the current one keeps serving, then swapped in.
 func (m *Main) Reload(ctx context.Context) error {
+	m.reloadMu.Lock()
+	defer m.reloadMu.Unlock()
 	v, err := m.db.Version(ctx)
 	if err != nil {
 		return err
@@ -259,21 +271,23 @@ func (m *Main) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.idx.Swap(snap)
+	gen, err := m.build(ctx, snap)
+	if err != nil {
+		return err
+	}
+	m.idx.Swap(gen)
 	m.Logger.Info("data reloaded", "data_version", snap.Version(), "places", len(snap.Places()))
-	m.warm()
 	return nil
 }
 
-// warm generalises the tiles of the current snapshot in the background.
-func (m *Main) warm() {
-	m.wg.Add(1)
-	go func() {
-		defer m.wg.Done()
-		start := time.Now()
-		m.api.WarmTiles()
-		m.Logger.Info("tiles ready", "duration_ms", time.Since(start).Milliseconds())
-	}()
+// build makes the generation of a snapshot and logs the time it took.
+func (m *Main) build(ctx context.Context, snap *index.Snapshot) (*generation.Generation, error) {
+	gen, err := generation.Build(ctx, snap, m.genCfg)
+	if err != nil {
+		return nil, err
+	}
+	m.Logger.Info("generation ready", "data_version", snap.Version(), "duration_ms", gen.BuildTime().Milliseconds())
+	return gen, nil
 }
 
 // Addr is the address the server listens on (useful with ":0").

@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/cartonum/cartonum/internal/cartonum"
+	"github.com/cartonum/cartonum/internal/generation"
 	"github.com/cartonum/cartonum/internal/index"
 	"github.com/cartonum/cartonum/internal/sqlite"
 )
@@ -67,7 +68,7 @@ func newTestServer(t *testing.T, cfg Config, limits sqlite.ScenarioLimits) *test
 	}
 	t.Cleanup(func() { db.Close() })
 	store := db.Scenarios(limits)
-	s := New(index.NewIndex(index.New(fixtureData())), cfg, slog.New(slog.NewTextHandler(io.Discard, nil))).
+	s := New(liveOf(t, fixtureData()), cfg, slog.New(slog.NewTextHandler(io.Discard, nil))).
 		WithScenarios(store).WithPages(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		io.WriteString(w, "<!doctype html><title>page</title>")
@@ -123,4 +124,14 @@ func (ts *testServer) scenarioCount(t *testing.T) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// liveOf builds the generation of data and publishes it.
+func liveOf(tb testing.TB, d index.Data) *generation.Live {
+	tb.Helper()
+	g, err := generation.Build(context.Background(), index.New(d), generation.DefaultConfig())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return generation.NewLive(g)
 }

@@ -64,16 +64,3 @@ type upstreamError struct{ err error }
 
 func (e *upstreamError) Error() string { return e.err.Error() }
 func (e *upstreamError) Unwrap() error { return e.err }
-
-// config tells the web app what this server offers.
-func (s *Server) config(w http.ResponseWriter, r *http.Request) error {
-	snap := s.idx.Current()
-	region := ""
-	if cs := snap.Communes(); len(cs) > 0 {
-		region = cs[0].CodeRegion
-	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"region": region, "data_version": snap.Version(), "geocoder": s.cfg.GeocoderURL != "",
-	})
-	return nil
-}

@@ -39,8 +39,8 @@ func TestGeocode(t *testing.T) {
 	defer ban.Close()
 	cfg := DefaultConfig()
 	cfg.GeocoderURL = ban.URL + "/search/"
-	srv := New(index.NewIndex(index.New(index.Data{})), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	off := New(index.NewIndex(index.New(index.Data{})), DefaultConfig(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv := New(liveOf(t, index.Data{}), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	off := New(liveOf(t, index.Data{}), DefaultConfig(), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	call := func(h http.Handler, q string) (int, []byte) {
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, httptest.NewRequest("GET", "/api/geocode?"+q, nil))

@@ -34,7 +34,7 @@ func (s *Server) routes() chi.Router {
 	r.With(s.checkQuery).Get("/tiles/{layer}/{z}/{x}/{y}", s.handle(s.getTile))
 
 	r.Group(func(r chi.Router) {
-		r.Use(middleware.Timeout(s.cfg.RequestTimeout))
+		r.Use(timeout(s.cfg.RequestTimeout))
 		r.Use(middleware.Compress(5, "application/json", "application/geo+json", "text/csv"))
 		r.Use(s.checkQuery)
 		r.Get("/healthz", s.handle(s.health))

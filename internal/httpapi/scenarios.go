@@ -130,7 +130,8 @@ func (s *Server) postScenario(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	snap := s.idx.Current()
+	gen := s.idx.Load()
+	snap := gen.Snapshot()
 	var sc analysis.Scenario
 	for i, a := range req.Add {
 		pt := orb.Point{a.Lon, a.Lat}
@@ -161,12 +162,15 @@ func (s *Server) postScenario(w http.ResponseWriter, r *http.Request) error {
 		}
 		sc.Remove = append(sc.Remove, p.ID)
 	}
-	res := s.modelFor(snap).Scenario(p, sc)
+	res, err := gen.Model().ScenarioContext(r.Context(), p, sc)
+	if err != nil {
+		return err
+	}
 	input, _ := json.Marshal(map[string]any{"add": req.Add, "remove": req.Remove})
 	sum := ScenarioSummary{Title: req.Title, Params: res.After.Params, Input: input,
 		Before: res.Before.Region, After: res.After.Region, Total: res.Total, Deltas: res.Deltas}
-	sum.Before = Labelled(snap, sum.Before)
-	sum.After = Labelled(snap, sum.After)
+	sum.Before = gen.Label(sum.Before)
+	sum.After = gen.Label(sum.After)
 	if sum.Deltas == nil {
 		sum.Deltas = []analysis.CommuneDelta{}
 	}

@@ -1,6 +1,7 @@
 // Package httpapi serves Cartonum's HTTP API with chi: places as GeoJSON
-// and standard CSV, communes, autocomplete and health, read from the
-// current in-memory snapshot.
+// and standard CSV, communes, autocomplete, indicators, tiles and health,
+// read from the current generation (internal/generation). Handlers only
+// read a generation; they never build one.
 package httpapi
 
 import (
@@ -11,16 +12,13 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/chi/v5/middleware"
 
-	"github.com/cartonum/cartonum/analysis"
 	"github.com/cartonum/cartonum/internal/cartonum"
-	"github.com/cartonum/cartonum/internal/index"
-	"github.com/cartonum/cartonum/internal/tileset"
+	"github.com/cartonum/cartonum/internal/generation"
 )
 
 // Config tunes the API.
@@ -31,8 +29,6 @@ type Config struct {
 	MaxLimit int
 	// MaxRadius bounds the radius of near queries, in metres.
 	MaxRadius float64
-	// Tiles tunes the vector tiles (cache size, clustering).
-	Tiles tileset.Config
 	// TileCacheControl is the Cache-Control of tiles whose URL does not
 	// carry the current data version.
 	TileCacheControl string
@@ -53,29 +49,21 @@ type Config struct {
 // DefaultConfig returns the defaults documented in README.
 func DefaultConfig() Config {
 	return Config{RequestTimeout: 30 * time.Second, MaxLimit: 1000, MaxRadius: 200000,
-		Tiles: tileset.DefaultConfig(), TileCacheControl: "public, max-age=300", Writes: DefaultWriteLimits()}
+		TileCacheControl: "public, max-age=300", Writes: DefaultWriteLimits()}
 }
 
-// Server is the HTTP API over an index.
+// Server is the HTTP API over the current generation.
 type Server struct {
-	idx    *index.Index
+	// idx publishes the current generation; idx.Load() gives all of it,
+	// idx.Current() its index snapshot. A handler loads it once.
+	idx    *generation.Live
 	cfg    Config
 	logger *slog.Logger
 	router chi.Router
 
-	tilesMu sync.Mutex
-	tiles   *tileset.Set
-
-	modelMu   sync.Mutex
-	model     *analysis.Model
-	modelSnap *index.Snapshot
-
 	scenarios  ScenarioStore
 	pages      http.Handler
 	clientSalt []byte // key of the client hashes given to the store
-
-	outlinesMu sync.Mutex
-	outlines   *outlines
 
 	httpClient *http.Client
 }
@@ -105,8 +93,8 @@ func (s *Server) WithScenarios(st ScenarioStore) *Server {
 	return s
 }
 
-// New returns the API handler.
-func New(idx *index.Index, cfg Config, logger *slog.Logger) *Server {
+// New returns the API handler over the generations live publishes.
+func New(idx *generation.Live, cfg Config, logger *slog.Logger) *Server {
 	s := &Server{idx: idx, cfg: cfg, logger: logger, httpClient: &http.Client{Timeout: 10 * time.Second},
 		clientSalt: make([]byte, 32)}
 	rand.Read(s.clientSalt)
@@ -138,12 +126,15 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	case cartonum.KindConflict:
 		status, msg = http.StatusConflict, err.Error()
 	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		status, msg = http.StatusServiceUnavailable, "délai de traitement dépassé"
+	}
+	if errors.Is(err, context.Canceled) {
+		return // the client is gone: nobody reads an answer
+	}
 	var up *upstreamError
 	if errors.As(err, &up) {
 		status, msg = http.StatusBadGateway, err.Error()
-	}
-	if errors.Is(err, errTimeout) {
-		status, msg = http.StatusServiceUnavailable, err.Error()
 	}
 	var le *limitError
 	if errors.As(err, &le) {
@@ -160,7 +151,19 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	writeJSON(w, status, map[string]any{"error": msg, "status": status})
 }
 
-var errTimeout = errors.New("délai de traitement dépassé")
+// timeout bounds the time of a request through its context: the long
+// computations stop when it is done and their handler renders the error,
+// once. (chi's middleware.Timeout writes a 504 after the handler, a second
+// status when the handler has already answered.)
+func timeout(d time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx, cancel := context.WithTimeout(r.Context(), d)
+			defer cancel()
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
+}
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

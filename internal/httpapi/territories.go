@@ -9,82 +9,32 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/cartonum/cartonum/analysis"
-	"github.com/cartonum/cartonum/internal/index"
-	"github.com/cartonum/cartonum/tiles/topology"
+	"github.com/cartonum/cartonum/internal/generation"
 )
-
-// outlines are the polygons of the EPCI and départements, dissolved from
-// their communes (exactly: no simplification), built once per snapshot.
-type outlines struct {
-	snap         *index.Snapshot
-	epci         map[string]orb.MultiPolygon
-	departements map[string]orb.MultiPolygon
-}
-
-func (s *Server) outlinesFor(snap *index.Snapshot) *outlines {
-	s.outlinesMu.Lock()
-	defer s.outlinesMu.Unlock()
-	if s.outlines != nil && s.outlines.snap == snap {
-		return s.outlines
-	}
-	communes := snap.Communes()
-	polys := make([]orb.MultiPolygon, len(communes))
-	epci := make([]string, len(communes))
-	deps := make([]string, len(communes))
-	for i := range communes {
-		polys[i] = communes[i].Geometry
-		epci[i] = snap.EPCIOf(communes[i].Code)
-		deps[i] = communes[i].CodeDepartement
-	}
-	topo := topology.Build(polys)
-	s.outlines = &outlines{snap: snap, epci: topo.Dissolve(epci, 0), departements: topo.Dissolve(deps, 0)}
-	return s.outlines
-}
-
-// territoryGeometry returns the polygon of a territory of a level.
-func (s *Server) territoryGeometry(snap *index.Snapshot, level, code string) orb.Geometry {
-	switch level {
-	case analysis.LevelCommune:
-		if c, ok := snap.Commune(code); ok {
-			return c.Geometry
-		}
-	case analysis.LevelEPCI:
-		return s.outlinesFor(snap).epci[code]
-	case analysis.LevelDepartement:
-		return s.outlinesFor(snap).departements[code]
-	case analysis.LevelRegion:
-		var all orb.MultiPolygon
-		for _, mp := range s.outlinesFor(snap).departements {
-			all = append(all, mp...)
-		}
-		return all
-	}
-	return nil
-}
 
 // indicatorsGeoJSON writes the indicators of a level as a FeatureCollection
 // with the territories' polygons and the indicators as flat properties.
-func (s *Server) indicatorsGeoJSON(w http.ResponseWriter, snap *index.Snapshot, p analysis.Params, rows []analysis.Indicators) {
+func indicatorsGeoJSON(w http.ResponseWriter, gen *generation.Generation, p analysis.Params, rows []analysis.Indicators) {
 	fc := geojson.NewFeatureCollection()
-	for _, in := range rows {
-		g := s.territoryGeometry(snap, in.Level, in.Code)
+	for i := range rows {
+		in := &rows[i]
+		g := gen.Outline(in.Level, in.Code)
 		if g == nil {
 			continue
 		}
 		f := geojson.NewFeature(g)
 		f.ID = in.Code
-		f.Properties = geojson.Properties{
-			"level": in.Level, "code": in.Code, "name": in.Name, "population": in.Population,
-			"sites": in.Sites, "sites_per_10k": in.SitesPer10k, "mean_minutes": in.MeanMinutes,
-			"p90_minutes": in.P90Minutes, "mean_km": in.MeanKm, "p90_km": in.P90Km,
-			"beyond_population": in.BeyondPopulation, "beyond_share": in.BeyondShare, "access": in.Access,
+		f.Properties = geojson.Properties{"level": in.Level, "code": in.Code, "name": in.Name}
+		for _, fd := range analysis.Fields {
+			f.Properties[fd.JSON] = fd.Value(in)
 		}
+		f.Properties["sites"] = in.Sites
 		for k, r := range in.Rank {
 			f.Properties["rank_"+k] = r
 		}
 		fc.Append(f)
 	}
-	fc.ExtraMembers = geojson.Properties{"params": p, "data_version": snap.Version()}
+	fc.ExtraMembers = geojson.Properties{"params": p, "data_version": gen.Version()}
 	w.Header().Set("Content-Disposition", `attachment; filename="indicateurs-`+rows[0].Level+`.geojson"`)
 	writeGeoJSON(w, http.StatusOK, fc)
 }
@@ -97,9 +47,12 @@ func (s *Server) whiteZones(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	snap := s.idx.Current()
-	m := s.modelFor(snap)
-	res := m.Compute(p)
+	gen := s.idx.Load()
+	m := gen.Model()
+	res, err := gen.Compute(r.Context(), p)
+	if err != nil {
+		return err
+	}
 	points := m.DemandPoints()
 	outcome := m.Points(p)
 	communes := m.Communes()
@@ -128,7 +81,7 @@ func (s *Server) whiteZones(w http.ResponseWriter, r *http.Request) error {
 			"minutes": math.Round(minutes*10) / 10}
 		fc.Append(f)
 	}
-	fc.ExtraMembers = geojson.Properties{"params": res.Params, "population": math.Round(total), "data_version": snap.Version()}
+	fc.ExtraMembers = geojson.Properties{"params": res.Params, "population": math.Round(total), "data_version": gen.Version()}
 	writeGeoJSON(w, http.StatusOK, fc)
 	return nil
 }

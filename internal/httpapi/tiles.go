@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
-	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,50 +12,13 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/paulmach/orb/maptile"
 
-	"github.com/cartonum/cartonum/analysis"
 	"github.com/cartonum/cartonum/internal/index"
 	"github.com/cartonum/cartonum/internal/tileset"
 )
 
-// tileSet returns the tiles of the current snapshot, building them on the
-// first request after a data change.
-func (s *Server) tileSet() *tileset.Set {
-	snap := s.idx.Current()
-	s.tilesMu.Lock()
-	defer s.tilesMu.Unlock()
-	if s.tiles == nil || s.tiles.Snapshot() != snap {
-		s.tiles = tileset.New(snap, s.cfg.Tiles, s.indicatorAttributes(snap))
-	}
-	return s.tiles
-}
-
-// indicatorAttributes are the default-parameter indicators drawn by the
-// communes and EPCI tiles.
-func (s *Server) indicatorAttributes(snap *index.Snapshot) tileset.Attributes {
-	res := s.modelFor(snap).Compute(analysis.DefaultParams())
-	attrs := func(rows []analysis.Indicators) map[string]map[string]any {
-		out := make(map[string]map[string]any, len(rows))
-		for _, in := range rows {
-			out[in.Code] = map[string]any{
-				"lieux_pour_10000":  round(in.SitesPer10k, 2),
-				"temps_moyen_min":   round(in.MeanMinutes, 1),
-				"part_zone_blanche": round(in.BeyondShare, 3),
-				"accessibilite":     round(in.Access, 2),
-			}
-		}
-		return out
-	}
-	return tileset.Attributes{Communes: attrs(res.Communes), EPCI: attrs(res.EPCI)}
-}
-
-func round(v float64, digits int) float64 {
-	p := math.Pow(10, float64(digits))
-	return math.Round(v*p) / p
-}
-
-// WarmTiles prepares the tiles of the current snapshot and generalises
-// every zoom, so that the first map requests are served at full speed.
-func (s *Server) WarmTiles() { s.tileSet().Warm() }
+// tileSet returns the tiles of the current generation: built and
+// generalised before the generation was published, read without a lock.
+func (s *Server) tileSet() *tileset.Set { return s.idx.Load().Tiles() }
 
 // tileLayers parses "communes" or "communes,sites" into known layer names.
 func tileLayers(raw string) ([]string, error) {

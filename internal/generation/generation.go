@@ -1,0 +1,243 @@
+// Package generation owns everything Cartonum derives from one data
+// version: the index snapshot, the territory hierarchy with its names and
+// outlines (from one topology of the communes), the analysis model, the
+// indicators at the default parameters and the vector tile set, every zoom
+// generalised.
+//
+// It exists so that this work is done once per data version, completely,
+// before anyone reads it: Build makes a Generation, an immutable value, and
+// Live publishes it with one atomic swap. Readers (the HTTP handlers, the
+// analyse command) take the current Generation and never build anything
+// lazily under a lock; while a new one is built, the old one keeps serving.
+// It also holds the glue between a snapshot and the analysis (NewModel, the
+// territory names, the indicators CSV) that every command shares, so that no
+// command needs the HTTP package for it.
+package generation
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/cartonum/cartonum/analysis"
+	"github.com/cartonum/cartonum/internal/cartonum"
+	"github.com/cartonum/cartonum/internal/index"
+	"github.com/cartonum/cartonum/internal/tileset"
+)
+
+// Config tunes what a Generation builds.
+type Config struct {
+	// Tiles tunes the tile set (cache size, clustering).
+	Tiles tileset.Config
+	// NoTiles leaves the tile set out, for commands that serve no tiles
+	// (analyse): Tiles then returns nil and Outline only knows communes.
+	NoTiles bool
+}
+
+// DefaultConfig returns the defaults documented in README.
+func DefaultConfig() Config { return Config{Tiles: tileset.DefaultConfig()} }
+
+// Generation is everything derived from one data version. It is built
+// completely by Build and never modified afterwards; its methods are safe
+// for concurrent use.
+type Generation struct {
+	snap     *index.Snapshot
+	model    *analysis.Model
+	defaults *analysis.Result
+	tiles    *tileset.Set
+	epci     map[string]orb.MultiPolygon
+	deps     map[string]orb.MultiPolygon
+	region   string
+	took     time.Duration
+}
+
+// Build derives a Generation from a snapshot: the analysis model and its
+// indicators at the default parameters, then the tile set with those
+// indicators as attributes, every zoom generalised, and the outlines of the
+// EPCI and départements from the tile set's topology. It stops early with
+// ctx's error when ctx is done.
+func Build(ctx context.Context, snap *index.Snapshot, cfg Config) (*Generation, error) {
+	start := time.Now()
+	g := &Generation{snap: snap, model: NewModel(snap)}
+	if cs := snap.Communes(); len(cs) > 0 {
+		g.region = cs[0].CodeRegion
+	}
+	var err error
+	if g.defaults, err = g.model.ComputeContext(ctx, analysis.DefaultParams()); err != nil {
+		return nil, fmt.Errorf("indicateurs de la version %d : %w", snap.Version(), err)
+	}
+	if !cfg.NoTiles {
+		g.tiles = tileset.New(snap, cfg.Tiles, tileset.Attributes{
+			Communes: tileset.IndicatorAttributes(g.defaults.Communes),
+			EPCI:     tileset.IndicatorAttributes(g.defaults.EPCI),
+		})
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		g.tiles.Warm()
+		g.epci, g.deps = g.tiles.Outlines()
+	}
+	g.took = time.Since(start)
+	return g, ctx.Err()
+}
+
+// NewModel builds the analysis model of a snapshot: its communes with
+// their population, EPCI and département, and every place as a site
+// (places of neighbouring regions as supply only).
+func NewModel(snap *index.Snapshot) *analysis.Model {
+	communes := snap.Communes()
+	ac := make([]analysis.Commune, len(communes))
+	for i := range communes {
+		c := &communes[i]
+		ac[i] = analysis.Commune{Code: c.Code, Name: c.Nom, EPCI: snap.EPCIOf(c.Code),
+			Departement: c.CodeDepartement, Population: float64(c.Population), Geometry: c.Geometry}
+	}
+	places := snap.Places()
+	sites := make([]analysis.Site, 0, len(places))
+	for i := range places {
+		p := &places[i]
+		sites = append(sites, analysis.Site{ID: p.ID, Point: orb.Point{p.Longitude, p.Latitude},
+			Services: p.OfferedServices(), Dispositifs: p.Dispositifs, SupplyOnly: p.Provenance.OutsideRegion})
+	}
+	return analysis.NewModel(ac, sites, analysis.Grid{})
+}
+
+// Snapshot is the index snapshot of the generation.
+func (g *Generation) Snapshot() *index.Snapshot { return g.snap }
+
+// Version is the data version the generation was built from.
+func (g *Generation) Version() int64 { return g.snap.Version() }
+
+// Model is the analysis model of the generation.
+func (g *Generation) Model() *analysis.Model { return g.model }
+
+// Tiles is the tile set of the generation, every zoom generalised; nil
+// when built with NoTiles.
+func (g *Generation) Tiles() *tileset.Set { return g.tiles }
+
+// BuildTime is how long Build took.
+func (g *Generation) BuildTime() time.Duration { return g.took }
+
+// Compute returns the indicators of a request: those computed by Build
+// for the default parameters, otherwise the model's (cached per request),
+// stopping early when ctx is done.
+func (g *Generation) Compute(ctx context.Context, p analysis.Params) (*analysis.Result, error) {
+	return g.model.ComputeContext(ctx, p)
+}
+
+// Label returns a copy of in with its name, which the model knows only for
+// communes, and, for the region, its code.
+func (g *Generation) Label(in analysis.Indicators) analysis.Indicators {
+	switch in.Level {
+	case analysis.LevelEPCI:
+		if e, ok := g.snap.EPCI(in.Code); ok {
+			in.Name = e.Nom
+		}
+	case analysis.LevelDepartement:
+		if d, ok := g.snap.Departement(in.Code); ok {
+			in.Name = d.Nom
+		}
+	case analysis.LevelRegion:
+		in.Code = g.region
+		in.Name = "Région"
+	}
+	return in
+}
+
+// Rows returns the named indicators of one level of a result: commune
+// (also for ""), epci, departement or region. An unknown level is an error
+// of kind cartonum.KindInvalid.
+func (g *Generation) Rows(res *analysis.Result, level string) ([]analysis.Indicators, error) {
+	var rows []analysis.Indicators
+	switch level {
+	case "", analysis.LevelCommune:
+		rows = res.Communes
+	case analysis.LevelEPCI:
+		rows = res.EPCI
+	case analysis.LevelDepartement:
+		rows = res.Departements
+	case analysis.LevelRegion:
+		rows = []analysis.Indicators{res.Region}
+	default:
+		return nil, cartonum.Errorf(cartonum.KindInvalid, "level « %s » invalide : commune, epci, departement ou region", level)
+	}
+	out := make([]analysis.Indicators, len(rows))
+	for i := range rows {
+		out[i] = g.Label(rows[i])
+	}
+	return out, nil
+}
+
+// Outline returns the polygon of a territory of a level, nil when unknown
+// (EPCI, départements and region need the tile set's topology).
+func (g *Generation) Outline(level, code string) orb.Geometry {
+	switch level {
+	case analysis.LevelCommune:
+		if c, ok := g.snap.Commune(code); ok {
+			return c.Geometry
+		}
+	case analysis.LevelEPCI:
+		if mp, ok := g.epci[code]; ok {
+			return mp
+		}
+	case analysis.LevelDepartement:
+		if mp, ok := g.deps[code]; ok {
+			return mp
+		}
+	case analysis.LevelRegion:
+		if len(g.deps) == 0 {
+			return nil
+		}
+		var all orb.MultiPolygon
+		for _, mp := range g.deps {
+			all = append(all, mp...)
+		}
+		return all
+	}
+	return nil
+}
+
+// DepartementOf returns the département of a commune or an EPCI (that of
+// its first member), "" when unknown.
+func (g *Generation) DepartementOf(level, code string) string {
+	switch level {
+	case analysis.LevelCommune:
+		if c, ok := g.snap.Commune(code); ok {
+			return c.CodeDepartement
+		}
+	case analysis.LevelEPCI:
+		if e, ok := g.snap.EPCI(code); ok && len(e.Membres) > 0 {
+			if c, ok := g.snap.Commune(e.Membres[0]); ok {
+				return c.CodeDepartement
+			}
+		}
+	}
+	return ""
+}
+
+// Live holds the current Generation, published with one atomic swap:
+// readers load it without a lock and keep the one they loaded for the
+// whole of their work.
+type Live struct {
+	p atomic.Pointer[Generation]
+}
+
+// NewLive returns a Live publishing g.
+func NewLive(g *Generation) *Live {
+	l := &Live{}
+	l.p.Store(g)
+	return l
+}
+
+// Load returns the current Generation.
+func (l *Live) Load() *Generation { return l.p.Load() }
+
+// Swap publishes g and returns the Generation it replaces.
+func (l *Live) Swap(g *Generation) *Generation { return l.p.Swap(g) }
+
+// Current returns the snapshot of the current Generation, for readers that
+// need only the index.
+func (l *Live) Current() *index.Snapshot { return l.p.Load().snap }
