@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -52,15 +53,23 @@ var codeParams = []struct {
 	{"departement", deptPattern, func(f *index.Filter) *[]string { return &f.Departements }},
 }
 
-var siteParams = map[string]bool{"bbox": true, "near": true, "radius": true, "q": true, "limit": true, "offset": true}
-
-func init() {
+// isSiteParam reports whether name is a parameter of /api/sites.
+func isSiteParam(name string) bool {
+	switch name {
+	case "bbox", "near", "radius", "q", "ouvert", "limit", "offset":
+		return true
+	}
 	for _, p := range enumParams {
-		siteParams[p.name] = true
+		if p.name == name {
+			return true
+		}
 	}
 	for _, p := range codeParams {
-		siteParams[p.name] = true
+		if p.name == name {
+			return true
+		}
 	}
+	return false
 }
 
 // values returns the values of a parameter given repeated, or separated by
@@ -82,7 +91,7 @@ func values(v url.Values, name string) []string {
 func (s *Server) siteQuery(v url.Values, paged bool) (index.Query, error) {
 	q := index.Query{Limit: 100}
 	for name := range v {
-		if !siteParams[name] || (!paged && (name == "limit" || name == "offset")) {
+		if !isSiteParam(name) || (!paged && (name == "limit" || name == "offset")) {
 			return q, invalid("paramètre inconnu « %s »", name)
 		}
 	}
@@ -111,6 +120,13 @@ func (s *Server) siteQuery(v url.Values, paged bool) (index.Query, error) {
 			return q, invalid("texte de recherche q trop long (200 caractères au plus)")
 		}
 		q.Text = t
+	}
+	if raw := v.Get("ouvert"); raw != "" {
+		t, err := s.openAt(raw)
+		if err != nil {
+			return q, err
+		}
+		q.OpenAt = t
 	}
 	if raw := v.Get("bbox"); raw != "" {
 		f, err := floats(raw, 4, "bbox")
@@ -164,6 +180,19 @@ func (s *Server) siteQuery(v url.Values, paged bool) (index.Query, error) {
 		q.Offset = n
 	}
 	return q, nil
+}
+
+// openAt reads the ouvert parameter: "maintenant", the current minute, or
+// an RFC 3339 instant.
+func (s *Server) openAt(raw string) (time.Time, error) {
+	if raw == "maintenant" {
+		return s.now().Truncate(time.Minute), nil
+	}
+	t, err := time.Parse(time.RFC3339, raw)
+	if err != nil {
+		return time.Time{}, invalid("ouvert « %s » invalide : « maintenant » ou un instant RFC 3339 comme 2026-05-01T10:00:00+02:00", raw)
+	}
+	return t, nil
 }
 
 func floats(raw string, n int, name string) ([]float64, error) {

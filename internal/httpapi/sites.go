@@ -1,15 +1,19 @@
 package httpapi
 
 import (
+	"fmt"
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/cartonum/cartonum/internal/cartonum"
 	"github.com/cartonum/cartonum/internal/index"
+	"github.com/cartonum/cartonum/internal/openinghours"
 	"github.com/cartonum/cartonum/internal/standard"
 )
 
@@ -40,6 +44,67 @@ type siteSummary struct {
 	Precision               string   `json:"precision"`
 	HorsRegion              bool     `json:"hors_region,omitempty"`
 	DistanceM               *float64 `json:"distance_m,omitempty"`
+	// HorairesCalcules is absent when the place has no opening hours.
+	HorairesCalcules *computedHours `json:"horaires_calcules,omitempty"`
+}
+
+// computedHours is the reading of a place's opening hours (the horaires
+// field, kept as written) at the time of the request, in Europe/Paris with
+// the French public holidays, by the one engine of internal/openinghours.
+type computedHours struct {
+	// Valide is false when the hours cannot be read; the other fields are
+	// then empty and only the raw text tells.
+	Valide bool `json:"valide"`
+	Ouvert bool `json:"ouvert"`
+	// ProchainChangement is the next opening or closing within eight days,
+	// null when there is none.
+	ProchainChangement *time.Time `json:"prochain_changement"`
+	// Libelle says Ouvert or Fermé and the next change, in French.
+	Libelle string `json:"libelle"`
+	// Semaine is the ordinary week, Monday first, public holidays aside.
+	Semaine []computedDay `json:"semaine"`
+}
+
+type computedDay struct {
+	Jour         string   `json:"jour"`
+	Plages       []string `json:"plages"`
+	Commentaires []string `json:"commentaires,omitempty"`
+}
+
+// hoursAt reads a place's parsed hours (nil when unreadable) at now; nil
+// when the place has none.
+func hoursAt(horaires string, sch *openinghours.Schedule, now time.Time) *computedHours {
+	if horaires == "" {
+		return nil
+	}
+	if sch == nil {
+		return &computedHours{Semaine: []computedDay{}}
+	}
+	now = now.In(openinghours.Paris())
+	st := sch.StatusAt(now)
+	h := &computedHours{Valide: true, Ouvert: st.Open, Libelle: st.Label(now), Semaine: make([]computedDay, 7)}
+	if !st.Next.IsZero() {
+		h.ProchainChangement = &st.Next
+	}
+	for d, ivs := range sch.Week() {
+		day := computedDay{Jour: openinghours.DayNames[d], Plages: make([]string, 0, len(ivs))}
+		for _, iv := range ivs {
+			day.Plages = append(day.Plages, fmt.Sprintf("%02d:%02d-%02d:%02d", iv.Start/60, iv.Start%60, iv.End/60, iv.End%60))
+			if iv.Comment != "" && !slices.Contains(day.Commentaires, iv.Comment) {
+				day.Commentaires = append(day.Commentaires, iv.Comment)
+			}
+		}
+		h.Semaine[d] = day
+	}
+	return h
+}
+
+// now is the clock of computed hours and of the ouvert filter.
+func (s *Server) now() time.Time {
+	if s.cfg.Now != nil {
+		return s.cfg.Now()
+	}
+	return time.Now()
 }
 
 type feature struct {
@@ -65,7 +130,7 @@ func nonNil(v []string) []string {
 	return v
 }
 
-func summary(p *cartonum.Place, dist float64) siteSummary {
+func summary(p *cartonum.Place, dist float64, hours *computedHours) siteSummary {
 	s := siteSummary{
 		ID: p.ID, Nom: p.Nom, Adresse: p.Adresse, ComplementAdresse: p.ComplementAdresse,
 		CodePostal: p.CodePostal, Commune: p.Commune, CodeInsee: p.CodeInsee,
@@ -74,7 +139,7 @@ func summary(p *cartonum.Place, dist float64) siteSummary {
 		PriseEnCharge: nonNil(p.PriseEnCharge), Frais: nonNil(p.Frais),
 		ModalitesAcces: nonNil(p.ModalitesAcces), ModalitesAccompagnement: nonNil(p.ModalitesAccompagnement),
 		PriseRdv: p.PriseRdv, Precision: string(p.Provenance.Precision),
-		HorsRegion: p.Provenance.OutsideRegion,
+		HorsRegion: p.Provenance.OutsideRegion, HorairesCalcules: hours,
 	}
 	if !math.IsNaN(dist) {
 		d := math.Round(dist)
@@ -90,13 +155,14 @@ func (s *Server) listSites(w http.ResponseWriter, r *http.Request) error {
 	}
 	snap := s.idx.Current()
 	res := snap.Search(q)
+	now := s.now()
 	fc := featureCollection{Type: "FeatureCollection", Features: make([]feature, 0, len(res.Hits)),
 		Total: res.Total, Limit: q.Limit, Offset: q.Offset, Version: snap.Version()}
 	for _, h := range res.Hits {
 		fc.Features = append(fc.Features, feature{
 			Type: "Feature", ID: h.Place.ID,
 			Geometry:   pointGeometry{"Point", [2]float64{h.Place.Longitude, h.Place.Latitude}},
-			Properties: summary(h.Place, h.Distance),
+			Properties: summary(h.Place, h.Distance, hoursAt(h.Place.Horaires, snap.Hours(h.Place), now)),
 		})
 	}
 	setLinks(w, r, q, res.Total)
@@ -126,6 +192,8 @@ type siteDetail struct {
 	*cartonum.Place
 	CodeEpci        string `json:"code_epci,omitempty"`
 	CodeDepartement string `json:"code_departement,omitempty"`
+	// HorairesCalcules is absent when the place has no opening hours.
+	HorairesCalcules *computedHours `json:"horaires_calcules,omitempty"`
 }
 
 func (s *Server) getSite(w http.ResponseWriter, r *http.Request) error {
@@ -138,7 +206,7 @@ func (s *Server) getSite(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return notFound("aucun lieu d'identifiant « %s »", id)
 	}
-	d := siteDetail{Place: p, CodeEpci: snap.EPCIOf(p.CodeInsee)}
+	d := siteDetail{Place: p, CodeEpci: snap.EPCIOf(p.CodeInsee), HorairesCalcules: hoursAt(p.Horaires, snap.Hours(p), s.now())}
 	if c, ok := snap.Commune(p.CodeInsee); ok {
 		d.CodeDepartement = c.CodeDepartement
 	}
