@@ -21,6 +21,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
+	"github.com/cartonum/cartonum/analysis"
 	"github.com/cartonum/cartonum/internal/cartonum"
 	"github.com/cartonum/cartonum/internal/index"
 	"github.com/cartonum/cartonum/tiles"
@@ -52,8 +53,9 @@ type LayerInfo struct {
 	Fields      map[string]string `json:"fields"`
 }
 
-// Layers lists the layers in their drawing order.
-var Layers = []LayerInfo{
+// Layers lists the layers in their drawing order, with the attributes of
+// each (the indicator attributes from analysis.Fields).
+var Layers = withIndicators([]LayerInfo{
 	{ID: Departements, Description: "Départements de la région", MinZoom: 0, MaxZoom: MaxZoom,
 		Fields: map[string]string{"code": "Code du département", "nom": "Nom", "population": "Population", "lieux": "Nombre de lieux"}},
 	{ID: EPCI, Description: "Intercommunalités (EPCI) de la région", MinZoom: 0, MaxZoom: MaxZoom,
@@ -70,19 +72,27 @@ var Layers = []LayerInfo{
 			"precision": "exact ou commune", "hors_region": "Lieu d'une région voisine (offre proche de la limite), présent seulement quand vrai", "cluster": "Regroupement de lieux",
 			"point_count": "Nombre de lieux du regroupement", "expansion_zoom": "Zoom où le regroupement se sépare",
 		}},
-}
+})
 
-func init() {
-	for i := range Layers {
-		if Layers[i].ID == Communes || Layers[i].ID == EPCI {
-			for k, v := range IndicatorFields {
-				if Layers[i].ID == Communes {
-					v += " (à partir du zoom 8)"
-				}
-				Layers[i].Fields[k] = v
+// withIndicators adds to the communes and EPCI layers the indicator
+// attributes of analysis.Fields.
+func withIndicators(layers []LayerInfo) []LayerInfo {
+	for i := range layers {
+		if layers[i].ID != Communes && layers[i].ID != EPCI {
+			continue
+		}
+		for _, f := range analysis.Fields {
+			if f.Tile == "" {
+				continue
 			}
+			desc := f.Label + " (" + f.Unit + ")"
+			if layers[i].ID == Communes {
+				desc += " (à partir du zoom 8)"
+			}
+			layers[i].Fields[f.Tile] = desc
 		}
 	}
+	return layers
 }
 
 // Layer returns the description of a layer.
@@ -179,13 +189,22 @@ type Attributes struct {
 	EPCI     map[string]map[string]any
 }
 
-// IndicatorFields describes the indicator attributes the server adds to
-// the communes (from DetailZoom) and EPCI layers.
-var IndicatorFields = map[string]string{
-	"lieux_pour_10000":  "Lieux pour 10 000 habitants",
-	"temps_moyen_min":   "Temps moyen jusqu'au lieu le plus proche (min)",
-	"part_zone_blanche": "Part de la population à plus de 20 min (0–1)",
-	"accessibilite":     "Score d'accessibilité E2SFCA",
+// IndicatorAttributes returns the indicator attributes of territories, by
+// code, as the tiles carry them: the figures of analysis.Fields that have a
+// Tile name, rounded to their TileDigits.
+func IndicatorAttributes(rows []analysis.Indicators) map[string]map[string]any {
+	out := make(map[string]map[string]any, len(rows))
+	for i := range rows {
+		attrs := map[string]any{}
+		for _, f := range analysis.Fields {
+			if f.Tile != "" {
+				p := math.Pow(10, float64(f.TileDigits))
+				attrs[f.Tile] = math.Round(f.Value(&rows[i])*p) / p
+			}
+		}
+		out[rows[i].Code] = attrs
+	}
+	return out
 }
 
 // New prepares the tiles of a snapshot: the topology of the communes is
@@ -326,6 +345,27 @@ func (s *Set) Bounds() orb.Bound { return s.bounds }
 
 // Version is the data version of the snapshot.
 func (s *Set) Version() int64 { return s.snap.Version() }
+
+// Outlines returns the polygons of the EPCI and départements, in WGS84,
+// dissolved from the communes' topology without simplification: the same
+// topology the tiles generalise, so outlines and tiles share their borders.
+func (s *Set) Outlines() (epci, departements map[string]orb.MultiPolygon) {
+	return unproject(s.topo.Dissolve(s.epciKey, 0)), unproject(s.topo.Dissolve(s.deptKey, 0))
+}
+
+// unproject brings world geometries back to longitude and latitude.
+func unproject(in map[string]orb.MultiPolygon) map[string]orb.MultiPolygon {
+	for _, mp := range in {
+		for _, poly := range mp {
+			for _, ring := range poly {
+				for i, p := range ring {
+					ring[i][0], ring[i][1] = tiles.FromWorld(p)
+				}
+			}
+		}
+	}
+	return in
+}
 
 // Snapshot returns the snapshot the tiles are made from.
 func (s *Set) Snapshot() *index.Snapshot { return s.snap }
