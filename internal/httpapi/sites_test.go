@@ -3,7 +3,14 @@ package httpapi
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	neturl "net/url"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -130,5 +137,125 @@ func TestOpenFilterBruteForce(t *testing.T) {
 				t.Errorf("open at %v: %v, brute force %v", at, got, want)
 			}
 		})
+	}
+}
+
+// newHoursServer serves hoursData with a clock stopped at now.
+func newHoursServer(t *testing.T, now time.Time) string {
+	t.Helper()
+	cfg := DefaultConfig()
+	cfg.Now = func() time.Time { return now }
+	hs := httptest.NewServer(New(liveOf(t, hoursData()), cfg, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	t.Cleanup(hs.Close)
+	return hs.URL
+}
+
+func TestSitesOpenNow(t *testing.T) {
+	places := hoursData().Places
+	for _, now := range instants {
+		t.Run(now.Format(time.RFC3339), func(t *testing.T) {
+			url := newHoursServer(t, now)
+			resp, body := do(t, "GET", url+"/api/sites?ouvert=maintenant&limit=1000", nil, nil)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("status %d: %s", resp.StatusCode, body)
+			}
+			var fc struct {
+				Features []struct {
+					Properties struct {
+						ID               string         `json:"id"`
+						Horaires         string         `json:"horaires"`
+						HorairesCalcules *computedHours `json:"horaires_calcules"`
+					} `json:"properties"`
+				} `json:"features"`
+				Total int `json:"total"`
+			}
+			if err := json.Unmarshal(body, &fc); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range fc.Features {
+				got = append(got, f.Properties.ID)
+				if h := f.Properties.HorairesCalcules; h == nil || !h.Valide || !h.Ouvert || len(h.Semaine) != 7 {
+					t.Errorf("%s (%q) listed as open with %+v", f.Properties.ID, f.Properties.Horaires, h)
+				}
+			}
+			slices.Sort(got)
+			want := openBruteForce(places, now)
+			if !slices.Equal(got, want) || fc.Total != len(want) {
+				t.Errorf("ouvert=maintenant: %v (total %d), brute force %v", got, fc.Total, want)
+			}
+
+			// The same instant given explicitly, and the export.
+			resp, body = do(t, "GET", url+"/api/sites?limit=1000&ouvert="+neturl.QueryEscape(now.Format(time.RFC3339)), nil, nil)
+			if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &fc) != nil || fc.Total != len(want) {
+				t.Errorf("ouvert=%s: %d, total %d, want %d", now.Format(time.RFC3339), resp.StatusCode, fc.Total, len(want))
+			}
+			resp, body = do(t, "GET", url+"/api/export/sites.csv?ouvert=maintenant", nil, nil)
+			if resp.StatusCode != http.StatusOK || resp.Header.Get("X-Total-Count") != strconv.Itoa(len(want)) {
+				t.Errorf("export: %d, %s lines, want %d: %.200s", resp.StatusCode, resp.Header.Get("X-Total-Count"), len(want), body)
+			}
+		})
+	}
+}
+
+func TestSiteHours(t *testing.T) {
+	now := paris(2026, time.April, 6, 10, 0) // Easter Monday
+	url := newHoursServer(t, now)
+	cases := []struct {
+		id, want string // want: the computed hours in JSON, empty for none
+	}{
+		{"lieu-h0", ""},
+		{"lieu-h1", `{"valide":false,"ouvert":false,"prochain_changement":null,"libelle":"","semaine":[]}`},
+		{"lieu-h3", `"ouvert":false,"prochain_changement":"2026-04-07T09:00:00+02:00","libelle":"Fermé — ouvre demain à 09:00"`},
+		{"lieu-h4", `"ouvert":true,"prochain_changement":"2026-04-06T12:00:00+02:00","libelle":"Ouvert jusqu'à 12:00"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.id, func(t *testing.T) {
+			for _, path := range []string{"/api/sites/" + tc.id, "/api/sites?limit=1000"} {
+				resp, body := do(t, "GET", url+path, nil, nil)
+				if resp.StatusCode != http.StatusOK {
+					t.Fatalf("%s: %d %s", path, resp.StatusCode, body)
+				}
+				var raw map[string]any
+				if err := json.Unmarshal(body, &raw); err != nil {
+					t.Fatal(err)
+				}
+				props := raw["properties"]
+				if fs, ok := raw["features"].([]any); ok {
+					for _, f := range fs {
+						if p := f.(map[string]any)["properties"].(map[string]any); p["id"] == tc.id {
+							props = p
+						}
+					}
+				}
+				h, ok := props.(map[string]any)["horaires_calcules"]
+				if tc.want == "" {
+					if ok {
+						t.Errorf("%s: horaires_calcules = %v for a place without hours", path, h)
+					}
+					return
+				}
+				// Back to the struct, for its field order.
+				var typed computedHours
+				b, _ := json.Marshal(h)
+				if err := json.Unmarshal(b, &typed); err != nil {
+					t.Fatal(err)
+				}
+				b, _ = json.Marshal(typed)
+				if !strings.Contains(string(b), strings.Trim(tc.want, "{}")) {
+					t.Errorf("%s: horaires_calcules = %s, want %s", path, b, tc.want)
+				}
+			}
+		})
+	}
+}
+
+func TestOpenParamInvalid(t *testing.T) {
+	url := newHoursServer(t, paris(2026, time.April, 6, 10, 0))
+	for _, v := range []string{"1", "oui", "2026-04-06", "2026-04-06T10:00:00"} {
+		resp, body := do(t, "GET", url+"/api/sites?ouvert="+v, nil, nil)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(errorMessage(t, resp, body), "maintenant") {
+			t.Errorf("ouvert=%s: %d %s", v, resp.StatusCode, body)
+		}
 	}
 }
