@@ -143,7 +143,8 @@ test("a place's sheet shows its weekly hours", async () => {
   assert.deepEqual((await page.locator('#fiche table tbody th').allTextContents()).map((t) => t.replace(/\s*\(aujourd'hui\)/, '').trim()),
     ['Lundi', 'Mardi', 'Mercredi', 'Jeudi', 'Vendredi', 'Samedi', 'Dimanche']);
   assert.match(await page.textContent('#fiche .fiche__statut'), /(Ouvert|Fermé)/);
-  assert.match(await page.textContent('#fiche .fiche__statut'), /(Ferme|Ouvre) /);
+  // The server's label: "Ouvert jusqu'à 18:00", "Fermé — ouvre lundi à 09:00".
+  assert.match(await page.textContent('#fiche .fiche__statut'), /(jusqu'à|ouvre) /);
   assert.equal(await page.locator('#fiche [data-action="imprimer"]').count(), 1);
   assert.equal(await page.locator('#fiche [data-action="copier"]').count(), 1);
   await page.waitForTimeout(900);

@@ -15,6 +15,28 @@ export interface SearchResult {
   bbox: [number, number, number, number];
 }
 
+/** One day of the ordinary week of a place. */
+export interface ComputedDay {
+  jour: string;
+  /** "09:00-12:00"; an end of "24:00" closes the day. */
+  plages: string[];
+  commentaires?: string[];
+}
+
+/** A place's opening hours read by the server at the time of the request
+ * (Europe/Paris, French public holidays). */
+export interface ComputedHours {
+  /** False when the hours cannot be read: show the raw `horaires`. */
+  valide: boolean;
+  ouvert: boolean;
+  /** The next opening or closing (RFC 3339), null when none within 8 days. */
+  prochain_changement: string | null;
+  /** "Ouvert jusqu'à 18:00", "Fermé — ouvre lundi à 09:00". */
+  libelle: string;
+  /** The ordinary week, Monday first; empty when not valid. */
+  semaine: ComputedDay[];
+}
+
 /** The summary of a place returned by /api/sites. */
 export interface PlaceSummary {
   id: string;
@@ -38,6 +60,8 @@ export interface PlaceSummary {
   /** A place of a neighbouring region, kept as supply near the border. */
   hors_region?: boolean;
   distance_m?: number;
+  /** Absent when the place has no opening hours. */
+  horaires_calcules?: ComputedHours;
 }
 
 /** The full record of a place (/api/sites/{id}). */

@@ -137,7 +137,17 @@ export function facetParams(f: Filters): URLSearchParams {
   return q;
 }
 
-/** Whether some filter can only be applied in the browser. */
+/** The filters as /api/sites parameters: the facets, and "open now",
+ * which the server applies (ouvert=maintenant). */
+export function siteParams(f: Filters): URLSearchParams {
+  const q = facetParams(f);
+  if (f.ouvert) q.set('ouvert', 'maintenant');
+  return q;
+}
+
+/** Whether the map draws the matching places itself rather than vector
+ * tiles: "open now" changes every minute, which cached tiles cannot follow,
+ * and online booking is applied in the browser. */
 export function hasClientFilters(f: Filters): boolean {
   return f.ouvert || f.rdv;
 }

@@ -49,10 +49,10 @@ test('haversine and plain text', () => {
 });
 
 import {hasOnlineBooking, matchesClientFilters} from '../src/filters/predicate.ts';
-import {emptyFilters} from '../src/urlstate.ts';
+import {emptyFilters, siteParams} from '../src/urlstate.ts';
 import type {PlaceSummary} from '../src/api.ts';
 
-test('client-side filters: open now and online booking', () => {
+test('filters: open now asked of the server, online booking in the browser', () => {
   const base: PlaceSummary = {
     id: '1', nom: 'Lieu', adresse: '1 rue', code_postal: '80000', commune: 'Amiens', services: [],
     dispositif_programmes_nationaux: [], publics_specifiquement_adresses: [], prise_en_charge_specifique: [],
@@ -60,15 +60,16 @@ test('client-side filters: open now and online booking', () => {
     horaires: 'Mo-Fr 09:00-12:00',
   };
   const f = emptyFilters();
-  const mondayTen = {day: 0, minutes: 600};
-  assert.ok(matchesClientFilters(base, f, mondayTen));
+  assert.ok(matchesClientFilters(base, f));
+  assert.equal(siteParams(f).toString(), '');
   f.ouvert = true;
-  assert.ok(matchesClientFilters(base, f, mondayTen));
-  assert.ok(!matchesClientFilters(base, f, {day: 5, minutes: 600}));
-  assert.ok(!matchesClientFilters({...base, horaires: 'texte libre'}, f, mondayTen));
+  assert.ok(matchesClientFilters(base, f), 'open now is not decided in the browser');
+  assert.equal(siteParams(f).get('ouvert'), 'maintenant');
   f.ouvert = false;
   f.rdv = true;
-  assert.ok(!matchesClientFilters(base, f, mondayTen));
+  assert.ok(!matchesClientFilters(base, f));
+  assert.ok(matchesClientFilters({...base, prise_rdv: 'https://rdv.example.org'}, f));
+  assert.equal(siteParams(f).toString(), '', 'online booking is not an API parameter');
   assert.ok(hasOnlineBooking({prise_rdv: 'https://rdv.example.org'}));
   assert.ok(!hasOnlineBooking({prise_rdv: 'javascript:alert(1)'}));
   assert.ok(hasOnlineBooking({modalites_acces: ['Prendre un RDV en ligne']}));

@@ -1,8 +1,8 @@
-// Filters the API cannot apply ("ouvert maintenant", "prise de RDV en
-// ligne"), applied in the browser to places returned by the API.
+// The one filter the API cannot apply ("prise de RDV en ligne"), applied in
+// the browser to places returned by the API. "Ouvert maintenant" is the
+// server's (ouvert=maintenant, see siteParams).
 
 import type {PlaceSummary} from '../api.ts';
-import {isOpen, parseOpeningHours, type WeekTime} from '../openinghours.ts';
 import {ONLINE_BOOKING} from '../taxonomy.ts';
 import type {Filters} from '../urlstate.ts';
 import {safeHttpUrl} from '../format.ts';
@@ -12,14 +12,6 @@ export function hasOnlineBooking(p: {prise_rdv?: string | undefined; modalites_a
   return safeHttpUrl(p.prise_rdv) !== null || (p.modalites_acces ?? []).includes(ONLINE_BOOKING);
 }
 
-/** Whether a place is open at t; false when its hours are unknown. */
-export function isOpenAt(p: Pick<PlaceSummary, 'horaires'>, t: WeekTime): boolean {
-  const week = parseOpeningHours(p.horaires);
-  return week !== null && isOpen(week, t);
-}
-
-export function matchesClientFilters(p: PlaceSummary, f: Filters, t: WeekTime): boolean {
-  if (f.rdv && !hasOnlineBooking(p)) return false;
-  if (f.ouvert && !isOpenAt(p, t)) return false;
-  return true;
+export function matchesClientFilters(p: PlaceSummary, f: Filters): boolean {
+  return !f.rdv || hasOnlineBooking(p);
 }

@@ -18,9 +18,8 @@ import type {Feature as GeoJSONFeature} from 'geojson';
 import {getTileJSON, listAllSites, type PlaceSummary, type TileJSON} from '../api.ts';
 import {h} from '../dom.ts';
 import {matchesClientFilters} from '../filters/predicate.ts';
-import {parisWeekTime} from '../openinghours.ts';
 import type {AppState, PlacePoint, Store} from '../store.ts';
-import {facetParams, hasClientFilters, type Filters} from '../urlstate.ts';
+import {facetParams, hasClientFilters, siteParams, type Filters} from '../urlstate.ts';
 import {countImage, pinImage, shortCount} from './images.ts';
 import {
   FOCUS,
@@ -316,10 +315,13 @@ export class MapView {
   }
 
   /** Filters on the API's facets reload the tiles with the filtered TileJSON;
-   * browser-only filters switch to a clustered GeoJSON of the matching places. */
+   * "open now" and online booking switch to a clustered GeoJSON of the
+   * matching places ("open now" filtered by the server, asked again every
+   * minute). */
   #applyFilters(f: Filters): void {
     const params = facetParams(f);
     const key = params.toString();
+    const clientKey = `${siteParams(f).toString()}#${f.ouvert ? Math.floor(Date.now() / 60_000) : ''}`;
     const client = hasClientFilters(f);
     const vectorIds = siteLayerIds(SITES);
     const clientIds = siteLayerIds(SITES_CLIENT);
@@ -349,17 +351,16 @@ export class MapView {
       return;
     }
     this.#container.dataset['etat'] = 'filtrage';
-    const cached = this.#clientPlaces?.filtersKey === key ? Promise.resolve(this.#clientPlaces.places) : listAllSites(params, abort.signal).then((page) => {
+    const cached = this.#clientPlaces?.filtersKey === clientKey ? Promise.resolve(this.#clientPlaces.places) : listAllSites(siteParams(f), abort.signal).then((page) => {
       const places = page.features.map((ft) => ({p: ft.properties, lon: ft.geometry.coordinates[0], lat: ft.geometry.coordinates[1]}));
-      this.#clientPlaces = {filtersKey: key, places};
+      this.#clientPlaces = {filtersKey: clientKey, places};
       return places;
     });
     cached
       .then((places) => {
         if (abort.signal.aborted) return;
-        const now = parisWeekTime(new Date());
         const features: GeoJSONFeature[] = places
-          .filter((x) => matchesClientFilters(x.p, f, now))
+          .filter((x) => matchesClientFilters(x.p, f))
           .map((x) => ({
             type: 'Feature',
             geometry: {type: 'Point', coordinates: [x.lon, x.lat]},

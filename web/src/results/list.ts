@@ -8,9 +8,9 @@ import {listSites, type Feature, type PlaceSummary} from '../api.ts';
 import {announce, h, replaceChildren} from '../dom.ts';
 import {matchesClientFilters} from '../filters/predicate.ts';
 import {formatDistance, haversine, plural} from '../format.ts';
-import {parseOpeningHours, parisWeekTime, statusAt} from '../openinghours.ts';
+import {isStale, readable} from '../hours.ts';
 import type {AppState, PlacePoint, Store} from '../store.ts';
-import {facetParams, hasClientFilters} from '../urlstate.ts';
+import {siteParams} from '../urlstate.ts';
 
 const PAGE = 30;
 const MIN_BROWSE_ZOOM = 9;
@@ -32,7 +32,7 @@ type Item = Feature<PlaceSummary> & {distance: number | null};
 
 function queryKey(s: AppState): string {
   const o = s.origin;
-  return JSON.stringify([o?.lon, o?.lat, o?.label, s.url.rayon, facetParams(s.url.filters).toString()]);
+  return JSON.stringify([o?.lon, o?.lat, o?.label, s.url.rayon, siteParams(s.url.filters).toString()]);
 }
 
 export function placePoint(f: Feature<PlaceSummary>): PlacePoint {
@@ -98,13 +98,15 @@ export class ResultsList {
     const filtersChanged = !prev || s.url.filters !== prev.url.filters;
     if (s.origin) {
       if (key !== this.#key || filtersChanged) void this.#load(s);
-      else if (prev && s.minute !== prev.minute) this.#render(false);
+      else if (prev && s.minute !== prev.minute && this.#stale(s)) void this.#load(s, false);
       return;
     }
     // Browsing: follow the map (debounced).
     if (!prev || filtersChanged || s.url.view !== prev.url.view || prev.origin) {
       window.clearTimeout(this.#browseTimer);
       this.#browseTimer = window.setTimeout(() => void this.#load(this.#o.store.state), prev ? 350 : 0);
+    } else if (s.minute !== prev.minute && this.#stale(s)) {
+      void this.#load(s, false);
     }
   }
 
@@ -114,12 +116,19 @@ export class ResultsList {
     void this.#load(this.#o.store.state);
   }
 
-  async #load(s: AppState): Promise<void> {
+  /** Whether the list must be asked again as time passes: "open now" is
+   * on, or some place's opening or closing has come. */
+  #stale(s: AppState): boolean {
+    const now = new Date();
+    return s.url.filters.ouvert || this.#items.some((it) => isStale(it.properties.horaires_calcules, now));
+  }
+
+  async #load(s: AppState, say = true): Promise<void> {
     this.#abort?.abort();
     const abort = new AbortController();
     this.#abort = abort;
     this.#key = queryKey(s);
-    const params = facetParams(s.url.filters);
+    const params = siteParams(s.url.filters);
     let center: [number, number];
     let radius: number;
     if (s.origin) {
@@ -142,16 +151,15 @@ export class ResultsList {
     try {
       const page = await listSites(params, abort.signal);
       if (abort.signal.aborted) return;
-      const now = parisWeekTime(new Date());
       const f = s.url.filters;
       const items = page.features
-        .filter((x) => !hasClientFilters(f) || matchesClientFilters(x.properties, f, now))
+        .filter((x) => matchesClientFilters(x.properties, f))
         .map((x) => ({...x, distance: s.origin ? (x.properties.distance_m ?? haversine(center, x.geometry.coordinates)) : null}));
       this.#items = items;
-      this.#total = hasClientFilters(f) ? items.length : page.total;
+      this.#total = f.rdv ? items.length : page.total;
       this.#truncated = page.total > page.features.length;
       this.#shown = PAGE;
-      this.#render();
+      this.#render(say);
     } catch (err) {
       if ((err as Error).name === 'AbortError') return;
       this.#items = [];
@@ -187,13 +195,11 @@ export class ResultsList {
 
   #render(say = true): void {
     const s = this.#o.store.state;
-    const now = parisWeekTime(new Date());
     const visible = this.#items.slice(0, this.#shown);
     const title = this.#title(s, this.#total);
     const items = visible.map((it, i) => {
       const p = it.properties;
-      const week = parseOpeningHours(p.horaires);
-      const status = week ? statusAt(week, now) : null;
+      const hours = readable(p.horaires_calcules);
       const fs = p.dispositif_programmes_nationaux.includes('France Services');
       return h(
         'li',
@@ -214,10 +220,9 @@ export class ResultsList {
             : null,
           fs ? h('p', {class: 'fr-badge fr-badge--sm fr-badge--no-icon badge-fs'}, 'France Services') : null,
           p.hors_region ? h('p', {class: 'fr-badge fr-badge--sm fr-badge--no-icon'}, 'Hors région') : null,
-          status
-            ? h('p', {class: `fr-badge fr-badge--sm ${status.open ? 'fr-badge--success' : 'fr-badge--error'}`}, status.label)
+          hours
+            ? h('p', {class: `fr-badge fr-badge--sm ${hours.ouvert ? 'fr-badge--success' : 'fr-badge--error'}`}, hours.libelle)
             : null,
-          status?.next ? h('span', {class: 'fr-text--xs fr-mb-0'}, status.next) : null,
         ),
       );
     });

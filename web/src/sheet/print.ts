@@ -4,11 +4,11 @@
 import type {Feature, PlaceDetail} from '../api.ts';
 import {h, replaceChildren} from '../dom.ts';
 import {formatDate, formatPhone, plainText, safeHttpUrl} from '../format.ts';
-import {DAY_NAMES, describeDay, parseOpeningHours} from '../openinghours.ts';
+import {DAY_NAMES, describeDay, readable} from '../hours.ts';
 
 export function orientationSheet(f: Feature<PlaceDetail>, link: string): HTMLElement[] {
   const p = f.properties;
-  const week = parseOpeningHours(p.horaires);
+  const week = readable(p.horaires_calcules);
   const rdv = safeHttpUrl(p.prise_rdv);
   const contacts = [
     p.telephone ? h('li', {}, `Téléphone : ${formatPhone(p.telephone)}`) : null,
@@ -23,7 +23,7 @@ export function orientationSheet(f: Feature<PlaceDetail>, link: string): HTMLEle
     h('p', {}, [p.adresse, p.complement_adresse, `${p.code_postal ?? ''} ${p.commune ?? ''}`.trim()].filter(Boolean).join(', ')),
     h('h2', {}, 'Horaires'),
     week
-      ? h('table', {}, h('tbody', {}, DAY_NAMES.map((d, i) => h('tr', {}, h('th', {scope: 'row'}, d[0]!.toUpperCase() + d.slice(1)), h('td', {}, describeDay(week.days[i]!))))))
+      ? h('table', {}, h('tbody', {}, DAY_NAMES.map((d, i) => h('tr', {}, h('th', {scope: 'row'}, d[0]!.toUpperCase() + d.slice(1)), h('td', {}, describeDay(week.semaine[i]))))))
       : h('p', {}, p.horaires ? plainText(p.horaires) : 'Non renseignés : appelez avant de vous déplacer.'),
     h('h2', {}, 'Contact'),
     contacts.length ? h('ul', {}, contacts) : h('p', {}, 'Aucun contact renseigné : présentez-vous aux horaires d\'ouverture.'),

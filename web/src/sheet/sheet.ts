@@ -3,10 +3,10 @@
 // was when it closes. Every value from the data is set as text; links are
 // made only of http(s) URLs, e-mail addresses and phone numbers.
 
-import {ApiError, getPlace, type Feature, type PlaceDetail} from '../api.ts';
+import {ApiError, getPlace, type ComputedHours, type Feature, type PlaceDetail} from '../api.ts';
 import {h, replaceChildren} from '../dom.ts';
 import {formatDate, formatPhone, plainText, safeEmail, safeHttpUrl, telHref} from '../format.ts';
-import {DAY_NAMES, describeDay, parseOpeningHours, parisWeekTime, statusAt, type Week} from '../openinghours.ts';
+import {DAY_NAMES, describeDay, isStale, parisDay, readable, weekComments} from '../hours.ts';
 import type {Store} from '../store.ts';
 import {printOrientationSheet} from './print.ts';
 
@@ -49,8 +49,8 @@ function link(href: string, text: string, external = true): HTMLAnchorElement {
   return h('a', external ? {href, target: '_blank', rel: 'noopener noreferrer', class: 'fr-link', title: `${text} — nouvelle fenêtre`} : {href, class: 'fr-link'}, text);
 }
 
-/** The weekly hours as a table, today highlighted. */
-export function hoursTable(week: Week, today: number): HTMLElement {
+/** The weekly hours computed by the server as a table, today highlighted. */
+export function hoursTable(week: ComputedHours, today: number): HTMLElement {
   return h(
     'div',
     {class: 'fr-table fr-table--no-caption fr-table--bordered horaires'},
@@ -76,7 +76,7 @@ export function hoursTable(week: Week, today: number): HTMLElement {
                   'tr',
                   {class: d === today ? 'est-aujourdhui' : null},
                   h('th', {scope: 'row'}, name[0]!.toUpperCase() + name.slice(1), d === today ? h('span', {class: 'fr-sr-only'}, " (aujourd'hui)") : null),
-                  h('td', {}, describeDay(week.days[d]!)),
+                  h('td', {}, describeDay(week.semaine[d])),
                 ),
               ),
             ),
@@ -108,7 +108,7 @@ export class PlaceSheet {
     });
     store.subscribe((s, prev) => {
       if (s.url.lieu !== prev.url.lieu || (s.route !== prev.route && s.route === 'carte')) this.#show(s.url.lieu, true);
-      else if (s.minute !== prev.minute && this.#current) this.#render(this.#current, false);
+      else if (s.minute !== prev.minute && this.#current && isStale(this.#current.properties.horaires_calcules, new Date())) this.#refresh(this.#current.id);
     });
     this.#show(store.state.url.lieu, false);
   }
@@ -163,6 +163,20 @@ export class PlaceSheet {
       .finally(() => this.#root.removeAttribute('aria-busy'));
   }
 
+  /** Asks the place again, quietly, once its opening or closing has come. */
+  #refresh(id: string): void {
+    this.#abort?.abort();
+    const abort = new AbortController();
+    this.#abort = abort;
+    getPlace(id, abort.signal)
+      .then((f) => {
+        if (abort.signal.aborted || this.#current?.id !== id) return;
+        this.#current = f;
+        this.#render(f, false);
+      })
+      .catch(() => {}); // keep what is shown; the next minute tries again
+  }
+
   #toolbar(): HTMLElement {
     return h(
       'div',
@@ -199,9 +213,7 @@ export class PlaceSheet {
 
   #render(f: Feature<PlaceDetail>, moveFocus: boolean): void {
     const p = f.properties;
-    const now = parisWeekTime(new Date());
-    const week = parseOpeningHours(p.horaires);
-    const status = week ? statusAt(week, now) : null;
+    const week = readable(p.horaires_calcules);
     const dispositifs = p.dispositif_programmes_nationaux ?? [];
     const labels = [...dispositifs, ...(p.formations_labels ?? []), ...(p.autres_formations_labels ?? [])];
     const rdv = safeHttpUrl(p.prise_rdv);
@@ -214,9 +226,9 @@ export class PlaceSheet {
 
     const hours: (Node | null)[] = [];
     if (week) {
-      hours.push(hoursTable(week, now.day));
-      if (week.comments.length) hours.push(h('p', {class: 'fiche__avertissement'}, week.comments.join(' ; ')));
-      hours.push(h('p', {class: 'fiche__avertissement'}, 'Les jours fériés ne sont pas pris en compte.'));
+      hours.push(hoursTable(week, parisDay(new Date())));
+      const comments = weekComments(week);
+      if (comments.length) hours.push(h('p', {class: 'fiche__avertissement'}, comments.join(' ; ')));
     } else if (p.horaires) {
       hours.push(h('p', {class: 'fiche__texte'}, plainText(p.horaires)));
     } else {
@@ -243,8 +255,7 @@ export class PlaceSheet {
       h(
         'div',
         {class: 'fiche__statut'},
-        status ? h('p', {class: `fr-badge ${status.open ? 'fr-badge--success' : 'fr-badge--error'}`}, status.label) : h('p', {class: 'fr-badge'}, 'Horaires inconnus'),
-        status?.next ? h('p', {class: 'fr-text--sm'}, status.next) : null,
+        week ? h('p', {class: `fr-badge ${week.ouvert ? 'fr-badge--success' : 'fr-badge--error'}`}, week.libelle) : h('p', {class: 'fr-badge'}, 'Horaires inconnus'),
       ),
       h('address', {class: 'fr-text--md fr-mb-1v'}, address.map((line, i) => [i ? h('br') : null, line]).flat()),
       p.provenance?.precision === 'commune' ? h('p', {class: 'fiche__avertissement'}, "Position approximative : le lieu est placé au centre de sa commune faute d'adresse géolocalisée.") : null,
