@@ -51,6 +51,10 @@ func (s *Server) tileFilter(v url.Values) (index.Filter, error) {
 			return index.Filter{}, invalid("paramètre « %s » sans objet pour une tuile", k)
 		}
 	}
+	if rest.Get("ouvert") == "maintenant" {
+		// A tile URL is cached (for a year with v): it must not depend on the clock.
+		return index.Filter{}, invalid("ouvert=maintenant sans objet pour une tuile, mise en cache : donnez un instant, comme ouvert=2026-05-01T10:00:00+02:00")
+	}
 	q, err := s.siteQuery(rest, false)
 	return q.Filter, err
 }
