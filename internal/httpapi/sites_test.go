@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
 	"github.com/cartonum/cartonum/internal/cartonum"
 	"github.com/cartonum/cartonum/internal/index"
 	"github.com/cartonum/cartonum/internal/openinghours"
@@ -257,5 +260,22 @@ func TestOpenParamInvalid(t *testing.T) {
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(errorMessage(t, resp, body), "maintenant") {
 			t.Errorf("ouvert=%s: %d %s", v, resp.StatusCode, body)
 		}
+	}
+}
+
+func TestTilesOpenAt(t *testing.T) {
+	url := newHoursServer(t, paris(2026, time.April, 6, 10, 0))
+	tile := maptile.At(orb.Point{2.30, 49.90}, 12)
+	path := fmt.Sprintf("%s/tiles/sites/%d/%d/%d.mvt", url, tile.Z, tile.X, tile.Y)
+	resp, body := do(t, "GET", path+"?ouvert=maintenant", nil, nil)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(errorMessage(t, resp, body), "instant") {
+		t.Errorf("ouvert=maintenant on a tile: %d %s", resp.StatusCode, body)
+	}
+	// An instant is a fixed filter: at 03:00 on a Monday only 24/7 and the
+	// night place are open, fewer than without the filter.
+	_, all := do(t, "GET", path, nil, nil)
+	resp, night := do(t, "GET", path+"?ouvert="+neturl.QueryEscape("2026-04-07T03:00:00+02:00"), nil, nil)
+	if resp.StatusCode != http.StatusOK || len(night) == 0 || len(night) >= len(all) {
+		t.Errorf("ouvert=<instant> on a tile: %d, %d bytes, %d without the filter", resp.StatusCode, len(night), len(all))
 	}
 }
