@@ -10,7 +10,12 @@ import (
 
 // Communes returns every commune, ordered by code.
 func (db *DB) Communes(ctx context.Context) ([]cartonum.Commune, error) {
-	rows, err := db.read.QueryContext(ctx, `
+	return readCommunes(ctx, db.read)
+}
+
+// readCommunes reads every commune through q, ordered by code.
+func readCommunes(ctx context.Context, q querier) ([]cartonum.Commune, error) {
+	rows, err := q.QueryContext(ctx, `
 		SELECT code, nom, code_departement, code_region, code_epci, codes_postaux, population, geometry
 		FROM communes
 		ORDER BY code`)

@@ -10,7 +10,12 @@ import (
 
 // Departements returns every département, ordered by code.
 func (db *DB) Departements(ctx context.Context) ([]cartonum.Departement, error) {
-	rows, err := db.read.QueryContext(ctx, `
+	return readDepartements(ctx, db.read)
+}
+
+// readDepartements reads every département through q, ordered by code.
+func readDepartements(ctx context.Context, q querier) ([]cartonum.Departement, error) {
+	rows, err := q.QueryContext(ctx, `
 		SELECT code, nom, geometry
 		FROM departements
 		ORDER BY code`)

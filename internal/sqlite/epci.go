@@ -10,7 +10,12 @@ import (
 
 // EPCIs returns every EPCI, ordered by code.
 func (db *DB) EPCIs(ctx context.Context) ([]cartonum.EPCI, error) {
-	rows, err := db.read.QueryContext(ctx, `
+	return readEPCIs(ctx, db.read)
+}
+
+// readEPCIs reads every EPCI through q, ordered by code.
+func readEPCIs(ctx context.Context, q querier) ([]cartonum.EPCI, error) {
+	rows, err := q.QueryContext(ctx, `
 		SELECT code, nom, type, population, membres
 		FROM epci
 		ORDER BY code`)

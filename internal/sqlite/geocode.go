@@ -4,21 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
+
+	"github.com/cartonum/cartonum/internal/cartonum"
 )
 
-// Geocode is one cached geocoder answer: the result for Key, or Found =
-// false when the geocoder had none.
-type Geocode struct {
-	Key       string
-	Found     bool
-	Lon, Lat  float64
-	Score     float64
-	CityCode  string
-	Label     string
-	Kind      string // housenumber, street, locality, municipality
-	FetchedAt time.Time
-}
+// Geocode is one cached geocoder answer.
+type Geocode = cartonum.Geocode
 
 // Geocodes returns every cached geocoder answer, by key.
 func (db *DB) Geocodes(ctx context.Context) (map[string]Geocode, error) {

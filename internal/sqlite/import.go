@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -11,45 +10,11 @@ import (
 	"github.com/cartonum/cartonum/internal/cartonum"
 )
 
-// Batch is everything one import writes. Apply writes it atomically.
-type Batch struct {
-	Region     string
-	Files      []string
-	StartedAt  time.Time
-	FinishedAt time.Time
-
-	// Communes, EPCIs and Departements replace their table when non-nil:
-	// the listed rows are inserted or updated by code, the others deleted.
-	// Nil leaves the table unchanged.
-	Communes     []cartonum.Commune
-	EPCIs        []cartonum.EPCI
-	Departements []cartonum.Departement
-
-	// Upserts are inserted, or fully replace the stored place of the same
-	// id; the Provenance.BatchID they carry is ignored. A place that differs
-	// from the stored one gets the new import's id as BatchID; one equal to
-	// it in every field is left alone (it keeps the BatchID of the import
-	// that last changed it, and the data version does not move). Every id of
-	// their Provenance.SourceIDs, and their own id, maps to them in
-	// place_sources; a source id that another place keeps is an error of
-	// kind KindConflict.
-	Upserts []cartonum.Place
-	// Deletes are ids of places to delete, such as places a merge absorbed.
-	// Unknown ids are ignored.
-	Deletes []string
-
-	Counts Counts
-	// Report is the JSON report of the import, stored as is.
-	Report []byte
-	// Geocodes are geocoder answers obtained during the import, cached in
-	// the same transaction.
-	Geocodes []Geocode
-}
+// Batch is everything one import writes; Apply writes it atomically.
+type Batch = cartonum.Batch
 
 // Counts are the row counts of an import, as its report states them.
-type Counts struct {
-	RowsRead, Imported, Merged, Conflicts, Rejected, Repaired int
-}
+type Counts = cartonum.Counts
 
 // Import is a past import, as listed by Imports.
 type Import struct {
@@ -65,62 +30,15 @@ type Import struct {
 	Changed int
 }
 
-// validate checks what SQLite would not, or only halfway through the
-// batch: missing and duplicate keys, and the report's syntax.
-func (b *Batch) validate() error {
-	invalid := func(format string, args ...any) error {
-		return cartonum.Errorf(cartonum.KindInvalid, "invalid batch: "+format, args...)
-	}
-	if err := uniqueCodes("commune", len(b.Communes), func(i int) string { return b.Communes[i].Code }); err != nil {
-		return invalid("%s", err)
-	}
-	if err := uniqueCodes("EPCI", len(b.EPCIs), func(i int) string { return b.EPCIs[i].Code }); err != nil {
-		return invalid("%s", err)
-	}
-	if err := uniqueCodes("departement", len(b.Departements), func(i int) string { return b.Departements[i].Code }); err != nil {
-		return invalid("%s", err)
-	}
-	if err := uniqueCodes("place", len(b.Upserts), func(i int) string { return b.Upserts[i].ID }); err != nil {
-		return invalid("%s", err)
-	}
-	if len(b.Deletes) > 0 && len(b.Upserts) > 0 {
-		upserted := make(map[string]bool, len(b.Upserts))
-		for i := range b.Upserts {
-			upserted[b.Upserts[i].ID] = true
-		}
-		for _, id := range b.Deletes {
-			if upserted[id] {
-				return invalid("place %q both upserted and deleted", id)
-			}
-		}
-	}
-	if len(b.Report) > 0 && !json.Valid(b.Report) {
-		return invalid("report is not valid JSON")
-	}
-	return nil
-}
-
-// uniqueCodes checks that the n keys key(i) are non-empty and distinct.
-func uniqueCodes(what string, n int, key func(int) string) error {
-	seen := make(map[string]bool, n)
-	for i := range n {
-		k := key(i)
-		if k == "" {
-			return fmt.Errorf("%s %d has an empty key", what, i)
-		}
-		if seen[k] {
-			return fmt.Errorf("duplicate %s %q", what, k)
-		}
-		seen[k] = true
-	}
-	return nil
-}
-
 // Apply writes b in one transaction and returns the id of the new import:
 // either all of b lands or nothing does. The data version is bumped when a
-// territory or a place actually changed.
+// territory or a place actually changed. When b.Base is set and the data
+// version is no longer *b.Base, nothing is written and the error, of kind
+// KindConflict, wraps cartonum.ErrStale: the version is read inside the
+// write transaction, which holds the database's write lock from its start,
+// so no other writer can move it between the check and the commit.
 func (db *DB) Apply(ctx context.Context, b Batch) (int64, error) {
-	if err := b.validate(); err != nil {
+	if err := b.Validate(); err != nil {
 		return 0, err
 	}
 	tx, err := db.write.BeginTx(ctx, nil)
@@ -129,6 +47,16 @@ func (db *DB) Apply(ctx context.Context, b Batch) (int64, error) {
 	}
 	defer tx.Rollback()
 
+	if b.Base != nil {
+		v, err := readVersion(ctx, tx)
+		if err != nil {
+			return 0, fmt.Errorf("apply import: %w", err)
+		}
+		if v != *b.Base {
+			return 0, &cartonum.Error{Kind: cartonum.KindConflict, Err: cartonum.ErrStale,
+				Message: fmt.Sprintf("import calculé sur la version %d des données, devenue %d", *b.Base, v)}
+		}
+	}
 	id, err := applyBatch(ctx, tx, &b)
 	if err != nil {
 		return 0, fmt.Errorf("apply import: %w", err)

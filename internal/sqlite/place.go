@@ -50,11 +50,21 @@ var placeUpsert = func() string {
 
 // Places returns every place with its provenance, ordered by id.
 func (db *DB) Places(ctx context.Context) ([]cartonum.Place, error) {
-	var n int
-	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM places`).Scan(&n); err != nil {
+	tx, err := db.read.BeginTx(ctx, nil)
+	if err != nil {
 		return nil, fmt.Errorf("places: %w", err)
 	}
-	rows, err := db.read.QueryContext(ctx, placeSelect+` ORDER BY id`)
+	defer tx.Rollback()
+	return readPlaces(ctx, tx)
+}
+
+// readPlaces reads every place through q, ordered by id.
+func readPlaces(ctx context.Context, q querier) ([]cartonum.Place, error) {
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM places`).Scan(&n); err != nil {
+		return nil, fmt.Errorf("places: %w", err)
+	}
+	rows, err := q.QueryContext(ctx, placeSelect+` ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("places: %w", err)
 	}

@@ -163,11 +163,7 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 // import changes a territory or a place, and only then. Caches built from
 // the store are stale when it differs from the version they were built at.
 func (db *DB) Version(ctx context.Context) (int64, error) {
-	var v int64
-	if err := db.read.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'data_version'`).Scan(&v); err != nil {
-		return 0, fmt.Errorf("data version: %w", err)
-	}
-	return v, nil
+	return readVersion(ctx, db.read)
 }
 
 // bumpDataVersion increments the data version.
