@@ -280,9 +280,14 @@ func (m *Main) Reload(ctx context.Context) error {
 	return nil
 }
 
-// build makes the generation of a snapshot and logs the time it took.
+// build makes the generation of a snapshot, its tile cache filled with the
+// tiles the current generation served last, and logs the time it took.
 func (m *Main) build(ctx context.Context, snap *index.Snapshot) (*generation.Generation, error) {
-	gen, err := generation.Build(ctx, snap, m.genCfg)
+	var prev *generation.Generation
+	if m.idx != nil {
+		prev = m.idx.Load()
+	}
+	gen, err := generation.Rebuild(ctx, prev, snap, m.genCfg)
 	if err != nil {
 		return nil, err
 	}

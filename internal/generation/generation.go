@@ -35,10 +35,13 @@ type Config struct {
 	// NoTiles leaves the tile set out, for commands that serve no tiles
 	// (analyse): Tiles then returns nil and Outline only knows communes.
 	NoTiles bool
+	// PrefillTiles is how many of the previous generation's most recently
+	// used tiles Rebuild encodes before the new generation is published.
+	PrefillTiles int
 }
 
 // DefaultConfig returns the defaults documented in README.
-func DefaultConfig() Config { return Config{Tiles: tileset.DefaultConfig()} }
+func DefaultConfig() Config { return Config{Tiles: tileset.DefaultConfig(), PrefillTiles: 1024} }
 
 // Generation is everything derived from one data version. It is built
 // completely by Build and never modified afterwards; its methods are safe
@@ -60,6 +63,17 @@ type Generation struct {
 // EPCI and départements from the tile set's topology. It stops early with
 // ctx's error when ctx is done.
 func Build(ctx context.Context, snap *index.Snapshot, cfg Config) (*Generation, error) {
+	return Rebuild(ctx, nil, snap, cfg)
+}
+
+// Rebuild is Build for the generation that replaces prev (nil for the
+// first). What depends only on the territories (the topology, its
+// generalisation per zoom, the outlines) is shared with prev when the
+// territories did not change, as when an import changed only places. The
+// tile cache is filled, before the generation is published, with the
+// tiles most recently served from prev's (cfg.PrefillTiles of them), so
+// that the requests after the swap do not all miss the cache at once.
+func Rebuild(ctx context.Context, prev *Generation, snap *index.Snapshot, cfg Config) (*Generation, error) {
 	start := time.Now()
 	g := &Generation{snap: snap, model: NewModel(snap)}
 	if cs := snap.Communes(); len(cs) > 0 {
@@ -70,7 +84,11 @@ func Build(ctx context.Context, snap *index.Snapshot, cfg Config) (*Generation, 
 		return nil, fmt.Errorf("indicateurs de la version %d : %w", snap.Version(), err)
 	}
 	if !cfg.NoTiles {
-		g.tiles = tileset.New(snap, cfg.Tiles, tileset.Attributes{
+		var prevTiles *tileset.Set
+		if prev != nil {
+			prevTiles = prev.tiles
+		}
+		g.tiles = tileset.NewFrom(prevTiles, snap, cfg.Tiles, tileset.Attributes{
 			Communes: tileset.IndicatorAttributes(g.defaults.Communes),
 			EPCI:     tileset.IndicatorAttributes(g.defaults.EPCI),
 		})
@@ -78,10 +96,20 @@ func Build(ctx context.Context, snap *index.Snapshot, cfg Config) (*Generation, 
 			return nil, err
 		}
 		g.tiles.Warm()
-		g.epci, g.deps = g.tiles.Outlines()
+		if g.tiles.SharesTerritories(prevTiles) {
+			g.epci, g.deps = prev.epci, prev.deps
+		} else {
+			g.epci, g.deps = g.tiles.Outlines()
+		}
+		if prevTiles != nil && cfg.PrefillTiles > 0 {
+			g.tiles.Prefill(prevTiles, cfg.PrefillTiles, func() bool { return ctx.Err() != nil })
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	g.took = time.Since(start)
-	return g, ctx.Err()
+	return g, nil
 }
 
 // NewModel builds the analysis model of a snapshot: its communes with
@@ -121,9 +149,9 @@ func (g *Generation) Tiles() *tileset.Set { return g.tiles }
 // BuildTime is how long Build took.
 func (g *Generation) BuildTime() time.Duration { return g.took }
 
-// Compute returns the indicators of a request: those computed by Build
-// for the default parameters, otherwise the model's (cached per request),
-// stopping early when ctx is done.
+// Compute returns the indicators of a request, from the model's cache of
+// recent requests (Build computed the default parameters), stopping early
+// when ctx is done.
 func (g *Generation) Compute(ctx context.Context, p analysis.Params) (*analysis.Result, error) {
 	return g.model.ComputeContext(ctx, p)
 }

@@ -19,6 +19,7 @@ type Cache struct {
 type cacheEntry struct {
 	key  string
 	tile Tile
+	req  *Request // the request of the tile, when the set cached it
 }
 
 // NewCache returns a cache holding at most max bytes (keys and tiles).
@@ -42,7 +43,9 @@ func (c *Cache) Get(key string) (Tile, bool) {
 }
 
 // Add stores a tile, evicting the least recently used ones beyond the bound.
-func (c *Cache) Add(key string, t Tile) {
+func (c *Cache) Add(key string, t Tile) { c.add(key, t, nil) }
+
+func (c *Cache) add(key string, t Tile, req *Request) {
 	n := entrySize(key, t)
 	if n > c.max {
 		return
@@ -52,10 +55,11 @@ func (c *Cache) Add(key string, t Tile) {
 	if e, ok := c.items[key]; ok {
 		c.size -= entrySize(key, e.Value.(*cacheEntry).tile)
 		e.Value.(*cacheEntry).tile = t
+		e.Value.(*cacheEntry).req = req
 		c.size += n
 		c.ll.MoveToFront(e)
 	} else {
-		c.items[key] = c.ll.PushFront(&cacheEntry{key: key, tile: t})
+		c.items[key] = c.ll.PushFront(&cacheEntry{key: key, tile: t, req: req})
 		c.size += n
 	}
 	for c.size > c.max {
@@ -77,3 +81,34 @@ func (c *Cache) Stats() (bytes int64, tiles int, hits, misses int64) {
 
 // Stats of the set's cache.
 func (s *Set) Stats() (bytes int64, tiles int, hits, misses int64) { return s.cache.Stats() }
+
+// recent returns the requests of the most recently used tiles, at most n,
+// the most recent first.
+func (c *Cache) recent(n int) []Request {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []Request
+	for e := c.ll.Front(); e != nil && len(out) < n; e = e.Next() {
+		if r := e.Value.(*cacheEntry).req; r != nil {
+			out = append(out, *r)
+		}
+	}
+	return out
+}
+
+// Prefill encodes into s's cache the n tiles most recently used from
+// old's cache, so that the first requests after s replaces old (a new data
+// version) find their tiles ready instead of all missing at once. It stops
+// early when stop returns true.
+func (s *Set) Prefill(old *Set, n int, stop func() bool) {
+	reqs := old.cache.recent(n)
+	for i := len(reqs) - 1; i >= 0; i-- { // least recent first: the LRU keeps the order
+		if stop() {
+			return
+		}
+		_, _ = s.Get(reqs[i]) // a request that fails now fails again when asked
+	}
+	s.cache.mu.Lock()
+	s.cache.hits, s.cache.miss = 0, 0
+	s.cache.mu.Unlock()
+}

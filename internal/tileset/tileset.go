@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"hash/fnv"
@@ -157,7 +158,7 @@ type Set struct {
 	cfg    Config
 	bounds orb.Bound // WGS84 bounds of the region
 
-	topo      *topology.Topology
+	gen       *generalised
 	epciKey   []string // per commune: its EPCI code
 	deptKey   []string // per commune: its département code
 	communes  []polyMeta
@@ -165,7 +166,6 @@ type Set struct {
 	epciCodes []string
 	deps      []polyMeta
 	depCodes  []string
-	zooms     [MaxZoom + 1]zoomLevel
 
 	placeIDs []uint64 // per place of the snapshot
 	world    []orb.Point
@@ -207,9 +207,26 @@ func IndicatorAttributes(rows []analysis.Indicators) map[string]map[string]any {
 	return out
 }
 
+// generalised is the topology of the communes and its generalisation per
+// zoom: it depends only on the territories, so data versions that change
+// only places share it.
+type generalised struct {
+	key   uint64 // territoryKey of the territories it was built from
+	topo  *topology.Topology
+	zooms [MaxZoom + 1]zoomLevel
+}
+
 // New prepares the tiles of a snapshot: the topology of the communes is
 // built now, each zoom's generalisation on first use (or by Warm).
 func New(snap *index.Snapshot, cfg Config, attrs Attributes) *Set {
+	return NewFrom(nil, snap, cfg, attrs)
+}
+
+// NewFrom is New for the data version that follows prev's: when the
+// territories (communes' codes and contours, their EPCI and département)
+// are the same, the new set shares prev's topology and generalised zooms
+// instead of computing them again, as when only places changed.
+func NewFrom(prev *Set, snap *index.Snapshot, cfg Config, attrs Attributes) *Set {
 	s := &Set{snap: snap, cfg: cfg, clusters: map[string]*clusterEntry{}, cache: NewCache(cfg.CacheBytes)}
 	communes := snap.Communes()
 	world := make([]orb.MultiPolygon, len(communes))
@@ -247,7 +264,6 @@ func New(snap *index.Snapshot, cfg Config, attrs Attributes) *Set {
 			s.communes[i].props[k] = v
 		}
 	}
-	s.topo = topology.Build(world)
 	for _, e := range snap.EPCIs() {
 		if epciPop[e.Code] == 0 && epciPlaces[e.Code] == 0 && !hasMember(s.epciKey, e.Code) {
 			continue
@@ -275,6 +291,12 @@ func New(snap *index.Snapshot, cfg Config, attrs Attributes) *Set {
 	for _, code := range s.depCodes {
 		s.deps = append(s.deps, polyMeta{id: departementID(code), props: map[string]any{"code": code, "nom": depNames[code], "population": depPop[code], "lieux": depPlaces[code]}})
 	}
+	key := territoryKey(communes, s.epciKey, s.deptKey, s.epciCodes, s.depCodes)
+	if prev != nil && prev.gen.key == key {
+		s.gen = prev.gen
+	} else {
+		s.gen = &generalised{key: key, topo: topology.Build(world)}
+	}
 	// Places: stable numeric ids and world positions.
 	places := snap.Places()
 	s.placeIDs = make([]uint64, len(places))
@@ -294,6 +316,37 @@ func New(snap *index.Snapshot, cfg Config, attrs Attributes) *Set {
 	}
 	return s
 }
+
+// territoryKey hashes what the generalised polygons depend on: each
+// commune's code, contour, EPCI and département, and the EPCI and
+// départements drawn, in their order.
+func territoryKey(communes []cartonum.Commune, epci, deps, epciCodes, depCodes []string) uint64 {
+	h := fnv.New64a()
+	var buf [8]byte
+	num := func(v float64) {
+		binary.LittleEndian.PutUint64(buf[:], math.Float64bits(v))
+		h.Write(buf[:])
+	}
+	for i := range communes {
+		h.Write([]byte(communes[i].Code + "\x1f" + epci[i] + "\x1f" + deps[i] + "\x1e"))
+		for _, poly := range communes[i].Geometry {
+			for _, ring := range poly {
+				num(float64(len(ring)))
+				for _, p := range ring {
+					num(p[0])
+					num(p[1])
+				}
+			}
+			h.Write([]byte{0})
+		}
+	}
+	h.Write([]byte(strings.Join(epciCodes, "\x1f") + "\x1e" + strings.Join(depCodes, "\x1f")))
+	return h.Sum64()
+}
+
+// SharesTerritories reports whether s and other were made from the same
+// territories (and share their generalisation).
+func (s *Set) SharesTerritories(other *Set) bool { return other != nil && s.gen == other.gen }
 
 func hasMember(keys []string, code string) bool {
 	for _, k := range keys {
@@ -350,7 +403,7 @@ func (s *Set) Version() int64 { return s.snap.Version() }
 // dissolved from the communes' topology without simplification: the same
 // topology the tiles generalise, so outlines and tiles share their borders.
 func (s *Set) Outlines() (epci, departements map[string]orb.MultiPolygon) {
-	return unproject(s.topo.Dissolve(s.epciKey, 0)), unproject(s.topo.Dissolve(s.deptKey, 0))
+	return unproject(s.gen.topo.Dissolve(s.epciKey, 0)), unproject(s.gen.topo.Dissolve(s.deptKey, 0))
 }
 
 // unproject brings world geometries back to longitude and latitude.
@@ -387,15 +440,15 @@ func (s *Set) level(z int) *zoomLevel {
 	if z > MaxZoom {
 		z = MaxZoom
 	}
-	lv := &s.zooms[z]
+	lv := &s.gen.zooms[z]
 	lv.once.Do(func() {
 		tol := tolerance(z)
-		lv.communes = s.topo.Simplify(tol)
-		byEPCI := s.topo.Dissolve(s.epciKey, tol)
+		lv.communes = s.gen.topo.Simplify(tol)
+		byEPCI := s.gen.topo.Dissolve(s.epciKey, tol)
 		for _, code := range s.epciCodes {
 			lv.epci = append(lv.epci, byEPCI[code])
 		}
-		byDep := s.topo.Dissolve(s.deptKey, tol)
+		byDep := s.gen.topo.Dissolve(s.deptKey, tol)
 		for _, code := range s.depCodes {
 			lv.deps = append(lv.deps, byDep[code])
 		}
@@ -457,7 +510,7 @@ func (s *Set) Get(r Request) (Tile, error) {
 		zw.Close()
 		t.Gzip = buf.Bytes()
 	}
-	s.cache.Add(key, t)
+	s.cache.add(key, t, &r)
 	return t, nil
 }
 
