@@ -107,16 +107,8 @@ for i in $(seq 300); do
 	((i < 300)) || { echo "wrk-tiles: server not up after 30 s" >&2; exit 1; }
 	sleep 0.1
 done
-# Generalisation of every zoom runs in the background after start; the
-# server logs "tiles ready" at info level (otherwise the warm-up requests
-# below wait for it).
-if [[ $LOG_LEVEL == info || $LOG_LEVEL == debug ]]; then
-	for i in $(seq 600); do
-		grep -q 'tiles ready' "$WORK/server.log" && break
-		((i < 600)) || { echo "wrk-tiles: tiles not ready after 60 s" >&2; exit 1; }
-		sleep 0.1
-	done
-fi
+# The server listens once its generation is built (every zoom generalised;
+# logged as "generation ready"): the warm-up below only fills the cache.
 
 # --- 3. URL list, cache warm-up --------------------------------------------------
 # around LON LAT ZMIN ZMAX: the tiles within R tiles of the point's tile

@@ -154,12 +154,48 @@ export function searchCommunes(q: string, signal?: AbortSignal): Promise<SearchR
   return getJSON<{results: SearchResult[]}>(`/api/search?${p}`, signal).then((r) => r.results);
 }
 
-/** What the server offers (GET /api/config). */
+/** One figure of the indicators, as the server declares it once for the
+ * API, the CSV, the tiles and this app (Go: analysis.Fields). */
+export interface IndicatorField {
+  /** Key in the indicators' JSON. */
+  json: string;
+  /** Column of the indicators CSV. */
+  csv: string;
+  /** Attribute in the communes and EPCI tiles, when they carry it. */
+  tile?: string;
+  /** Key in an item's rank, when ranked. */
+  rank?: string;
+  rank_csv?: string;
+  low_is_better: boolean;
+  /** French label and unit. */
+  label: string;
+  unit: string;
+  digits: number;
+  tile_digits?: number;
+}
+
+/** A closed interval of a numeric analysis parameter. */
+export interface ParamRange {
+  min: number;
+  max: number;
+}
+
+/** What the server offers (GET /api/config), with the tables this app
+ * reads instead of copying them. */
 export interface ServerConfig {
   region: string;
   data_version: number;
   /** Whether /api/geocode answers (a geocoder is configured). */
   geocoder: boolean;
+  /** Values of each vocabulary of the standard, by field name. */
+  vocabularies: Record<string, string[]>;
+  /** Bounds and defaults of the analysis parameters. */
+  params: {
+    bounds: {threshold_min: ParamRange; speed_kmh: ParamRange; circuity: ParamRange};
+    defaults: {threshold_min: number; speed_kmh: number; circuity: number};
+  };
+  /** The indicator fields (JSON name, CSV column, tile attribute, label, unit). */
+  indicators: IndicatorField[];
 }
 
 /** An address found by the server's geocoder (GET /api/geocode). */
