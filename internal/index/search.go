@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
 
 	"github.com/cartonum/cartonum/internal/cartonum"
 	"github.com/cartonum/cartonum/internal/openinghours"
@@ -162,13 +163,10 @@ func (s *Snapshot) matcher(f Filter) func(int) bool {
 }
 
 // Distance is the great-circle distance in metres between two points
-// (longitude, latitude in degrees).
+// (longitude, latitude in degrees): orb's haversine, on its sphere of
+// radius orb.EarthRadius.
 func Distance(a, b orb.Point) float64 {
-	const r = 6371008.8
-	p1, p2 := a[1]*math.Pi/180, b[1]*math.Pi/180
-	dp, dl := p2-p1, (b[0]-a[0])*math.Pi/180
-	h := math.Sin(dp/2)*math.Sin(dp/2) + math.Cos(p1)*math.Cos(p2)*math.Sin(dl/2)*math.Sin(dl/2)
-	return 2 * r * math.Asin(math.Min(1, math.Sqrt(h)))
+	return geo.DistanceHaversine(a, b)
 }
 
 // CommuneMatch is an autocomplete suggestion.

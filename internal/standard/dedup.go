@@ -1,9 +1,11 @@
 package standard
 
 import (
-	"math"
 	"slices"
 	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
 
 	"github.com/cartonum/cartonum/internal/cartonum"
 )
@@ -41,13 +43,10 @@ func IsDuplicate(a, b *cartonum.Place) bool {
 }
 
 // Distance is the great-circle distance in metres between two points given
-// as latitude and longitude in degrees.
+// as latitude and longitude in degrees: orb's haversine, on its sphere of
+// radius orb.EarthRadius, with the arguments in the order of the records.
 func Distance(lat1, lon1, lat2, lon2 float64) float64 {
-	const r = 6371008.8
-	p1, p2 := lat1*math.Pi/180, lat2*math.Pi/180
-	dp, dl := p2-p1, (lon2-lon1)*math.Pi/180
-	h := math.Sin(dp/2)*math.Sin(dp/2) + math.Cos(p1)*math.Cos(p2)*math.Sin(dl/2)*math.Sin(dl/2)
-	return 2 * r * math.Asin(math.Min(1, math.Sqrt(h)))
+	return geo.DistanceHaversine(orb.Point{lon1, lat1}, orb.Point{lon2, lat2})
 }
 
 // Matcher decides whether two records describe the same place, knowing
