@@ -1,0 +1,345 @@
+// Package importing is the import use case: it reads a region's territory
+// and places files, normalises and deduplicates the places against the
+// stored ones (internal/standard), places them from their address when a
+// geocoder is given (internal/ban), derives the EPCI and départements no
+// file gave (internal/territory), and writes the whole import as one batch
+// through a cartonum.Store.
+//
+// It exists so that the pipeline has one home outside cmd/: the command
+// only parses flags and prints, and other writers (contributions, a second
+// store) reuse the same seam. The batch is computed from one loaded data
+// version and applied only if the store is still at that version; when
+// another writer got there first, the import loads again and computes again,
+// so that no update is lost.
+package importing
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/cartonum/cartonum/internal/ban"
+	"github.com/cartonum/cartonum/internal/cartonum"
+	"github.com/cartonum/cartonum/internal/index"
+	"github.com/cartonum/cartonum/internal/standard"
+	"github.com/cartonum/cartonum/internal/territory"
+)
+
+// DefaultAttempts is how many times Import computes its batch when other
+// writers keep changing the data between its load and its write.
+const DefaultAttempts = 3
+
+// Service runs imports into Store.
+type Service struct {
+	Store  cartonum.Store
+	Logger *slog.Logger // nil: no logs
+	// Geocoder, when set, places from their address the places without
+	// usable coordinates or at their commune's centre; its answers are
+	// cached in the store.
+	Geocoder *ban.Client
+	// Attempts bounds how many times one import loads, computes and tries
+	// to write its batch (DefaultAttempts when zero).
+	Attempts int
+}
+
+// Request is one import: the files to read and how to treat the places.
+type Request struct {
+	Region string
+	// Communes, EPCI and Departements are the territory files; empty ones
+	// leave their table as it is, except that the EPCI and départements
+	// are derived from a communes file given without them.
+	Communes, EPCI, Departements string
+	// Places are the places files (CSV or JSON of the national standard).
+	Places []string
+	// KeepOutside keeps places outside the region's communes, flagged.
+	KeepOutside bool
+	// Margin, in metres, keeps places outside the region but within this
+	// distance of it as neighbouring supply.
+	Margin float64
+	// GeocodeMinScore is the lowest geocoder score accepted.
+	GeocodeMinScore float64
+	// Progress, when set, is called as the places records are normalised.
+	Progress func(done, total int)
+}
+
+// Result is what an import wrote.
+type Result struct {
+	// ID is the import's number in the store.
+	ID int64
+	// Report is the places report (empty without places files) and
+	// ReportJSON its JSON, as stored with the import.
+	Report     *standard.Report
+	ReportJSON []byte
+	// Communes, EPCIs and Departements are the territories written (zero
+	// when the import gave no communes).
+	Communes, EPCIs, Departements int
+	// Places tells whether the import had places files.
+	Places bool
+	// Attempts is how many times the batch was computed: more than one
+	// when another writer changed the data meanwhile.
+	Attempts int
+	// GeocodeQueries and GeocodeHits count the geocoder's service queries
+	// and cached answers.
+	GeocodeQueries, GeocodeHits int
+}
+
+// Inputs are the files of a request, read and checked, ready to import.
+type Inputs struct {
+	req     Request
+	batch   cartonum.Batch
+	sources []*standard.Source
+}
+
+// Read reads every input file of req: any unreadable file stops the import
+// before the store is even opened. The EPCI and départements a communes
+// file came without are derived from it. log may be nil.
+func Read(req Request, log *slog.Logger) (*Inputs, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	b, sources, err := read(req, log)
+	if err != nil {
+		return nil, err
+	}
+	return &Inputs{req: req, batch: b, sources: sources}, nil
+}
+
+// Import reads the inputs of req then runs them (see Run).
+func (s *Service) Import(ctx context.Context, req Request) (*Result, error) {
+	in, err := Read(req, s.Logger)
+	if err != nil {
+		return nil, err
+	}
+	return s.Run(ctx, in)
+}
+
+// Run loads the stored data, normalises and deduplicates the places of in
+// against it and writes the whole import in one transaction, provided the
+// data has not changed since the load. When it has, it starts again from
+// the load, at most Attempts times; the last conflict is returned as an
+// error of kind KindConflict wrapping cartonum.ErrStale.
+func (s *Service) Run(ctx context.Context, in *Inputs) (*Result, error) {
+	started := time.Now()
+	log := s.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	batch, sources, req := in.batch, in.sources, in.req
+	batch.StartedAt = started
+
+	var (
+		geo *ban.Cached
+		err error
+	)
+	if s.Geocoder != nil && len(sources) > 0 {
+		if geo, err = s.cachedGeocoder(ctx); err != nil {
+			return nil, err
+		}
+	}
+	attempts := s.Attempts
+	if attempts <= 0 {
+		attempts = DefaultAttempts
+	}
+	for attempt := 1; ; attempt++ {
+		res, err := s.attempt(ctx, req, batch, sources, geo, started)
+		if err == nil {
+			res.Attempts = attempt
+			if geo != nil {
+				res.GeocodeQueries, res.GeocodeHits = geo.Queries, geo.Hits
+				log.Info("geocoding", "queries", geo.Queries, "cache_hits", geo.Hits)
+			}
+			log.Debug("import written", "id", res.ID, "attempts", attempt, "ms", time.Since(started).Milliseconds())
+			return res, nil
+		}
+		if !errors.Is(err, cartonum.ErrStale) || attempt >= attempts {
+			return nil, err
+		}
+		log.Info("data changed by another writer during the import: starting again", "attempt", attempt)
+	}
+}
+
+// attempt loads the stored data, computes the batch from it and applies
+// it at the loaded version.
+func (s *Service) attempt(ctx context.Context, req Request, b cartonum.Batch, sources []*standard.Source,
+	geo *ban.Cached, started time.Time) (*Result, error) {
+	ds, err := s.Store.Load(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b.Base = &ds.Version
+	communes := b.Communes
+	if communes == nil {
+		communes = ds.Communes
+	}
+	if len(communes) == 0 && len(sources) > 0 {
+		return nil, cartonum.Errorf(cartonum.KindInvalid,
+			"aucune commune pour la région %s : importez-les d'abord ou avec les lieux (--communes communes-%s.geojson)", req.Region, req.Region)
+	}
+	// The territory snapshot copies nothing it is given ownership of.
+	terr := index.New(index.Data{Communes: append([]cartonum.Commune(nil), communes...)})
+	opts := standard.Options{Region: req.Region, KeepOutside: req.KeepOutside, Margin: req.Margin,
+		GeocodeMinScore: req.GeocodeMinScore, Progress: req.Progress}
+	if geo != nil {
+		opts.Geocoder = geo
+	}
+	res, err := standard.Import(ds.Places, sources, terr, opts)
+	if err != nil {
+		return nil, err
+	}
+	if geo != nil {
+		b.Geocodes = freshGeocodes(geo, started)
+	}
+	rep := res.Report
+	reportJSON, err := json.MarshalIndent(rep, "", " ")
+	if err != nil {
+		return nil, err
+	}
+	b.Upserts = res.Upserts
+	b.Report = reportJSON
+	b.FinishedAt = time.Now()
+	b.Counts = cartonum.Counts{RowsRead: rep.Totals.RowsRead, Imported: rep.Totals.Imported,
+		Merged: rep.Totals.Merged, Conflicts: rep.Totals.Conflicts, Rejected: rep.Totals.Rejected, Repaired: rep.Totals.Repaired}
+	id, err := s.Store.Apply(ctx, b)
+	if err != nil {
+		return nil, fmt.Errorf("écriture de l'import : %w", err)
+	}
+	return &Result{ID: id, Report: rep, ReportJSON: reportJSON, Communes: len(b.Communes), EPCIs: len(b.EPCIs),
+		Departements: len(b.Departements), Places: len(sources) > 0}, nil
+}
+
+// read reads every input file into a batch (territories) and sources
+// (places), deriving the EPCI and départements a communes file came without.
+func read(req Request, log *slog.Logger) (cartonum.Batch, []*standard.Source, error) {
+	b := cartonum.Batch{Region: req.Region}
+	var err error
+	if req.Communes != "" {
+		if b.Communes, err = readWith(req.Communes, territory.ReadCommunes); err != nil {
+			return b, nil, err
+		}
+		var kept []cartonum.Commune
+		for _, c := range b.Communes {
+			if c.CodeRegion == "" || c.CodeRegion == req.Region {
+				kept = append(kept, c)
+			}
+		}
+		if len(kept) == 0 {
+			return b, nil, cartonum.Errorf(cartonum.KindInvalid, "%s : aucune commune de la région %s", req.Communes, req.Region)
+		}
+		b.Communes = kept
+		b.Files = append(b.Files, req.Communes)
+	}
+	if req.EPCI != "" {
+		if b.EPCIs, err = readWith(req.EPCI, territory.ReadEPCIs); err != nil {
+			return b, nil, err
+		}
+		b.Files = append(b.Files, req.EPCI)
+	}
+	if req.Departements != "" {
+		if b.Departements, err = readWith(req.Departements, territory.ReadDepartements); err != nil {
+			return b, nil, err
+		}
+		b.Files = append(b.Files, req.Departements)
+	}
+	if len(b.Communes) > 0 && (b.EPCIs == nil || b.Departements == nil) {
+		if err := deriveTerritories(&b, log); err != nil {
+			return b, nil, fmt.Errorf("%s : %w", req.Communes, err)
+		}
+	}
+	var sources []*standard.Source
+	for _, f := range req.Places {
+		src, err := readWith(f, func(r io.Reader) (*standard.Source, error) { return standard.Read(filepath.Base(f), r) })
+		if err != nil {
+			return b, nil, err
+		}
+		sources = append(sources, src)
+		b.Files = append(b.Files, f)
+	}
+	if len(b.Files) == 0 {
+		return b, nil, cartonum.Errorf(cartonum.KindInvalid, "rien à importer : donnez des fichiers de lieux et/ou --communes, --epci, --departements")
+	}
+	return b, sources, nil
+}
+
+// deriveTerritories fills the EPCI and départements of b that no file gave
+// from its communes (codeEpci, codeDepartement), named from the table built
+// into the binary; a territory the table lacks keeps its code only.
+func deriveTerritories(b *cartonum.Batch, log *slog.Logger) error {
+	names, err := territory.BuiltinNames()
+	if err != nil {
+		return err
+	}
+	unnamed := 0
+	if b.EPCIs == nil {
+		if b.EPCIs, err = territory.DeriveEPCIs(b.Communes, names); err != nil {
+			return err
+		}
+		for _, e := range b.EPCIs {
+			if e.Nom == "" {
+				unnamed++
+			}
+		}
+	}
+	if b.Departements == nil {
+		if b.Departements, err = territory.DeriveDepartements(b.Communes, names); err != nil {
+			return err
+		}
+		for _, d := range b.Departements {
+			if d.Nom == "" {
+				unnamed++
+			}
+		}
+	}
+	log.Info("territories derived from the communes", "epci", len(b.EPCIs), "departements", len(b.Departements),
+		"names", names.Source, "unnamed", unnamed)
+	return nil
+}
+
+// cachedGeocoder returns the import's geocoder: the client behind the
+// answers cached in the store.
+func (s *Service) cachedGeocoder(ctx context.Context) (*ban.Cached, error) {
+	stored, err := s.Store.Geocodes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cache := make(map[string]standard.GeocodeResult, len(stored))
+	for k, g := range stored {
+		cache[k] = standard.GeocodeResult{Found: g.Found, Point: orb.Point{g.Lon, g.Lat}, Score: g.Score,
+			CityCode: g.CityCode, Label: g.Label, Kind: g.Kind}
+	}
+	return &ban.Cached{Ctx: ctx, Client: s.Geocoder, Cache: cache}, nil
+}
+
+// freshGeocodes are the answers the geocoder gave during the import, to
+// store with its batch.
+func freshGeocodes(g *ban.Cached, at time.Time) []cartonum.Geocode {
+	out := make([]cartonum.Geocode, 0, len(g.Fresh))
+	for _, k := range g.Fresh {
+		r := g.Cache[k]
+		out = append(out, cartonum.Geocode{Key: k, Found: r.Found, Lon: r.Point[0], Lat: r.Point[1], Score: r.Score,
+			CityCode: r.CityCode, Label: r.Label, Kind: r.Kind, FetchedAt: at})
+	}
+	return out
+}
+
+// readWith opens path and parses it with read.
+func readWith[T any](path string, read func(io.Reader) (T, error)) (T, error) {
+	var zero T
+	f, err := os.Open(path)
+	if err != nil {
+		return zero, err
+	}
+	defer f.Close()
+	v, err := read(f)
+	if err != nil {
+		return zero, fmt.Errorf("%s: %w", path, err)
+	}
+	return v, nil
+}
