@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cartonum/cartonum/internal/generation"
+	"github.com/cartonum/cartonum/internal/cartonum"
 	"github.com/cartonum/cartonum/internal/httpapi"
 	"github.com/cartonum/cartonum/internal/index"
 	"github.com/cartonum/cartonum/internal/sqlite"
@@ -200,42 +201,15 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
-// loadSnapshot reads everything the index holds from the database. The
-// reads are separate statements: when an import lands in between, the data
-// version moves and the load is retried, so a snapshot is never a mix.
-func loadSnapshot(ctx context.Context, db *sqlite.DB) (*index.Snapshot, error) {
-	for attempt := 0; ; attempt++ {
-		d, err := readData(ctx, db)
-		if err != nil {
-			return nil, err
-		}
-		after, err := db.Version(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if after == d.Version || attempt == 4 {
-			return index.New(d), nil
-		}
+// loadSnapshot builds the index snapshot of the dataset the store holds,
+// read in one transaction: a snapshot is never a mix of two imports.
+func loadSnapshot(ctx context.Context, store cartonum.Store) (*index.Snapshot, error) {
+	d, err := store.Load(ctx)
+	if err != nil {
+		return nil, err
 	}
-}
-
-func readData(ctx context.Context, db *sqlite.DB) (index.Data, error) {
-	var d index.Data
-	var err error
-	if d.Version, err = db.Version(ctx); err != nil {
-		return d, err
-	}
-	if d.Communes, err = db.Communes(ctx); err != nil {
-		return d, err
-	}
-	if d.EPCIs, err = db.EPCIs(ctx); err != nil {
-		return d, err
-	}
-	if d.Departements, err = db.Departements(ctx); err != nil {
-		return d, err
-	}
-	d.Places, err = db.Places(ctx)
-	return d, err
+	return index.New(index.Data{Version: d.Version, Communes: d.Communes, EPCIs: d.EPCIs,
+		Departements: d.Departements, Places: d.Places}), nil
 }
 
 // watch reloads the snapshot when another process changed the database.
