@@ -241,3 +241,25 @@ func TestRebuildShares(t *testing.T) {
 		t.Error("a contour changed: territories shared")
 	}
 }
+
+// TestLongComputationsStop: siting, scenarios and indicators at other
+// parameters return the context's error once it is done.
+func TestLongComputationsStop(t *testing.T) {
+	g := build(t, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	p := analysis.Params{ThresholdMin: 5}
+	if _, err := g.Compute(ctx, p); !errors.Is(err, context.Canceled) {
+		t.Errorf("Compute: %v", err)
+	}
+	if _, err := g.Model().SitingContext(ctx, p, analysis.SitingOptions{K: 3}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Siting: %v", err)
+	}
+	if _, err := g.Model().ScenarioContext(ctx, p, analysis.Scenario{Remove: []string{"a"}}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Scenario: %v", err)
+	}
+	// Not cached: the same request answers once the context is live.
+	if res, err := g.Compute(context.Background(), p); err != nil || len(res.Communes) != 2 {
+		t.Errorf("Compute after a cancelled one: %v", err)
+	}
+}
