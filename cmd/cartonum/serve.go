@@ -13,8 +13,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cartonum/cartonum/internal/generation"
 	"github.com/cartonum/cartonum/internal/cartonum"
+	"github.com/cartonum/cartonum/internal/generation"
 	"github.com/cartonum/cartonum/internal/httpapi"
 	"github.com/cartonum/cartonum/internal/index"
 	"github.com/cartonum/cartonum/internal/sqlite"
