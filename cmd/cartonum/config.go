@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -68,6 +69,9 @@ func env(getenv func(string) string, name, def string) string {
 	return def
 }
 
+// envDuration returns the duration in CARTONUM_<name>, or def when it is
+// unset. A value that is not a duration also gives def here, but never
+// silently: checkEnv, run by parseConfig, makes it an error.
 func envDuration(getenv func(string) string, name string, def time.Duration) time.Duration {
 	if d, err := time.ParseDuration(env(getenv, name, "")); err == nil {
 		return d
@@ -75,6 +79,8 @@ func envDuration(getenv func(string) string, name string, def time.Duration) tim
 	return def
 }
 
+// envInt returns the integer in CARTONUM_<name>, or def when it is unset;
+// a value that is not an integer is an error of checkEnv.
 func envInt(getenv func(string) string, name string, def int) int {
 	if n, err := strconv.Atoi(env(getenv, name, "")); err == nil {
 		return n
@@ -128,6 +134,9 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
+	if err := checkEnv(fs, getenv); err != nil {
+		return c, err
+	}
 	c.Files = fs.Args()
 	if cmd != "import" && len(c.Files) > 0 {
 		return c, fmt.Errorf("cartonum %s : arguments inattendus %s", cmd, strings.Join(c.Files, " "))
@@ -150,6 +159,38 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		return c, fmt.Errorf("code de région %q invalide", c.Region)
 	}
 	return c, nil
+}
+
+// checkEnv parses again, with the flags' own parsers, the environment
+// variables that the flags not given on the command line read (those whose
+// usage names them, "(CARTONUM_X)" for the flag x): a value they cannot
+// parse is an error naming the variable, never the default in disguise.
+func checkEnv(fs *flag.FlagSet, getenv func(string) string) error {
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var errs []error
+	fs.VisitAll(func(f *flag.Flag) {
+		name := "CARTONUM_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		v := getenv(name)
+		if given[f.Name] || v == "" || !strings.Contains(f.Usage, "("+name+")") {
+			return
+		}
+		if err := f.Value.Set(v); err != nil {
+			want := "une valeur valide"
+			if g, ok := f.Value.(flag.Getter); ok {
+				switch g.Get().(type) {
+				case time.Duration:
+					want = "une durée (par exemple 30s, 5m ou 1h30m)"
+				case int, int64, uint, uint64:
+					want = "un nombre entier"
+				case float64:
+					want = "un nombre"
+				}
+			}
+			errs = append(errs, fmt.Errorf("variable d'environnement %s=%q : %s est attendu", name, v, want))
+		}
+	})
+	return errors.Join(errs...)
 }
 
 func getenvOS(k string) string { return os.Getenv(k) }

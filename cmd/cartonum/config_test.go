@@ -1,0 +1,51 @@
+package main
+
+import (
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestConfigEnvironment: environment values are read as the flags read
+// them, and one that does not parse is an error naming the variable, never
+// the default in disguise.
+func TestConfigEnvironment(t *testing.T) {
+	cases := []struct {
+		name    string
+		cmd     string
+		env     map[string]string
+		args    []string
+		wantErr string // "" for success
+		check   func(Config) bool
+	}{
+		{"valid duration", "serve", map[string]string{"CARTONUM_REQUEST_TIMEOUT": "45s"}, nil, "",
+			func(c Config) bool { return c.RequestTimeout == 45*time.Second }},
+		{"valid integer", "serve", map[string]string{"CARTONUM_WRITE_RATE": "7", "CARTONUM_TILE_CACHE_BYTES": "1024"}, nil, "",
+			func(c Config) bool { return c.Limits.WriteRate == 7 && c.TileCacheBytes == 1024 }},
+		{"bad duration", "serve", map[string]string{"CARTONUM_RELOAD_INTERVAL": "10"}, nil, "CARTONUM_RELOAD_INTERVAL", nil},
+		{"bad integer", "serve", map[string]string{"CARTONUM_MAX_LIMIT": "mille"}, nil, "CARTONUM_MAX_LIMIT", nil},
+		{"bad limit", "serve", map[string]string{"CARTONUM_SCENARIO_DAYS": "90j"}, nil, "CARTONUM_SCENARIO_DAYS", nil},
+		{"bad bytes", "serve", map[string]string{"CARTONUM_MAX_BODY_BYTES": "1e9x"}, nil, "CARTONUM_MAX_BODY_BYTES", nil},
+		{"flag given over a bad variable", "serve", map[string]string{"CARTONUM_REQUEST_TIMEOUT": "beaucoup"},
+			[]string{"--request-timeout", "5s"}, "", func(c Config) bool { return c.RequestTimeout == 5*time.Second }},
+		{"other command ignores serve variables", "import", map[string]string{"CARTONUM_REQUEST_TIMEOUT": "beaucoup"}, nil, "", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := parseConfig(tc.cmd, tc.args, func(k string) string { return tc.env[k] }, io.Discard)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), "attendu") {
+					t.Fatalf("err = %v, want a French error naming %s", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.check != nil && !tc.check(c) {
+				t.Errorf("config %+v", c)
+			}
+		})
+	}
+}
