@@ -176,18 +176,18 @@ func checkEnv(fs *flag.FlagSet, getenv func(string) string) error {
 			return
 		}
 		if err := f.Value.Set(v); err != nil {
-			want := "une valeur valide"
+			want := "valeur invalide"
 			if g, ok := f.Value.(flag.Getter); ok {
 				switch g.Get().(type) {
 				case time.Duration:
-					want = "une durée (par exemple 30s, 5m ou 1h30m)"
+					want = "une durée est attendue (par exemple 30s, 5m ou 1h30m)"
 				case int, int64, uint, uint64:
-					want = "un nombre entier"
+					want = "un nombre entier est attendu"
 				case float64:
-					want = "un nombre"
+					want = "un nombre est attendu"
 				}
 			}
-			errs = append(errs, fmt.Errorf("variable d'environnement %s=%q : %s est attendu", name, v, want))
+			errs = append(errs, fmt.Errorf("variable d'environnement %s=%q : %s", name, v, want))
 		}
 	})
 	return errors.Join(errs...)

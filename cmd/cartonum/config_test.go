@@ -35,7 +35,7 @@ func TestConfigEnvironment(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := parseConfig(tc.cmd, tc.args, func(k string) string { return tc.env[k] }, io.Discard)
 			if tc.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), "attendu") {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), "variable d'environnement") {
 					t.Fatalf("err = %v, want a French error naming %s", err, tc.wantErr)
 				}
 				return
