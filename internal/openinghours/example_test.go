@@ -47,3 +47,27 @@ func Example() {
 	// true unsupported opening hours at offset 0: month selectors such as "Jan" are not supported
 	// true invalid opening hours at offset 0: unknown word "lundi" (days are Mo Tu We Th Fr Sa Su)
 }
+
+func ExampleSchedule_StatusAt() {
+	s, err := openinghours.Parse("Mo-Fr 09:00-12:00,14:00-17:00; PH off")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	paris := openinghours.Paris()
+	for _, now := range []time.Time{
+		time.Date(2026, 4, 3, 10, 0, 0, 0, paris), // Good Friday: worked
+		time.Date(2026, 4, 3, 18, 0, 0, 0, paris), // the lundi de Pâques follows
+		time.Date(2026, 4, 6, 10, 0, 0, 0, paris),
+	} {
+		st := s.StatusAt(now)
+		fmt.Println(now.Format("Mon 2 Jan 15:04"), st.Open, st.Label(now))
+	}
+	name, _ := openinghours.Holiday(2026, time.April, 6)
+	fmt.Println(name)
+	// Output:
+	// Fri 3 Apr 10:00 true Ouvert jusqu'à 12:00
+	// Fri 3 Apr 18:00 false Fermé — ouvre mardi à 09:00
+	// Mon 6 Apr 10:00 false Fermé — ouvre demain à 09:00
+	// lundi de Pâques
+}

@@ -357,7 +357,12 @@ func FuzzParse(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s)
 	}
-	probe := at(3, 12, 0, 0)
+	probes := []time.Time{
+		at(3, 12, 0, 0),
+		in("2026-04-06", 8, 59),  // Easter Monday
+		in("2027-03-28", 1, 59),  // Easter Sunday, the switch to summer time
+		in("2026-10-24", 23, 30), // the night of the switch to winter time
+	}
 	f.Fuzz(func(t *testing.T, in string) {
 		s, err := Parse(in)
 		if err != nil {
@@ -388,10 +393,15 @@ func FuzzParse(f *testing.F) {
 				}
 			}
 		}
-		open := s.OpenAt(probe)
-		if next, ok := s.NextChange(probe); ok {
-			if !next.After(probe) || s.OpenAt(next) == open {
-				t.Fatalf("Parse(%q): NextChange(%v) = %v, but OpenAt is %v at both", in, probe, next, open)
+		for _, probe := range probes {
+			open := s.OpenAt(probe)
+			if next, ok := s.NextChange(probe); ok {
+				if !next.After(probe) || s.OpenAt(next) == open {
+					t.Fatalf("Parse(%q): NextChange(%v) = %v, but OpenAt is %v at both", in, probe, next, open)
+				}
+				if before := next.Add(-time.Minute); before.After(probe) && s.OpenAt(before) != open {
+					t.Fatalf("Parse(%q): NextChange(%v) = %v, but the state changed by %v", in, probe, next, before)
+				}
 			}
 		}
 	})
@@ -424,6 +434,30 @@ func BenchmarkNextChange(b *testing.B) {
 		b.Fatal(err)
 	}
 	t := at(6, 13, 0, 0)
+	b.ReportAllocs()
+	for b.Loop() {
+		s.NextChange(t)
+	}
+}
+
+func BenchmarkOpenAtHoliday(b *testing.B) {
+	s, err := Parse("Mo,We 09:00-12:00,13:45-17:30; Tu 09:00-12:00,15:30-17:30; Sa 10:00-12:00; PH off")
+	if err != nil {
+		b.Fatal(err)
+	}
+	t := in("2026-04-06", 10, 0) // Easter Monday
+	b.ReportAllocs()
+	for b.Loop() {
+		s.OpenAt(t)
+	}
+}
+
+func BenchmarkNextChangeHoliday(b *testing.B) {
+	s, err := Parse("Mo,We 09:00-12:00,13:45-17:30; Tu 09:00-12:00,15:30-17:30; Sa 10:00-12:00; PH off")
+	if err != nil {
+		b.Fatal(err)
+	}
+	t := in("2026-04-04", 13, 0) // the Saturday before Easter Monday
 	b.ReportAllocs()
 	for b.Loop() {
 		s.NextChange(t)
