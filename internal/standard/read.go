@@ -134,22 +134,23 @@ var columnAliases = map[string]string{
 	"date_mise_a_jour": "date_maj",
 }
 
-// knownColumns are every column of v1.0.2 and v0.1 that Normalize reads.
-var knownColumns = map[string]bool{}
+// knownColumns are every column of v1.0.2 and v0.1 that Normalize reads,
+// built once from Columns and the v0.1 names.
+var knownColumns = func() map[string]bool {
+	known := map[string]bool{}
+	for _, c := range Columns {
+		known[c] = true
+	}
+	for _, c := range []string{"publics_accueillis", "conditions_acces", "labels_nationaux", "labels_autres", "cle_ban"} {
+		known[c] = true
+	}
+	return known
+}()
 
 // legacyColumns mark a file as schema v0.1.
 var legacyColumns = map[string]bool{
 	"courriel": true, "cle_ban": true, "publics_accueillis": true, "conditions_acces": true,
 	"conditions_access": true, "labels_nationaux": true, "labels_autres": true, "accessibilite": true,
-}
-
-func init() {
-	for _, c := range Columns {
-		knownColumns[c] = true
-	}
-	for _, c := range []string{"publics_accueillis", "conditions_acces", "labels_nationaux", "labels_autres", "cle_ban"} {
-		knownColumns[c] = true
-	}
 }
 
 // normColumn turns a header cell into its normalised column name.
