@@ -211,9 +211,26 @@ func IndicatorAttributes(rows []analysis.Indicators) map[string]map[string]any {
 // zoom: it depends only on the territories, so data versions that change
 // only places share it.
 type generalised struct {
-	key   uint64 // territoryKey of the territories it was built from
-	topo  *topology.Topology
-	zooms [MaxZoom + 1]zoomLevel
+	key           uint64 // territoryKey of the territories it was built from
+	bounds        orb.Bound
+	communeBounds []orb.Bound // world bound of each commune's contour
+	topo          *topology.Topology
+	zooms         [MaxZoom + 1]zoomLevel
+}
+
+// newGeneralised projects the communes to world coordinates and builds
+// their topology; the zooms are generalised on first use (or by Warm).
+func newGeneralised(key uint64, communes []cartonum.Commune) *generalised {
+	g := &generalised{key: key, communeBounds: make([]orb.Bound, len(communes)),
+		bounds: orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}}
+	world := make([]orb.MultiPolygon, len(communes))
+	for i := range communes {
+		world[i] = tiles.WorldGeometry(communes[i].Geometry).(orb.MultiPolygon)
+		g.communeBounds[i] = world[i].Bound()
+		g.bounds = g.bounds.Union(communes[i].Geometry.Bound())
+	}
+	g.topo = topology.Build(world)
+	return g
 }
 
 // New prepares the tiles of a snapshot: the topology of the communes is
@@ -229,8 +246,6 @@ func New(snap *index.Snapshot, cfg Config, attrs Attributes) *Set {
 func NewFrom(prev *Set, snap *index.Snapshot, cfg Config, attrs Attributes) *Set {
 	s := &Set{snap: snap, cfg: cfg, clusters: map[string]*clusterEntry{}, cache: NewCache(cfg.CacheBytes)}
 	communes := snap.Communes()
-	world := make([]orb.MultiPolygon, len(communes))
-	s.bounds = orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
 	epciPop := map[string]int{}
 	depPop := map[string]int{}
 	epciPlaces := map[string]int{}
@@ -239,8 +254,6 @@ func NewFrom(prev *Set, snap *index.Snapshot, cfg Config, attrs Attributes) *Set
 	s.deptKey = make([]string, len(communes))
 	for i := range communes {
 		c := &communes[i]
-		world[i] = tiles.WorldGeometry(c.Geometry).(orb.MultiPolygon)
-		s.bounds = s.bounds.Union(c.Geometry.Bound())
 		e := snap.EPCIOf(c.Code)
 		s.epciKey[i], s.deptKey[i] = e, c.CodeDepartement
 		n := snap.PlacesIn(c.Code)
@@ -249,8 +262,7 @@ func NewFrom(prev *Set, snap *index.Snapshot, cfg Config, attrs Attributes) *Set
 		epciPlaces[e] += n
 		depPlaces[c.CodeDepartement] += n
 		s.communes = append(s.communes, polyMeta{
-			id:    tiles.CommuneID(c.Code),
-			bound: world[i].Bound(),
+			id: tiles.CommuneID(c.Code),
 			props: map[string]any{"code": c.Code, "nom": c.Nom, "population": c.Population,
 				"departement": c.CodeDepartement, "epci": e, "lieux": n},
 			small: map[string]any{},
@@ -295,7 +307,11 @@ func NewFrom(prev *Set, snap *index.Snapshot, cfg Config, attrs Attributes) *Set
 	if prev != nil && prev.gen.key == key {
 		s.gen = prev.gen
 	} else {
-		s.gen = &generalised{key: key, topo: topology.Build(world)}
+		s.gen = newGeneralised(key, communes)
+	}
+	s.bounds = s.gen.bounds
+	for i := range s.communes {
+		s.communes[i].bound = s.gen.communeBounds[i]
 	}
 	// Places: stable numeric ids and world positions.
 	places := snap.Places()
