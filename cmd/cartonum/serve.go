@@ -241,16 +241,19 @@ func (m *Main) Reload(ctx context.Context) error {
 	if v == m.idx.Current().Version() {
 		return nil
 	}
+	start := time.Now()
 	snap, err := loadSnapshot(ctx, m.db)
 	if err != nil {
 		return err
 	}
+	loaded := time.Since(start)
 	gen, err := m.build(ctx, snap)
 	if err != nil {
 		return err
 	}
 	m.idx.Swap(gen)
-	m.Logger.Info("data reloaded", "data_version", snap.Version(), "places", len(snap.Places()))
+	m.Logger.Info("data reloaded", "data_version", snap.Version(), "places", len(snap.Places()),
+		"load_ms", loaded.Milliseconds(), "duration_ms", time.Since(start).Milliseconds())
 	return nil
 }
 
