@@ -162,6 +162,9 @@ for r in steady reloads; do
 	printf '| %-8s | %10s | %8s | %8s | %8s | %6s |\n' "$r" "$(val $r rps)" "$(val $r p50)" "$(val $r p99)" "$(val $r max)" "$(val $r errors)"
 done
 echo
-echo "reloads during the second run: $reloads; rebuild after each reload: $build; server peak RSS (VmHWM) $((hwm_kb / 1024)) MB"
+total=$(grep 'data reloaded' "$WORK/server.log" | grep -o ' duration_ms=[0-9]*' | cut -d= -f2 | sort -n |
+	awk '{ v[NR] = $1 } END { if (NR) printf "median %d ms, max %d ms", v[int((NR + 1) / 2)], v[NR]; else print "not logged" }')
+echo "reloads during the second run: $reloads; rebuild after each reload: $build; whole reload (load + build): $total"
+echo "server peak RSS (VmHWM) $((hwm_kb / 1024)) MB"
 awk -v a="$(val steady p99)" -v b="$(val reloads p99)" 'BEGIN {
 	r = b / a; printf "p99 reloads / steady = %.2f (target ≤ 2): %s\n", r, (r <= 2 ? "met" : "MISSED") }'

@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/maptile"
+
 	"github.com/cartonum/cartonum/analysis"
 	"github.com/cartonum/cartonum/internal/index"
 	"github.com/cartonum/cartonum/internal/standard"
@@ -133,4 +136,29 @@ func BenchmarkBuildParts(b *testing.B) {
 			s.Outlines()
 		}
 	})
+}
+
+// BenchmarkRebuildPlaces is the time to build the generation that follows
+// a change of places only (territories shared, 45 tiles prefilled).
+func BenchmarkRebuildPlaces(b *testing.B) {
+	snap := regionSnapshot(b)
+	prev, err := Build(context.Background(), snap, DefaultConfig())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for z := 8; z <= 12; z++ {
+		c := maptile.At(orb.Point{3.0573, 50.6366}, maptile.Zoom(z))
+		for dx := -1; dx <= 1; dx++ {
+			for dy := -1; dy <= 1; dy++ {
+				t := maptile.New(uint32(int(c.X)+dx), uint32(int(c.Y)+dy), c.Z)
+				prev.Tiles().Get(tileset.Request{Layers: []string{tileset.Communes}, Tile: t})
+			}
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Rebuild(context.Background(), prev, snap, DefaultConfig()); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
