@@ -1,0 +1,40 @@
+package tileset
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/cartonum/cartonum/internal/index"
+)
+
+// TestFilterKeyEveryField: every field of the place filter, present or
+// future, changes the tile cache key, and two fields given the same value
+// give two keys; a filter missing from the key would share cache entries
+// with the unfiltered tiles.
+func TestFilterKeyEveryField(t *testing.T) {
+	seen := map[string]string{filterKey(index.Filter{}): "zero filter"}
+	typ := reflect.TypeOf(index.Filter{})
+	for i := range typ.NumField() {
+		field := typ.Field(i)
+		t.Run(field.Name, func(t *testing.T) {
+			var f index.Filter
+			v := reflect.ValueOf(&f).Elem().Field(i)
+			switch field.Type {
+			case reflect.TypeOf([]string(nil)):
+				v.Set(reflect.ValueOf([]string{"x"}))
+			case reflect.TypeOf(""):
+				v.SetString("x")
+			case reflect.TypeOf(time.Time{}):
+				v.Set(reflect.ValueOf(time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)))
+			default:
+				t.Fatalf("field %s of type %s: teach this test and filterKey about it", field.Name, field.Type)
+			}
+			k := filterKey(f)
+			if other, ok := seen[k]; ok {
+				t.Fatalf("%s gives the same cache key as %s: %q", field.Name, other, k)
+			}
+			seen[k] = field.Name
+		})
+	}
+}
