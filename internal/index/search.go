@@ -50,8 +50,7 @@ func (s *Snapshot) Search(q Query) Result {
 	switch {
 	case q.Near != nil:
 		c := *q.Near
-		dLat := q.Radius / 111320
-		dLon := q.Radius / (111320 * math.Max(0.01, math.Cos(c[1]*math.Pi/180)))
+		dLat, dLon := nearBox(c, q.Radius)
 		min, max := [2]float64{c[0] - dLon, c[1] - dLat}, [2]float64{c[0] + dLon, c[1] + dLat}
 		if q.BBox != nil {
 			min = [2]float64{math.Max(min[0], q.BBox.Min[0]), math.Max(min[1], q.BBox.Min[1])}
@@ -160,6 +159,21 @@ func (s *Snapshot) matcher(f Filter) func(int) bool {
 		}
 		return true
 	}
+}
+
+// nearBox returns the half sides, in degrees of latitude and longitude, of
+// the box holding every point within radius metres of c on Distance's
+// sphere. Its east–west half side is asin(sin δ / cos φ), wider than δ/cos φ
+// at high latitude; a cap reaching a pole spans every longitude.
+func nearBox(c orb.Point, radius float64) (dLat, dLon float64) {
+	const slack = 1 + 1e-9 // rounding of the trigonometry
+	d := radius / orb.EarthRadius
+	dLat = d * 180 / math.Pi * slack
+	s := math.Sin(math.Min(d, math.Pi/2)) / math.Cos(c[1]*math.Pi/180)
+	if s >= 1 || math.IsNaN(s) || s < 0 {
+		return dLat, 360
+	}
+	return dLat, math.Asin(s) * 180 / math.Pi * slack
 }
 
 // Distance is the great-circle distance in metres between two points
