@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"os"
 	"regexp"
@@ -261,5 +262,32 @@ func TestLongComputationsStop(t *testing.T) {
 	// Not cached: the same request answers once the context is live.
 	if res, err := g.Compute(context.Background(), p); err != nil || len(res.Communes) != 2 {
 		t.Errorf("Compute after a cancelled one: %v", err)
+	}
+}
+
+// TestFieldsMatchJSON: each field of the table reads the figure its JSON
+// name holds in the API's answers, and its rank key is a rank the model
+// fills.
+func TestFieldsMatchJSON(t *testing.T) {
+	g := build(t, 1)
+	res := g.Model().Compute(analysis.Params{ThresholdMin: 5})
+	for _, in := range append(res.Communes, res.Region) {
+		raw, err := json.Marshal(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(raw, &m); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range analysis.Fields {
+			got, ok := m[f.JSON].(float64)
+			if !ok || got != f.Value(&in) {
+				t.Errorf("%s %s: JSON %v, Value %v", in.Code, f.JSON, m[f.JSON], f.Value(&in))
+			}
+			if _, ok := in.Rank[f.Rank]; f.Rank != "" && in.Level == analysis.LevelCommune && !ok {
+				t.Errorf("rank %s missing", f.Rank)
+			}
+		}
 	}
 }
