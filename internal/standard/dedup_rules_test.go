@@ -37,6 +37,10 @@ func TestCompareNames(t *testing.T) {
 		// Most words in common: 3 of 5 distinct words is enough, 2 of 4 not.
 		{"Espace numérique Pasteur Nord", "Espace numérique Pasteur Sud", nil, namesSimilar},
 		{"Espace numérique Nord", "Espace numérique Sud", nil, namesDiffer},
+		// Just above and just below the threshold of 0.6 (shared words over
+		// distinct words): 4 of 6 is similar, 4 of 7 is not.
+		{"Atelier numérique Pasteur Wazemmes Nord", "Atelier numérique Pasteur Wazemmes Sud", nil, namesSimilar},
+		{"Atelier numérique Pasteur Wazemmes Nord", "Atelier numérique Pasteur Wazemmes Sud Annexe", nil, namesDiffer},
 		{"France Services", "Médiathèque de Laventie", nil, namesDiffer},
 		{"CCAS", "Mission locale", nil, namesDiffer},
 		{"", "", nil, namesDiffer},
