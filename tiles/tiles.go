@@ -8,6 +8,37 @@
 // without zero-length segments, exterior rings before their holes with the
 // right winding, no degenerate rings, unique keys and values).
 //
+// # Why not orb/encoding/mvt
+//
+// orb's encoder reads the same geometries, but leaves to its caller what
+// Encode guarantees on every tile:
+//
+//   - winding: orb writes rings in their input order, so RFC 7946 GeoJSON
+//     (counter-clockwise exterior rings) comes out with every ring wound
+//     the wrong way; Encode orients them, whatever the input;
+//   - no zero-length commands: orb floors coordinates to tile units and
+//     keeps the points that then repeat (LineTo (0,0), a ring's first point
+//     repeated before ClosePath) and rings left without area; Encode
+//     removes them;
+//   - determinism: the same layers always give the same bytes, in the
+//     order given (orb's NewLayers orders layers by map iteration);
+//   - numeric ids: a zero or repeated feature id is an error, where orb
+//     silently drops negative or non-numeric ids;
+//   - version 2 (orb's NewLayer writes version 1), extent 4096, and a clip
+//     to the tile plus Buffer (orb clips to 4096 units beyond the tile
+//     unless given a bound);
+//   - no gogo/protobuf: the wire format is written by hand, and world
+//     coordinates are not modified (orb projects its input in place, so a
+//     caller must clone every feature for every tile).
+//
+// On the communes of Hauts-de-France simplified at one tile unit
+// (BenchmarkEncodeVersusOrb), the tiles have the same size within 0.1 %;
+// Encode takes 3.5, 0.91 and 0.21 ms per tile at z6, z8 and z10 where orb,
+// cloning included, takes 12, 3.5 and 0.68 ms, and mvtcheck rejects 2 of 2,
+// 8 of 10 and 42 of 78 of orb's tiles for zero-length commands, repeated
+// first points and zero-area rings (2 of 2, 10 of 10 and 76 of 78, for
+// winding too, once the rings are counter-clockwise), none of Encode's.
+//
 // The package is pure: it reads no files and imports no storage or HTTP
 // code. Callers pick the features of a tile (for instance with an index) and
 // simplify them for its zoom before calling Encode.
