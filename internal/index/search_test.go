@@ -155,3 +155,28 @@ func TestFilterBruteForce(t *testing.T) {
 		}
 	}
 }
+
+// TestNearCapEdge puts a place at the easternmost point of the circle of
+// the radius, a hair inside it: at high latitude that point lies east of
+// radius/cos(latitude) (the circle bulges beyond it, north of the centre),
+// and a search box that stops there misses it.
+func TestNearCapEdge(t *testing.T) {
+	for _, lat := range []float64{50, 70, 80} {
+		for _, radius := range []float64{10000, 40000} {
+			t.Run(fmt.Sprintf("lat %g radius %g", lat, radius), func(t *testing.T) {
+				c := orb.Point{3.06, lat}
+				d, phi := radius/orb.EarthRadius, lat*math.Pi/180
+				dLon := math.Asin(math.Sin(d)/math.Cos(phi)) * 180 / math.Pi
+				edgeLat := math.Asin(math.Sin(phi)/math.Cos(d)) * 180 / math.Pi
+				p := orb.Point{c[0] + dLon*(1-1e-7), edgeLat}
+				if dist := geo.DistanceHaversine(c, p); dist > radius {
+					t.Fatalf("the place is %.6f m away, outside the radius", dist)
+				}
+				s := New(Data{Version: 1, Places: []cartonum.Place{{ID: "edge", Longitude: p[0], Latitude: p[1]}}})
+				if got := hitIDs(s.Search(Query{Near: &c, Radius: radius})); len(got) != 1 {
+					t.Errorf("place %.6f° east of the centre, within %g m, not found", p[0]-c[0], radius)
+				}
+			})
+		}
+	}
+}
