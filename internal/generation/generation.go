@@ -47,14 +47,13 @@ func DefaultConfig() Config { return Config{Tiles: tileset.DefaultConfig(), Pref
 // completely by Build and never modified afterwards; its methods are safe
 // for concurrent use.
 type Generation struct {
-	snap     *index.Snapshot
-	model    *analysis.Model
-	defaults *analysis.Result
-	tiles    *tileset.Set
-	epci     map[string]orb.MultiPolygon
-	deps     map[string]orb.MultiPolygon
-	region   string
-	took     time.Duration
+	snap   *index.Snapshot
+	model  *analysis.Model
+	tiles  *tileset.Set
+	epci   map[string]orb.MultiPolygon
+	deps   map[string]orb.MultiPolygon
+	region string
+	took   time.Duration
 }
 
 // Build derives a Generation from a snapshot: the analysis model and its
@@ -79,8 +78,8 @@ func Rebuild(ctx context.Context, prev *Generation, snap *index.Snapshot, cfg Co
 	if cs := snap.Communes(); len(cs) > 0 {
 		g.region = cs[0].CodeRegion
 	}
-	var err error
-	if g.defaults, err = g.model.ComputeContext(ctx, analysis.DefaultParams()); err != nil {
+	defaults, err := g.model.ComputeContext(ctx, analysis.DefaultParams())
+	if err != nil {
 		return nil, fmt.Errorf("indicateurs de la version %d : %w", snap.Version(), err)
 	}
 	if !cfg.NoTiles {
@@ -89,8 +88,8 @@ func Rebuild(ctx context.Context, prev *Generation, snap *index.Snapshot, cfg Co
 			prevTiles = prev.tiles
 		}
 		g.tiles = tileset.NewFrom(prevTiles, snap, cfg.Tiles, tileset.Attributes{
-			Communes: tileset.IndicatorAttributes(g.defaults.Communes),
-			EPCI:     tileset.IndicatorAttributes(g.defaults.EPCI),
+			Communes: tileset.IndicatorAttributes(defaults.Communes),
+			EPCI:     tileset.IndicatorAttributes(defaults.EPCI),
 		})
 		if err := ctx.Err(); err != nil {
 			return nil, err

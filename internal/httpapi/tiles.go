@@ -17,7 +17,8 @@ import (
 )
 
 // tileSet returns the tiles of the current generation: built and
-// generalised before the generation was published, read without a lock.
+// generalised before the generation was published: a request only reads it
+// (its cache's LRU bookkeeping aside).
 func (s *Server) tileSet() *tileset.Set { return s.idx.Load().Tiles() }
 
 // tileLayers parses "communes" or "communes,sites" into known layer names.
