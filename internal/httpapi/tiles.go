@@ -16,9 +16,9 @@ import (
 	"github.com/cartonum/cartonum/internal/tileset"
 )
 
-// tileSet returns the tiles of the current generation: built and
-// generalised before the generation was published: a request only reads it
-// (its cache's LRU bookkeeping aside).
+// tileSet returns the tiles of the current generation, built and
+// generalised before it was published; a request only reads them (the
+// cache's LRU bookkeeping aside).
 func (s *Server) tileSet() *tileset.Set { return s.idx.Load().Tiles() }
 
 // tileLayers parses "communes" or "communes,sites" into known layer names.
