@@ -4,19 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/cartonum/cartonum/internal/cartonum"
 )
 
 // communeFields are the properties asked of geo.api.gouv.fr, the properties
 // of the communes file.
 const communeFields = "code,nom,codeDepartement,codeRegion,codeEpci,codesPostaux,population,contour"
-
-// Code formats of the Code officiel géographique.
-var (
-	communeCode     = regexp.MustCompile(`^(\d{5}|2[AB]\d{3})$`)
-	departementCode = regexp.MustCompile(`^(\d{2}|2[AB]|97\d)$`)
-)
 
 // regionCommunes is what the other files need to know of the région's
 // communes.
@@ -74,11 +69,11 @@ func (f *fetcher) communes(ctx context.Context, st *stage, geoAPI, region, dest 
 			return invalidData("commune %d: properties: %v", i, err)
 		}
 		switch {
-		case !communeCode.MatchString(p.Code):
+		case !cartonum.ValidCommuneCode(p.Code):
 			return invalidData("commune %d: code %q is not a commune code", i, p.Code)
 		case p.CodeRegion != region:
 			return invalidData("commune %s: région %q, want %q (was the codeRegion filter ignored?)", p.Code, p.CodeRegion, region)
-		case !departementCode.MatchString(p.CodeDepartement):
+		case !cartonum.ValidDepartementCode(p.CodeDepartement):
 			return invalidData("commune %s: département code %q", p.Code, p.CodeDepartement)
 		case rc.codes[p.Code]:
 			return invalidData("commune %s given twice", p.Code)

@@ -229,7 +229,7 @@ func (f *fetcher) selectEPCI(all []pkgEPCI, rc *regionCommunes, pkgCommunes func
 		seen[e.Code] = true
 		out := cartonum.EPCI{Code: e.Code, Nom: e.Nom, Type: e.Type, Membres: make([]string, 0, len(e.Membres))}
 		for _, m := range e.Membres {
-			if !communeCode.MatchString(m.Code) {
+			if !cartonum.ValidCommuneCode(m.Code) {
 				return nil, invalidData("EPCI %s: member code %q", e.Code, m.Code)
 			}
 			out.Membres = append(out.Membres, m.Code)

@@ -9,11 +9,12 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/cartonum/cartonum/internal/cartonum"
 )
 
 var (
 	pivotPattern     = regexp.MustCompile(`^[a-zA-Z0-9]{9,14}$`)
-	inseePattern     = regexp.MustCompile(`^([013-9]\d|2[AB1-9])\d{3}$`)
 	phonePattern     = regexp.MustCompile(`^(\+33|\+590|\+594|\+262|\+596|\+269|\+687|\+689|\+508|\+681)\d{6,9}$`)
 	nonDigits        = regexp.MustCompile(`\D+`)
 	spaces           = regexp.MustCompile(`\s+`)
@@ -83,7 +84,7 @@ func inseeCode(s string) (code string, repaired bool, ok bool) {
 	if len(t) == 4 && nonDigits.FindString(t) == "" {
 		t = "0" + t
 	}
-	if !inseePattern.MatchString(t) {
+	if !cartonum.ValidCommuneCode(t) {
 		return "", false, false
 	}
 	return t, t != s, true

@@ -22,7 +22,7 @@ func DeriveEPCIs(communes []cartonum.Commune, names Names) ([]cartonum.EPCI, err
 		if c.CodeEpci == "" {
 			continue
 		}
-		if !sirenCode.MatchString(c.CodeEpci) {
+		if !cartonum.ValidSIREN(c.CodeEpci) {
 			return nil, fmt.Errorf("commune %s: codeEpci %q is not a SIREN", c.Code, c.CodeEpci)
 		}
 		e, ok := byCode[c.CodeEpci]
@@ -62,7 +62,7 @@ func DeriveDepartements(communes []cartonum.Commune, names Names) ([]cartonum.De
 	seen := make(map[string]bool)
 	var out []cartonum.Departement
 	for _, c := range communes {
-		if !deptCode.MatchString(c.CodeDepartement) {
+		if !cartonum.ValidDepartementCode(c.CodeDepartement) {
 			return nil, fmt.Errorf("commune %s: invalid codeDepartement %q", c.Code, c.CodeDepartement)
 		}
 		if seen[c.CodeDepartement] {

@@ -7,19 +7,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/cartonum/cartonum/internal/cartonum"
-)
-
-var (
-	communeCode = regexp.MustCompile(`^([013-9]\d|2[AB1-9])\d{3}$`)
-	deptCode    = regexp.MustCompile(`^(\d{2}|2[AB]|97\d)$`)
-	sirenCode   = regexp.MustCompile(`^\d{9}$`)
 )
 
 // ReadCommunes reads a GeoJSON FeatureCollection of communes with the
@@ -42,7 +35,7 @@ func ReadCommunes(r io.Reader) ([]cartonum.Commune, error) {
 			CodeEpci:        str(f.Properties, "codeEpci"),
 			Population:      num(f.Properties, "population"),
 		}
-		if !communeCode.MatchString(c.Code) {
+		if !cartonum.ValidCommuneCode(c.Code) {
 			return nil, fmt.Errorf("feature %d: invalid commune code %q", i, c.Code)
 		}
 		if seen[c.Code] {
@@ -80,7 +73,7 @@ func ReadDepartements(r io.Reader) ([]cartonum.Departement, error) {
 	out := make([]cartonum.Departement, 0, len(fc.Features))
 	for i, f := range fc.Features {
 		d := cartonum.Departement{Code: str(f.Properties, "code"), Nom: str(f.Properties, "nom")}
-		if !deptCode.MatchString(d.Code) {
+		if !cartonum.ValidDepartementCode(d.Code) {
 			return nil, fmt.Errorf("feature %d: invalid département code %q", i, d.Code)
 		}
 		mp, err := multiPolygon(f.Geometry)
@@ -112,7 +105,7 @@ func ReadEPCIs(r io.Reader) ([]cartonum.EPCI, error) {
 	}
 	out := make([]cartonum.EPCI, 0, len(raw))
 	for i, e := range raw {
-		if !sirenCode.MatchString(e.Code) {
+		if !cartonum.ValidSIREN(e.Code) {
 			return nil, fmt.Errorf("EPCI %d: invalid SIREN %q", i, e.Code)
 		}
 		ep := cartonum.EPCI{Code: e.Code, Nom: e.Nom, Type: e.Type, Population: e.Population}

@@ -14,6 +14,7 @@
 // modalites_acces, dispositifs: filters (repeated parameters)
 // ouvert=1  open now; rdv=1 online booking
 
+import {COMMUNE_CODE} from './codes.ts';
 import {FACETS, type FacetParam} from './taxonomy.ts';
 
 export interface View {
@@ -42,7 +43,6 @@ export interface UrlState {
 
 export const RADII = [2, 5, 10, 20, 50] as const;
 export const DEFAULT_RADIUS = 10;
-const COMMUNE = /^([013-9]\d|2[AB1-9])\d{3}$/;
 
 export function emptyFilters(): Filters {
   const f = {ouvert: false, rdv: false} as Filters;
@@ -84,7 +84,7 @@ export function decodeState(search: string): UrlState {
     }
   }
   const commune = (q.get('commune') ?? '').toUpperCase();
-  if (COMMUNE.test(commune)) s.commune = commune;
+  if (COMMUNE_CODE.test(commune)) s.commune = commune;
   const autour = q.get('autour');
   if (autour && !s.commune) {
     const [lat, lon] = autour.split(',').map((p) => num(p));

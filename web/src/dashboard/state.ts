@@ -18,6 +18,7 @@
 //
 // Pure: no DOM, tested in test/dashboard-state.test.ts.
 
+import {COMMUNE_CODE, DEPARTEMENT_CODE, SIREN} from '../codes.ts';
 import {FACETS} from '../taxonomy.ts';
 import type {View} from '../urlstate.ts';
 
@@ -111,9 +112,9 @@ export function emptyDash(): DashState {
 }
 
 const TERRITORY: Record<Level, RegExp> = {
-  commune: /^([013-9]\d|2[AB1-9])\d{3}$/,
-  epci: /^\d{9}$/,
-  departement: /^(\d{2}|2[AB]|97\d)$/,
+  commune: COMMUNE_CODE,
+  epci: SIREN,
+  departement: DEPARTEMENT_CODE,
 };
 
 /** Whether a code is a valid territory code of a level. */
