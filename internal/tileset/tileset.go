@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -474,10 +475,25 @@ func (s *Set) level(z int) *zoomLevel {
 }
 
 // Warm generalises every zoom now, so that first requests do not wait.
+// Zooms are independent (the topology is only read), so they are
+// generalised on every core, the deepest (slowest) first.
 func (s *Set) Warm() {
-	for z := 0; z <= MaxZoom; z++ {
-		s.level(z)
+	next := make(chan int, MaxZoom+1)
+	for z := MaxZoom; z >= 0; z-- {
+		next <- z
 	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), MaxZoom+1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for z := range next {
+				s.level(z)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // Tile is one encoded tile.
