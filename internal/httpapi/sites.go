@@ -10,17 +10,14 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"github.com/cartonum/cartonum/internal/cartonum"
 	"github.com/cartonum/cartonum/internal/index"
 	"github.com/cartonum/cartonum/internal/openinghours"
 	"github.com/cartonum/cartonum/internal/standard"
 )
-
-type pointGeometry struct {
-	Type        string     `json:"type"`
-	Coordinates [2]float64 `json:"coordinates"`
-}
 
 // siteSummary is what lists and maps need of a place.
 type siteSummary struct {
@@ -107,11 +104,14 @@ func (s *Server) now() time.Time {
 	return time.Now()
 }
 
+// feature is a GeoJSON Feature whose properties are a typed struct: orb's
+// geojson.Feature takes a map per feature, which the lists of up to 1,000
+// places would pay for; the geometry is orb's.
 type feature struct {
-	Type       string        `json:"type"`
-	ID         string        `json:"id"`
-	Geometry   pointGeometry `json:"geometry"`
-	Properties any           `json:"properties"`
+	Type       string            `json:"type"`
+	ID         string            `json:"id"`
+	Geometry   *geojson.Geometry `json:"geometry"`
+	Properties any               `json:"properties"`
 }
 
 type featureCollection struct {
@@ -161,7 +161,7 @@ func (s *Server) listSites(w http.ResponseWriter, r *http.Request) error {
 	for _, h := range res.Hits {
 		fc.Features = append(fc.Features, feature{
 			Type: "Feature", ID: h.Place.ID,
-			Geometry:   pointGeometry{"Point", [2]float64{h.Place.Longitude, h.Place.Latitude}},
+			Geometry:   geojson.NewGeometry(orb.Point{h.Place.Longitude, h.Place.Latitude}),
 			Properties: summary(h.Place, h.Distance, hoursAt(h.Place.Horaires, snap.Hours(h.Place), now)),
 		})
 	}
@@ -212,7 +212,7 @@ func (s *Server) getSite(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeGeoJSON(w, http.StatusOK, feature{
 		Type: "Feature", ID: p.ID,
-		Geometry:   pointGeometry{"Point", [2]float64{p.Longitude, p.Latitude}},
+		Geometry:   geojson.NewGeometry(orb.Point{p.Longitude, p.Latitude}),
 		Properties: d,
 	})
 	return nil
