@@ -55,7 +55,7 @@ func (g Grid) Demand(communes []Commune) []DemandPoint {
 			}
 		}
 		if len(out) == start {
-			out = append(out, DemandPoint{Commune: ci, Point: interiorPoint(c.Geometry)})
+			out = append(out, DemandPoint{Commune: ci, Point: InteriorPoint(c.Geometry)})
 		}
 		share := c.Population / float64(len(out)-start)
 		for k := start; k < len(out); k++ {
@@ -93,10 +93,12 @@ func crossings(mp orb.MultiPolygon, y float64, xs []float64) []float64 {
 	return xs
 }
 
-// interiorPoint returns a point inside the largest polygon of mp: its
+// InteriorPoint returns a point inside the largest polygon of mp: its
 // centroid when inside, otherwise the middle of the widest chord along a
 // parallel through the centroid or through the middle of its bounding box.
-func interiorPoint(mp orb.MultiPolygon) orb.Point {
+// It is the demand point of a commune too small for the grid, and where the
+// index draws the places known only by their commune.
+func InteriorPoint(mp orb.MultiPolygon) orb.Point {
 	if len(mp) == 0 {
 		return orb.Point{}
 	}

@@ -101,7 +101,7 @@ func NewModel(communes []Commune, sites []Site, demand DemandSource) *Model {
 	}()
 	m.anchors = make([]orb.Point, len(m.communes))
 	for c := range m.communes {
-		m.anchors[c] = interiorPoint(m.communes[c].Geometry)
+		m.anchors[c] = InteriorPoint(m.communes[c].Geometry)
 	}
 	m.loc = newLocator(m.communes)
 	m.epci, m.cEPCI = groupBy(m.communes, func(c *Commune) string { return c.EPCI })

@@ -5,7 +5,6 @@
 package index
 
 import (
-	"math"
 	"sort"
 	"sync/atomic"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/paulmach/orb/planar"
 	"github.com/tidwall/rtree"
 
+	"github.com/cartonum/cartonum/analysis"
 	"github.com/cartonum/cartonum/internal/cartonum"
 	"github.com/cartonum/cartonum/internal/openinghours"
 )
@@ -219,43 +219,10 @@ func (s *Snapshot) OutsideRegion() int { return s.outside }
 // PlacesIn returns the number of places in a commune.
 func (s *Snapshot) PlacesIn(commune string) int { return s.perCommune[commune] }
 
-// anchor returns a point inside a multipolygon: the centroid of its largest
-// polygon when inside it, otherwise the middle of the widest inside segment
-// of the horizontal line through that centroid.
-func anchor(mp orb.MultiPolygon) orb.Point {
-	var best orb.Polygon
-	bestArea := -1.0
-	for _, p := range mp {
-		if a := math.Abs(planar.Area(p)); a > bestArea {
-			best, bestArea = p, a
-		}
-	}
-	if len(best) == 0 {
-		return mp.Bound().Center()
-	}
-	c, _ := planar.CentroidArea(best)
-	if planar.PolygonContains(best, c) {
-		return c
-	}
-	y := c[1]
-	var xs []float64
-	for _, ring := range best {
-		for i := 0; i+1 < len(ring); i++ {
-			a, b := ring[i], ring[i+1]
-			if (a[1] <= y) != (b[1] <= y) {
-				xs = append(xs, a[0]+(y-a[1])*(b[0]-a[0])/(b[1]-a[1]))
-			}
-		}
-	}
-	sort.Float64s(xs)
-	bestW, mid := -1.0, best.Bound().Center()
-	for i := 0; i+1 < len(xs); i += 2 {
-		if w := xs[i+1] - xs[i]; w > bestW {
-			bestW, mid = w, orb.Point{(xs[i] + xs[i+1]) / 2, y}
-		}
-	}
-	return mid
-}
+// anchor returns a point inside a multipolygon: the analysis's interior
+// point, so that a place known only by its commune and the commune's
+// demand point are the same point.
+func anchor(mp orb.MultiPolygon) orb.Point { return analysis.InteriorPoint(mp) }
 
 // Index holds the current snapshot; readers never wait for writers.
 type Index struct {
