@@ -29,8 +29,8 @@ const (
 type Indicators struct {
 	Level string `json:"level"`
 	Code  string `json:"code"`
-	// Name is the commune's name; the model knows no names for other
-	// levels.
+	// Name is the territory's name (Commune.Name, EPCIName,
+	// DepartementName; "Région" for the region), empty when unknown.
 	Name       string  `json:"name,omitempty"`
 	Population float64 `json:"population"`
 	// Sites counts the matching sites located in the territory.
@@ -153,7 +153,7 @@ func (m *Model) aggregate(st *state, prev *state, dirty []bool) {
 					changed = changed || dirty[c]
 					spans = append(spans, [2]int32{m.cstart[c], m.cstart[c+1]})
 				}
-				in := t.indicators(level, gs[g].code, "")
+				in := t.indicators(level, gs[g].code, gs[g].name)
 				if changed {
 					buf = m.quantiles(st, &in, spans, buf)
 				} else {
@@ -177,7 +177,7 @@ func (m *Model) aggregate(st *state, prev *state, dirty []bool) {
 		t.add(st.tallies[c])
 		changed = changed || dirty[c]
 	}
-	res.Region = t.indicators(LevelRegion, "", "")
+	res.Region = t.indicators(LevelRegion, m.region, "Région")
 	if changed {
 		m.quantiles(st, &res.Region, [][2]int32{{0, int32(len(m.points))}}, nil)
 	} else {

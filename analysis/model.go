@@ -18,6 +18,7 @@ import (
 // Detail, Siting and Points reuse.
 type Model struct {
 	communes []Commune
+	region   string // code of the region (Commune.Region)
 	points   []DemandPoint
 	pvec     []vec3
 	cstart   []int32 // commune c owns points [cstart[c], cstart[c+1])
@@ -41,6 +42,7 @@ type Model struct {
 // group is an EPCI or a département: a code and its communes.
 type group struct {
 	code     string
+	name     string
 	communes []int32
 }
 
@@ -104,8 +106,13 @@ func NewModel(communes []Commune, sites []Site, demand DemandSource) *Model {
 		m.anchors[c] = InteriorPoint(m.communes[c].Geometry)
 	}
 	m.loc = newLocator(m.communes)
-	m.epci, m.cEPCI = groupBy(m.communes, func(c *Commune) string { return c.EPCI })
-	m.deps, m.cDep = groupBy(m.communes, func(c *Commune) string { return c.Departement })
+	m.epci, m.cEPCI = groupBy(m.communes, func(c *Commune) (string, string) { return c.EPCI, c.EPCIName })
+	m.deps, m.cDep = groupBy(m.communes, func(c *Commune) (string, string) { return c.Departement, c.DepartementName })
+	for c := range m.communes {
+		if m.region == "" {
+			m.region = m.communes[c].Region
+		}
+	}
 
 	for _, s := range sites {
 		if validPoint(s.Point) {
@@ -137,19 +144,24 @@ func validPoint(p orb.Point) bool {
 	return p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90
 }
 
-// groupBy groups the communes by a code, groups in code order; communes
-// with an empty code belong to no group.
-func groupBy(communes []Commune, code func(*Commune) string) ([]group, []int32) {
+// groupBy groups the communes by a code, groups in code order, named by
+// the first non-empty name; communes with an empty code belong to no group.
+func groupBy(communes []Commune, code func(*Commune) (code, name string)) ([]group, []int32) {
 	at := map[string]int{}
 	var groups []group
 	for c := range communes {
-		k := code(&communes[c])
+		k, name := code(&communes[c])
 		if k == "" {
 			continue
 		}
-		if _, ok := at[k]; !ok {
-			at[k] = len(groups)
+		g, ok := at[k]
+		if !ok {
+			g = len(groups)
+			at[k] = g
 			groups = append(groups, group{code: k})
+		}
+		if groups[g].name == "" {
+			groups[g].name = name
 		}
 	}
 	slices.SortFunc(groups, func(a, b group) int { return cmp.Compare(a.code, b.code) })
@@ -158,7 +170,8 @@ func groupBy(communes []Commune, code func(*Commune) string) ([]group, []int32) 
 	}
 	of := make([]int32, len(communes))
 	for c := range communes {
-		g, ok := at[code(&communes[c])]
+		k, _ := code(&communes[c])
+		g, ok := at[k]
 		if !ok {
 			of[c] = -1
 			continue

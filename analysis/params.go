@@ -21,6 +21,10 @@ type Commune struct {
 	Departement string
 	Population  float64
 	Geometry    orb.MultiPolygon
+	// EPCIName and DepartementName name the commune's EPCI and département
+	// in the indicators of those levels (the first non-empty name of their
+	// communes wins); Region is the code of the region's indicators.
+	EPCIName, DepartementName, Region string
 }
 
 // Site is a place that supplies digital-inclusion services. Point is

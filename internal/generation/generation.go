@@ -47,13 +47,12 @@ func DefaultConfig() Config { return Config{Tiles: tileset.DefaultConfig(), Pref
 // completely by Build and never modified afterwards; its methods are safe
 // for concurrent use.
 type Generation struct {
-	snap   *index.Snapshot
-	model  *analysis.Model
-	tiles  *tileset.Set
-	epci   map[string]orb.MultiPolygon
-	deps   map[string]orb.MultiPolygon
-	region string
-	took   time.Duration
+	snap  *index.Snapshot
+	model *analysis.Model
+	tiles *tileset.Set
+	epci  map[string]orb.MultiPolygon
+	deps  map[string]orb.MultiPolygon
+	took  time.Duration
 }
 
 // Build derives a Generation from a snapshot: the analysis model and its
@@ -75,9 +74,6 @@ func Build(ctx context.Context, snap *index.Snapshot, cfg Config) (*Generation, 
 func Rebuild(ctx context.Context, prev *Generation, snap *index.Snapshot, cfg Config) (*Generation, error) {
 	start := time.Now()
 	g := &Generation{snap: snap, model: NewModel(snap)}
-	if cs := snap.Communes(); len(cs) > 0 {
-		g.region = cs[0].CodeRegion
-	}
 	defaults, err := g.model.ComputeContext(ctx, analysis.DefaultParams())
 	if err != nil {
 		return nil, fmt.Errorf("indicateurs de la version %d : %w", snap.Version(), err)
@@ -120,7 +116,14 @@ func NewModel(snap *index.Snapshot) *analysis.Model {
 	for i := range communes {
 		c := &communes[i]
 		ac[i] = analysis.Commune{Code: c.Code, Name: c.Nom, EPCI: snap.EPCIOf(c.Code),
-			Departement: c.CodeDepartement, Population: float64(c.Population), Geometry: c.Geometry}
+			Departement: c.CodeDepartement, Population: float64(c.Population), Geometry: c.Geometry,
+			Region: c.CodeRegion}
+		if e, ok := snap.EPCI(ac[i].EPCI); ok {
+			ac[i].EPCIName = e.Nom
+		}
+		if d, ok := snap.Departement(c.CodeDepartement); ok {
+			ac[i].DepartementName = d.Nom
+		}
 	}
 	places := snap.Places()
 	sites := make([]analysis.Site, 0, len(places))
@@ -155,25 +158,6 @@ func (g *Generation) Compute(ctx context.Context, p analysis.Params) (*analysis.
 	return g.model.ComputeContext(ctx, p)
 }
 
-// Label returns a copy of in with its name, which the model knows only for
-// communes, and, for the region, its code.
-func (g *Generation) Label(in analysis.Indicators) analysis.Indicators {
-	switch in.Level {
-	case analysis.LevelEPCI:
-		if e, ok := g.snap.EPCI(in.Code); ok {
-			in.Name = e.Nom
-		}
-	case analysis.LevelDepartement:
-		if d, ok := g.snap.Departement(in.Code); ok {
-			in.Name = d.Nom
-		}
-	case analysis.LevelRegion:
-		in.Code = g.region
-		in.Name = "Région"
-	}
-	return in
-}
-
 // Rows returns the named indicators of one level of a result: commune
 // (also for ""), epci, departement or region. An unknown level is an error
 // of kind cartonum.KindInvalid.
@@ -191,11 +175,7 @@ func (g *Generation) Rows(res *analysis.Result, level string) ([]analysis.Indica
 	default:
 		return nil, cartonum.Errorf(cartonum.KindInvalid, "level « %s » invalide : commune, epci, departement ou region", level)
 	}
-	out := make([]analysis.Indicators, len(rows))
-	for i := range rows {
-		out[i] = g.Label(rows[i])
-	}
-	return out, nil
+	return rows, nil
 }
 
 // Outline returns the polygon of a territory of a level, nil when unknown

@@ -138,10 +138,9 @@ func (s *Server) getIndicators(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return notFound("aucun territoire %s de code « %s »", level, code)
 	}
-	d.Indicators = gen.Label(d.Indicators)
 	var compare []comparison
 	add := func(orig *analysis.Indicators) {
-		in := gen.Label(*orig)
+		in := *orig
 		compare = append(compare, comparison{Level: in.Level, Code: in.Code, Name: in.Name,
 			SitesPer10k: in.SitesPer10k, MeanMinutes: in.MeanMinutes, BeyondShare: in.BeyondShare})
 	}

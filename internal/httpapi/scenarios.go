@@ -169,8 +169,6 @@ func (s *Server) postScenario(w http.ResponseWriter, r *http.Request) error {
 	input, _ := json.Marshal(map[string]any{"add": req.Add, "remove": req.Remove})
 	sum := ScenarioSummary{Title: req.Title, Params: res.After.Params, Input: input,
 		Before: res.Before.Region, After: res.After.Region, Total: res.Total, Deltas: res.Deltas}
-	sum.Before = gen.Label(sum.Before)
-	sum.After = gen.Label(sum.After)
 	if sum.Deltas == nil {
 		sum.Deltas = []analysis.CommuneDelta{}
 	}
