@@ -589,9 +589,8 @@ func padded(t maptile.Tile) orb.Bound {
 
 func (s *Set) communeFeatures(t maptile.Tile) []tiles.Feature {
 	b := padded(t)
-	lo0, lo1 := tiles.FromWorld(orb.Point{b.Min[0], b.Max[1]})
-	hi0, hi1 := tiles.FromWorld(orb.Point{b.Max[0], b.Min[1]})
-	geo := orb.Bound{Min: orb.Point{lo0, lo1}, Max: orb.Point{hi0, hi1}}
+	// The same bound in longitude and latitude, for the index.
+	geo := t.Bound(float64(tiles.Buffer) / float64(tiles.Extent))
 	var idx []int
 	s.snap.CommunesIntersecting(geo, func(i int) bool {
 		if s.communes[i].bound.Intersects(b) {
