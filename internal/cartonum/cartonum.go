@@ -47,6 +47,12 @@ type Place struct {
 	FicheAccesLibre         string   `json:"fiche_acces_libre,omitempty"`
 	PriseRdv                string   `json:"prise_rdv,omitempty"`
 
+	// Equipements and Qualifications are beyond the standard (the
+	// regional map's extra columns, exported after the standard's): the
+	// equipment open to the public and the qualifications the place holds.
+	Equipements    []string `json:"equipements,omitempty"`
+	Qualifications []string `json:"qualifications,omitempty"`
+
 	Provenance Provenance `json:"provenance"`
 }
 

@@ -16,7 +16,12 @@ type Dataset struct {
 	Communes     []Commune
 	EPCIs        []EPCI
 	Departements []Departement
-	Places       []Place
+	// Places are the open places: those closed by moderation are left out
+	// (ContributionStore.ClosedPlaces lists them).
+	Places []Place
+	// Overrides are the fields moderators set, which imports keep against
+	// older source values.
+	Overrides []Override
 }
 
 // Batch is everything one import writes, atomically.
@@ -59,6 +64,28 @@ type Batch struct {
 	// Geocodes are geocoder answers obtained during the import, cached in
 	// the same transaction.
 	Geocodes []Geocode
+
+	// Actor is who writes the batch (an import when Kind is empty): every
+	// place the batch creates, changes, closes, reopens or deletes gets an
+	// entry in its history naming the batch, its actor, the changed fields
+	// and the record before and after.
+	Actor Actor
+	// Closes are ids of open places to close: they leave the dataset but
+	// stay in the store, with their history, and can be reopened. Reopens
+	// are ids of closed places to open again. Unknown ids are errors of
+	// kind KindNotFound.
+	Closes  []string
+	Reopens []string
+	// Overrides are fields set by a moderator, recorded (replacing the
+	// stored override of the same place and field) with the batch's id.
+	Overrides []Override
+	// Proposals are added to the queue (those whose Key is already stored
+	// are skipped), such as a source's newer value for a corrected field.
+	Proposals []Proposal
+	// Decision, when set, decides a proposal: the batch is applied only if
+	// the proposal is still pending, else nothing is written and the error,
+	// of kind KindConflict, wraps ErrDecided.
+	Decision *Decision
 }
 
 // Counts are the row counts of an import, as its report states them.

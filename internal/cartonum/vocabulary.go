@@ -68,6 +68,19 @@ var (
 		"En autonomie", "Accompagnement individuel", "Dans un atelier collectif", "À distance")
 )
 
+// The extra columns beyond the standard, as the regional map recorded them.
+var (
+	Equipements = newVocabulary("equipements",
+		"Ordinateurs en libre accès", "Imprimante", "Scanner", "Tablette", "Wifi",
+		"Poste de visioconférence")
+	Qualifications = newVocabulary("qualifications",
+		"Pass numérique (APTIC)", "PictoAccess")
+)
+
+// ExtraColumns are the columns Cartonum adds after the standard's in its
+// CSV export and reads back on import.
+var ExtraColumns = []string{"equipements", "qualifications"}
+
 // Fold lowercases s and removes its accents, for accent- and
 // case-insensitive comparisons ("Saint-Quentin" and "SAINT QUENTIN" differ
 // only in punctuation after folding).
