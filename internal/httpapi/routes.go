@@ -62,6 +62,11 @@ func (s *Server) routes() chi.Router {
 				r.Use(s.limitBody)
 				r.Post("/scenarios", s.handle(s.postScenario))
 			})
+
+			// Sessions of moderators (auth.go) and contributions and
+			// moderation (propositions.go, moderation.go).
+			s.sessionRoutes(r)
+			s.contributionRoutes(r)
 		})
 	})
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
