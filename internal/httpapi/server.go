@@ -11,6 +11,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/cartonum/cartonum/internal/cartonum"
+	"github.com/cartonum/cartonum/internal/contributing"
 	"github.com/cartonum/cartonum/internal/generation"
 )
 
@@ -144,11 +146,30 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	if errors.As(err, &qe) && qe.Quota() {
 		status, msg = http.StatusTooManyRequests, qe.Error()
 	}
+	switch {
+	case errors.Is(err, cartonum.ErrUnauthorized):
+		status, msg = http.StatusUnauthorized, err.Error()
+	case errors.Is(err, cartonum.ErrForbidden):
+		status, msg = http.StatusForbidden, err.Error()
+	case errors.Is(err, cartonum.ErrTooMany):
+		status, msg = http.StatusTooManyRequests, err.Error()
+		retry := time.Hour
+		var ra interface{ RetryAfter() time.Duration }
+		if errors.As(err, &ra) {
+			retry = ra.RetryAfter()
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(retry.Seconds()))))
+	}
+	body := map[string]any{"error": msg, "status": status}
+	var ie *contributing.InvalidError
+	if errors.As(err, &ie) && len(ie.Fields) > 0 {
+		body["error"], body["champs"] = ie.Message, ie.Fields
+	}
 	if status >= 500 {
 		s.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err,
 			"request_id", middleware.GetReqID(r.Context()))
 	}
-	writeJSON(w, status, map[string]any{"error": msg, "status": status})
+	writeJSON(w, status, body)
 }
 
 // timeout bounds the time of a request through its context: the long
