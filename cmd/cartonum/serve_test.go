@@ -265,7 +265,7 @@ func TestExportRoundTrip(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
 		t.Fatalf("%d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	if !strings.HasPrefix(string(b), strings.Join(standard.Columns, ",")+"\n") {
+	if !strings.HasPrefix(string(b), strings.Join(standard.ExportColumns, ",")+"\n") {
 		t.Fatalf("header: %.200s", b)
 	}
 	exported := filepath.Join(t.TempDir(), "export.csv")

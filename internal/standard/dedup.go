@@ -266,6 +266,8 @@ func merge(p *cartonum.Place, r *cartonum.Place) {
 	union(&p.AutresFormationsLabels, r.AutresFormationsLabels, nil)
 	union(&p.ModalitesAcces, r.ModalitesAcces, cartonum.ModalitesAcces)
 	union(&p.ModalitesAccompagnement, r.ModalitesAccompagnement, cartonum.ModalitesAccompagnement)
+	union(&p.Equipements, r.Equipements, cartonum.Equipements)
+	union(&p.Qualifications, r.Qualifications, cartonum.Qualifications)
 	union(&p.Provenance.SourceIDs, r.Provenance.SourceIDs, nil)
 	union(&p.Provenance.Sources, r.Provenance.Sources, nil)
 	for _, x := range r.Provenance.Repairs {

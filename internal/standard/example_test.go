@@ -41,6 +41,6 @@ func ExampleImport() {
 	// 2 l1 imported
 	// 3 l2 merged
 	// 4 l3 rejected
-	// id,pivot,nom,commune,code_postal,code_insee,adresse,complement_adresse,latitude,longitude,typologie,telephone,courriels,site_web,horaires,presentation_resume,presentation_detail,source,itinerance,structure_parente,date_maj,services,publics_specifiquement_adresses,prise_en_charge_specifique,frais_a_charge,dispositif_programmes_nationaux,formations_labels,autres_formations_labels,modalites_acces,modalites_accompagnement,fiche_acces_libre,prise_rdv
-	// l1,00000000000000,MEDIATHEQUE JEAN LEVY,LILLE,59000,59350,32 R EDOUARD DELESALLE,,50.6335,3.0622,,+33320155700,,,,,,,,,2024-05-10,,,,,,,,,,,
+	// id,pivot,nom,commune,code_postal,code_insee,adresse,complement_adresse,latitude,longitude,typologie,telephone,courriels,site_web,horaires,presentation_resume,presentation_detail,source,itinerance,structure_parente,date_maj,services,publics_specifiquement_adresses,prise_en_charge_specifique,frais_a_charge,dispositif_programmes_nationaux,formations_labels,autres_formations_labels,modalites_acces,modalites_accompagnement,fiche_acces_libre,prise_rdv,equipements,qualifications
+	// l1,00000000000000,MEDIATHEQUE JEAN LEVY,LILLE,59000,59350,32 R EDOUARD DELESALLE,,50.6335,3.0622,,+33320155700,,,,,,,,,2024-05-10,,,,,,,,,,,,,
 }

@@ -20,6 +20,11 @@ var Columns = []string{
 	"modalites_acces", "modalites_accompagnement", "fiche_acces_libre", "prise_rdv",
 }
 
+// ExportColumns are the columns of Cartonum's CSV export: the standard's,
+// then the extra columns (cartonum.ExtraColumns). A reader of the standard
+// ignores the extras; Read reads them back.
+var ExportColumns = append(append([]string(nil), Columns...), cartonum.ExtraColumns...)
+
 // Row returns p as the values of a v1.0.2 CSV row, in Columns order.
 func Row(p *cartonum.Place) []string {
 	list := func(v []string) string { return strings.Join(v, "|") }
@@ -35,8 +40,15 @@ func Row(p *cartonum.Place) []string {
 	}
 }
 
+// ExportRow returns p as the values of an export row, in ExportColumns
+// order: Row, then the extra columns.
+func ExportRow(p *cartonum.Place) []string {
+	return append(Row(p), strings.Join(p.Equipements, "|"), strings.Join(p.Qualifications, "|"))
+}
+
 // CSVWriter writes places as a v1.0.2 CSV file (UTF-8, comma, header row,
-// "|" between list values), the format importing reads back unchanged.
+// "|" between list values) with the extra columns after the standard's
+// (ExportColumns), the format importing reads back unchanged.
 type CSVWriter struct {
 	w      *csv.Writer
 	header bool
@@ -49,18 +61,18 @@ func NewCSVWriter(w io.Writer) *CSVWriter { return &CSVWriter{w: csv.NewWriter(w
 func (cw *CSVWriter) Write(p *cartonum.Place) error {
 	if !cw.header {
 		cw.header = true
-		if err := cw.w.Write(Columns); err != nil {
+		if err := cw.w.Write(ExportColumns); err != nil {
 			return err
 		}
 	}
-	return cw.w.Write(Row(p))
+	return cw.w.Write(ExportRow(p))
 }
 
 // Flush writes the header if nothing was written, and flushes.
 func (cw *CSVWriter) Flush() error {
 	if !cw.header {
 		cw.header = true
-		if err := cw.w.Write(Columns); err != nil {
+		if err := cw.w.Write(ExportColumns); err != nil {
 			return err
 		}
 	}

@@ -412,6 +412,7 @@ func clonePlace(p *cartonum.Place) *cartonum.Place {
 	for _, l := range []*[]string{&q.Typologie, &q.Courriels, &q.SiteWeb, &q.Itinerance, &q.Services,
 		&q.Publics, &q.PriseEnCharge, &q.Frais, &q.Dispositifs, &q.FormationsLabels,
 		&q.AutresFormationsLabels, &q.ModalitesAcces, &q.ModalitesAccompagnement,
+		&q.Equipements, &q.Qualifications,
 		&q.Provenance.SourceIDs, &q.Provenance.Sources} {
 		*l = append([]string(nil), (*l)...)
 	}

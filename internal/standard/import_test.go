@@ -318,7 +318,8 @@ func TestExportRoundTrip(t *testing.T) {
 }
 
 // roundTrip exports places as standard CSV, imports the file into an empty
-// store and checks that every standard field comes back unchanged. Repairs
+// store and checks that every standard field and extra column comes back
+// unchanged. Repairs
 // may be reported again (warnings such as a CEDEX postcode), but none may
 // change a value. It returns the report of the re-import.
 func roundTrip(t *testing.T, places []cartonum.Place, terr Territory, o Options) *Report {
@@ -337,7 +338,7 @@ func roundTrip(t *testing.T, places []cartonum.Place, terr Territory, o Options)
 	if err != nil {
 		t.Fatalf("Read export: %v\n%s", err, buf.String())
 	}
-	if src.Schema != "1.0.2" || src.Delimiter != "," || src.Encoding != "utf-8" || !slices.Equal(src.Columns, Columns) || len(src.Ignored) != 0 {
+	if src.Schema != "1.0.2" || src.Delimiter != "," || src.Encoding != "utf-8" || !slices.Equal(src.Columns, ExportColumns) || len(src.Ignored) != 0 {
 		t.Errorf("export read as %s %q %s, columns %q", src.Schema, src.Delimiter, src.Encoding, src.Columns)
 	}
 	again, err := Import(nil, []*Source{src}, terr, o)
@@ -363,10 +364,10 @@ func roundTrip(t *testing.T, places []cartonum.Place, terr Territory, o Options)
 			t.Errorf("%s lost in the round trip", want.ID)
 			continue
 		}
-		a, b := Row(&p), Row(want)
-		for j := range Columns {
+		a, b := ExportRow(&p), ExportRow(want)
+		for j := range ExportColumns {
 			if a[j] != b[j] {
-				t.Errorf("%s: %s = %q after the round trip, want %q", want.ID, Columns[j], a[j], b[j])
+				t.Errorf("%s: %s = %q after the round trip, want %q", want.ID, ExportColumns[j], a[j], b[j])
 			}
 		}
 	}
@@ -401,7 +402,7 @@ func TestCSVWriter(t *testing.T) {
 		if err := NewCSVWriter(&b).Flush(); err != nil {
 			t.Fatal(err)
 		}
-		if b.String() != strings.Join(Columns, ",")+"\n" {
+		if b.String() != strings.Join(ExportColumns, ",")+"\n" {
 			t.Errorf("empty export %q, want the header only", b.String())
 		}
 	})
@@ -419,17 +420,22 @@ func TestCSVWriter(t *testing.T) {
 			Dispositifs: []string{"Aidants Connect"}, FormationsLabels: []string{"Formé à « Mon Espace Santé »"},
 			AutresFormationsLabels: []string{"Label et la bête"}, ModalitesAcces: []string{"Se présenter", "Téléphoner"},
 			ModalitesAccompagnement: []string{"En autonomie"}, FicheAccesLibre: "https://acceslibre.beta.gouv.fr/x",
-			PriseRdv: "https://www.rdv-solidarites.fr/",
+			PriseRdv: "https://www.rdv-solidarites.fr/", Equipements: []string{"Imprimante", "Wifi"},
+			Qualifications: []string{"PictoAccess"},
 		}
-		row := Row(&p)
-		if len(row) != len(Columns) {
-			t.Fatalf("%d values for %d columns", len(row), len(Columns))
+		if n := len(Row(&p)); n != len(Columns) {
+			t.Fatalf("Row: %d values for %d columns", n, len(Columns))
+		}
+		row := ExportRow(&p)
+		if len(row) != len(ExportColumns) {
+			t.Fatalf("%d values for %d columns", len(row), len(ExportColumns))
 		}
 		want := map[string]string{
 			"latitude": "50.63", "typologie": "TIERS_LIEUX|ASSO", "courriels": "contact@laquincaillerie.tl|responsable@laquincaillerie.tl",
 			"frais_a_charge": "Gratuit sous condition|Payant", "prise_rdv": "https://www.rdv-solidarites.fr/",
+			"equipements": "Imprimante|Wifi", "qualifications": "PictoAccess",
 		}
-		for i, c := range Columns {
+		for i, c := range ExportColumns {
 			if w, ok := want[c]; ok && row[i] != w {
 				t.Errorf("%s = %q, want %q", c, row[i], w)
 			}
@@ -446,7 +452,7 @@ func TestCSVWriter(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i, c := range Columns {
+		for i, c := range ExportColumns {
 			if got := src.Records[0].Fields[c]; got != row[i] {
 				t.Errorf("%s read back as %q, want %q", c, got, row[i])
 			}

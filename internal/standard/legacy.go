@@ -87,6 +87,33 @@ var legacyFrais = keyed(map[string]string{
 	"Adhésion":               "Payant",
 })
 
+// equipementSpellings map the usual other spellings of the equipment in
+// the regional map's files to the values of cartonum.Equipements.
+var equipementSpellings = keyed(map[string]string{
+	"Ordinateur":                "Ordinateurs en libre accès",
+	"Ordinateurs":               "Ordinateurs en libre accès",
+	"Ordinateur en libre accès": "Ordinateurs en libre accès",
+	"Postes informatiques":      "Ordinateurs en libre accès",
+	"Imprimantes":               "Imprimante",
+	"Scanners":                  "Scanner",
+	"Tablettes":                 "Tablette",
+	"Accès wifi":                "Wifi",
+	"Wifi gratuit":              "Wifi",
+	"Visioconférence":           "Poste de visioconférence",
+	"Postes de visioconférence": "Poste de visioconférence",
+})
+
+// qualificationSpellings map the usual other spellings of the
+// qualifications to the values of cartonum.Qualifications.
+var qualificationSpellings = keyed(map[string]string{
+	"Pass numérique":       "Pass numérique (APTIC)",
+	"Pass numériques":      "Pass numérique (APTIC)",
+	"APTIC":                "Pass numérique (APTIC)",
+	"Chèques APTIC":        "Pass numérique (APTIC)",
+	"Pass numérique APTIC": "Pass numérique (APTIC)",
+	"Picto Access":         "PictoAccess",
+})
+
 func keyed(m map[string]string) map[string]string {
 	out := make(map[string]string, len(m))
 	for k, v := range m {

@@ -258,6 +258,8 @@ func (r *row) lists(p *cartonum.Place) {
 	p.ModalitesAcces = r.enum("modalites_acces", cartonum.ModalitesAcces, r.get("modalites_acces"), nil, nil)
 	p.ModalitesAccompagnement = r.enum("modalites_accompagnement", cartonum.ModalitesAccompagnement, r.get("modalites_accompagnement"), legacyAccompagnement, head)
 	p.AutresFormationsLabels = splitList(r.get("autres_formations_labels"))
+	p.Equipements = r.enum("equipements", cartonum.Equipements, r.get("equipements"), equipementSpellings, nil)
+	p.Qualifications = r.enum("qualifications", cartonum.Qualifications, r.get("qualifications"), qualificationSpellings, nil)
 
 	// v0.1 columns.
 	for _, v := range splitList(r.get("labels_nationaux")) {
@@ -297,6 +299,8 @@ func (r *row) lists(p *cartonum.Place) {
 	p.Frais = order(cartonum.Frais, p.Frais)
 	p.Dispositifs = order(cartonum.Dispositifs, p.Dispositifs)
 	p.ModalitesAccompagnement = order(cartonum.ModalitesAccompagnement, p.ModalitesAccompagnement)
+	p.Equipements = order(cartonum.Equipements, p.Equipements)
+	p.Qualifications = order(cartonum.Qualifications, p.Qualifications)
 }
 
 // enum reads a multi-valued enumeration: exact values are kept, values that

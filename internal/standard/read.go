@@ -132,13 +132,14 @@ var columnAliases = map[string]string{
 	"cp": "code_postal", "codepostal": "code_postal",
 	"siret":            "pivot",
 	"date_mise_a_jour": "date_maj",
+	"equipement":       "equipements", "qualification": "qualifications",
 }
 
-// knownColumns are every column of v1.0.2 and v0.1 that Normalize reads,
-// built once from Columns and the v0.1 names.
+// knownColumns are every column of v1.0.2, v0.1 and Cartonum's export
+// that Normalize reads, built once from ExportColumns and the v0.1 names.
 var knownColumns = func() map[string]bool {
 	known := map[string]bool{}
-	for _, c := range Columns {
+	for _, c := range ExportColumns {
 		known[c] = true
 	}
 	for _, c := range []string{"publics_accueillis", "conditions_acces", "labels_nationaux", "labels_autres", "cle_ban"} {
