@@ -61,6 +61,7 @@ func (s *Server) routes() chi.Router {
 				r.Use(s.rateLimit())
 				r.Use(s.limitBody)
 				r.Post("/scenarios", s.handle(s.postScenario))
+				s.proposalWriteRoutes(r)
 			})
 
 			// Sessions of moderators (auth.go) and contributions and

@@ -64,8 +64,10 @@ type Server struct {
 	router chi.Router
 
 	scenarios  ScenarioStore
+	contrib    *contributing.Service // nil: no contributions (propositions.go)
 	pages      http.Handler
-	clientSalt []byte // key of the client hashes given to the store
+	clientSalt []byte     // key of the client hashes given to the store
+	auth       *authState // moderators' sessions (auth.go); nil: nobody can log in
 
 	httpClient *http.Client
 }
