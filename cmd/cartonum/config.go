@@ -30,7 +30,8 @@ type Config struct {
 	Basemap          string
 	Geocoder         string
 	TileCacheControl string
-	Limits           LimitsConfig // what anonymous clients may write (serve.go)
+	Limits           LimitsConfig  // what anonymous clients may write (serve.go)
+	SessionTTL       time.Duration // lifetime of a moderator's session
 
 	// logging
 	LogFormat string // "text" or "json"
@@ -45,6 +46,13 @@ type Config struct {
 	MarginKm     float64
 	GeocodeMin   float64
 	Files        []string
+
+	// users add, users disable (users.go)
+	Email            string
+	Role             string
+	UserDepartements []string
+	UserEPCIs        []string
+	// backup writes its copy to Out (see analyse)
 
 	// download
 	Dest      string
@@ -109,6 +117,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		fs.Int64Var(&c.TileCacheBytes, "tile-cache-bytes", int64(envInt(getenv, "TILE_CACHE_BYTES", 64<<20)), "memory for cached tiles, in bytes (CARTONUM_TILE_CACHE_BYTES)")
 		fs.StringVar(&c.TileCacheControl, "tile-cache-control", env(getenv, "TILE_CACHE_CONTROL", "public, max-age=300"), "Cache-Control of tiles whose URL lacks the current data version (CARTONUM_TILE_CACHE_CONTROL)")
 		limitsFlags(fs, &c.Limits, getenv)
+		fs.DurationVar(&c.SessionTTL, "session-ttl", envDuration(getenv, "SESSION_TTL", 12*time.Hour), "lifetime of a moderator's session from its login (CARTONUM_SESSION_TTL)")
 	case "import":
 		fs.StringVar(&c.Communes, "communes", env(getenv, "COMMUNES", ""), "communes GeoJSON (geo.api.gouv.fr shape); default: the communes already in the database")
 		fs.StringVar(&c.EPCI, "epci", env(getenv, "EPCI", ""), "EPCI JSON")
@@ -127,6 +136,15 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		fs.Float64Var(&c.Circuity, "circuity", 1.3, "road distance over straight-line distance")
 		fs.StringVar(&c.Services, "services", "", "only places offering one of these services (separated by |)")
 		fs.StringVar(&c.Dispositifs, "dispositifs", "", "only places of one of these dispositifs (separated by |), e.g. 'France Services'")
+	case "users add":
+		fs.StringVar(&c.Email, "email", "", "the account's e-mail address")
+		fs.StringVar(&c.Role, "role", "", "moderateur or administrateur")
+		fs.Var((*stringList)(&c.UserDepartements), "departement", "a département code the moderator reaches (repeatable)")
+		fs.Var((*stringList)(&c.UserEPCIs), "epci", "the SIREN of an EPCI the moderator reaches (repeatable)")
+	case "users disable":
+		fs.StringVar(&c.Email, "email", "", "the account's e-mail address")
+	case "backup":
+		fs.StringVar(&c.Out, "out", "", "file of the copy (must not exist)")
 	case "download":
 		fs.StringVar(&c.Dest, "dest", env(getenv, "DEST", "data/cache"), "directory the files are written to")
 		fs.StringVar(&c.PlacesURL, "places-url", env(getenv, "PLACES_URL", ""), "URL of the national places CSV (default: the official data.gouv.fr resource)")
@@ -148,6 +166,9 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		if p, err := url.Parse(u.value); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 			return c, fmt.Errorf("--%s %q : une URL http(s) est attendue", u.flag, u.value)
 		}
+	}
+	if cmd == "serve" && c.SessionTTL < time.Minute {
+		return c, fmt.Errorf("--session-ttl %v : une minute au moins", c.SessionTTL)
 	}
 	if c.MarginKm < 0 || c.MarginKm > 200 {
 		return c, fmt.Errorf("--margin-km %g : entre 0 et 200 km", c.MarginKm)
@@ -191,6 +212,16 @@ func checkEnv(fs *flag.FlagSet, getenv func(string) string) error {
 		}
 	})
 	return errors.Join(errs...)
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+
+func (l *stringList) Set(v string) error {
+	*l = append(*l, v)
+	return nil
 }
 
 func getenvOS(k string) string { return os.Getenv(k) }
