@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -21,7 +22,14 @@ type Config struct {
 	Region string // region code, e.g. "32"
 
 	// serve
-	Addr             string
+	Addr string
+	// contributions (serve): the source name of accepted contributions,
+	// the minimum form fill time, proposals per client per hour and the
+	// hex key of the form tokens (random per start when empty).
+	SourceName       string
+	MinFill          time.Duration
+	ProposalsPerHour int
+	FormKey          string
 	RequestTimeout   time.Duration
 	ShutdownTimeout  time.Duration
 	ReloadInterval   time.Duration
@@ -108,6 +116,10 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	switch cmd {
 	case "serve":
 		fs.StringVar(&c.Addr, "addr", env(getenv, "ADDR", ":8080"), "listen address (CARTONUM_ADDR)")
+		fs.StringVar(&c.SourceName, "source-name", env(getenv, "SOURCE_NAME", "Cartonum"), "the `source` of the places accepted contributions create or change, in the export (CARTONUM_SOURCE_NAME)")
+		fs.DurationVar(&c.MinFill, "min-fill", envDuration(getenv, "MIN_FILL", 3*time.Second), "shortest time between getting the proposal form and sending it, 0 for none (CARTONUM_MIN_FILL)")
+		fs.IntVar(&c.ProposalsPerHour, "proposals-per-hour", envInt(getenv, "PROPOSALS_PER_HOUR", 10), "proposals one client may send per hour (CARTONUM_PROPOSALS_PER_HOUR)")
+		fs.StringVar(&c.FormKey, "form-key", env(getenv, "FORM_KEY", ""), "hex key (16 bytes or more) of the form tokens; empty: a random key per start (CARTONUM_FORM_KEY)")
 		fs.DurationVar(&c.RequestTimeout, "request-timeout", envDuration(getenv, "REQUEST_TIMEOUT", 30*time.Second), "time limit of one request (CARTONUM_REQUEST_TIMEOUT)")
 		fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration(getenv, "SHUTDOWN_TIMEOUT", 10*time.Second), "time given to requests in flight at shutdown (CARTONUM_SHUTDOWN_TIMEOUT)")
 		fs.DurationVar(&c.ReloadInterval, "reload-interval", envDuration(getenv, "RELOAD_INTERVAL", 10*time.Second), "how often the database is checked for new data, 0 to never (CARTONUM_RELOAD_INTERVAL)")
@@ -170,6 +182,9 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	if cmd == "serve" && c.SessionTTL < time.Minute {
 		return c, fmt.Errorf("--session-ttl %v : une minute au moins", c.SessionTTL)
 	}
+	if err := c.checkContributions(); err != nil {
+		return c, err
+	}
 	if c.MarginKm < 0 || c.MarginKm > 200 {
 		return c, fmt.Errorf("--margin-km %g : entre 0 et 200 km", c.MarginKm)
 	}
@@ -180,6 +195,37 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		return c, fmt.Errorf("code de région %q invalide", c.Region)
 	}
 	return c, nil
+}
+
+// checkContributions checks the contribution settings of serve.
+func (c *Config) checkContributions() error {
+	if c.MinFill < 0 || c.MinFill > time.Hour {
+		return fmt.Errorf("--min-fill %s : entre 0 et 1h", c.MinFill)
+	}
+	if c.ProposalsPerHour < 0 {
+		return fmt.Errorf("--proposals-per-hour %d : un nombre positif est attendu", c.ProposalsPerHour)
+	}
+	if len(c.SourceName) > 200 {
+		return fmt.Errorf("--source-name : 200 caractères au plus")
+	}
+	if c.FormKey != "" {
+		if _, err := c.formKey(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// formKey decodes the form key; nil when none is set.
+func (c *Config) formKey() ([]byte, error) {
+	if c.FormKey == "" {
+		return nil, nil
+	}
+	k, err := hex.DecodeString(c.FormKey)
+	if err != nil || len(k) < 16 {
+		return nil, fmt.Errorf("--form-key : une clé hexadécimale d'au moins 16 octets (32 chiffres) est attendue")
+	}
+	return k, nil
 }
 
 // checkEnv parses again, with the flags' own parsers, the environment
