@@ -12,9 +12,13 @@ type PlaceFilter struct {
 	Frais                   []string
 	ModalitesAccompagnement []string
 	ModalitesAcces          []string
-	Communes                []string
-	EPCIs                   []string
-	Departements            []string
+	// Equipements and Qualifications filter on the extra columns beyond
+	// the standard.
+	Equipements    []string
+	Qualifications []string
+	Communes       []string
+	EPCIs          []string
+	Departements   []string
 	// Text matches, accent- and case-insensitively, every word of it in the
 	// place's name or commune.
 	Text string

@@ -137,7 +137,8 @@ func (s *Snapshot) matcher(f Filter) func(int) bool {
 		if !any(p.OfferedServices(), f.Services) || !any(p.Dispositifs, f.Dispositifs) ||
 			!any(p.Publics, f.Publics) || !any(p.PriseEnCharge, f.PriseEnCharge) ||
 			!any(p.Frais, f.Frais) || !any(p.ModalitesAccompagnement, f.ModalitesAccompagnement) ||
-			!any(p.ModalitesAcces, f.ModalitesAcces) || !one(p.CodeInsee, f.Communes) {
+			!any(p.ModalitesAcces, f.ModalitesAcces) || !any(p.Equipements, f.Equipements) ||
+			!any(p.Qualifications, f.Qualifications) || !one(p.CodeInsee, f.Communes) {
 			return false
 		}
 		if len(f.EPCIs) > 0 && !one(s.communeEPCI[p.CodeInsee], f.EPCIs) {

@@ -516,6 +516,7 @@ func filterKey(f index.Filter) string {
 		strings.Join(f.Services, "|"), strings.Join(f.Dispositifs, "|"), strings.Join(f.Publics, "|"),
 		strings.Join(f.PriseEnCharge, "|"), strings.Join(f.Frais, "|"),
 		strings.Join(f.ModalitesAccompagnement, "|"), strings.Join(f.ModalitesAcces, "|"),
+		strings.Join(f.Equipements, "|"), strings.Join(f.Qualifications, "|"),
 		strings.Join(f.Communes, "|"), strings.Join(f.EPCIs, "|"), strings.Join(f.Departements, "|"),
 		cartonum.Fold(f.Text), fmt.Sprint(f.OpenAt.Unix()),
 	}
