@@ -8,15 +8,33 @@ import (
 )
 
 // vocabularies are the enumerations of the standard the API filters on,
-// served by /api/config so that the web app does not copy them.
+// and those of the extra columns, served by /api/config so that the web
+// app does not copy them.
 var vocabularies = []*cartonum.Vocabulary{
 	cartonum.Services, cartonum.Publics, cartonum.PriseEnCharge, cartonum.Frais, cartonum.Itinerance,
 	cartonum.Dispositifs, cartonum.FormationsLabels, cartonum.ModalitesAcces, cartonum.ModalitesAccompagnement,
+	cartonum.Equipements, cartonum.Qualifications,
+}
+
+// vocabularyLabels are the French names of the vocabularies, by field, as
+// a sheet or a filter titles them.
+var vocabularyLabels = map[string]string{
+	"services":                        "Services",
+	"publics_specifiquement_adresses": "Publics spécifiquement adressés",
+	"prise_en_charge_specifique":      "Prise en charge spécifique",
+	"frais_a_charge":                  "Frais à charge",
+	"itinerance":                      "Itinérance",
+	"dispositif_programmes_nationaux": "Dispositifs et programmes nationaux",
+	"formations_labels":               "Formations et labels",
+	"modalites_acces":                 "Modalités d'accès",
+	"modalites_accompagnement":        "Modalités d'accompagnement",
+	"equipements":                     "Équipements",
+	"qualifications":                  "Qualifications",
 }
 
 // config answers what the server offers and the tables the web app reads
 // instead of copying them: the vocabularies of the filters (by field of
-// the standard), the bounds and defaults of the analysis parameters, and
+// the standard or extra column) and their French names, the bounds and defaults of the analysis parameters, and
 // the indicator fields (analysis.Fields: JSON name, CSV column, tile
 // attribute, French label, unit, decimals).
 func (s *Server) config(w http.ResponseWriter, r *http.Request) error {
@@ -34,9 +52,9 @@ func (s *Server) config(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"region": region, "data_version": snap.Version(), "geocoder": s.cfg.GeocoderURL != "",
-		"vocabularies": vocab,
-		"params":       map[string]any{"bounds": analysis.ParamBounds(), "defaults": analysis.DefaultParams()},
-		"indicators":   analysis.Fields,
+		"vocabularies": vocab, "vocabulary_labels": vocabularyLabels,
+		"params":     map[string]any{"bounds": analysis.ParamBounds(), "defaults": analysis.DefaultParams()},
+		"indicators": analysis.Fields,
 	})
 	return nil
 }

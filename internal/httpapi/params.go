@@ -28,7 +28,8 @@ var (
 	deptPattern    = regexp.MustCompile(`^(\d{2}|2[AB]|97\d)$`)
 )
 
-// enumParams are the filter parameters over the standard's enumerations.
+// enumParams are the filter parameters over the standard's enumerations
+// and the vocabularies of the extra columns.
 var enumParams = []struct {
 	name  string
 	vocab *cartonum.Vocabulary
@@ -41,6 +42,8 @@ var enumParams = []struct {
 	{"frais", cartonum.Frais, func(f *index.Filter) *[]string { return &f.Frais }},
 	{"modalites_accompagnement", cartonum.ModalitesAccompagnement, func(f *index.Filter) *[]string { return &f.ModalitesAccompagnement }},
 	{"modalites_acces", cartonum.ModalitesAcces, func(f *index.Filter) *[]string { return &f.ModalitesAcces }},
+	{"equipements", cartonum.Equipements, func(f *index.Filter) *[]string { return &f.Equipements }},
+	{"qualifications", cartonum.Qualifications, func(f *index.Filter) *[]string { return &f.Qualifications }},
 }
 
 var codeParams = []struct {

@@ -37,6 +37,8 @@ type siteSummary struct {
 	Frais                   []string `json:"frais_a_charge"`
 	ModalitesAcces          []string `json:"modalites_acces"`
 	ModalitesAccompagnement []string `json:"modalites_accompagnement"`
+	Equipements             []string `json:"equipements"`
+	Qualifications          []string `json:"qualifications"`
 	PriseRdv                string   `json:"prise_rdv,omitempty"`
 	Precision               string   `json:"precision"`
 	HorsRegion              bool     `json:"hors_region,omitempty"`
@@ -138,6 +140,7 @@ func summary(p *cartonum.Place, dist float64, hours *computedHours) siteSummary 
 		Dispositifs: nonNil(p.Dispositifs), Publics: nonNil(p.Publics),
 		PriseEnCharge: nonNil(p.PriseEnCharge), Frais: nonNil(p.Frais),
 		ModalitesAcces: nonNil(p.ModalitesAcces), ModalitesAccompagnement: nonNil(p.ModalitesAccompagnement),
+		Equipements: nonNil(p.Equipements), Qualifications: nonNil(p.Qualifications),
 		PriseRdv: p.PriseRdv, Precision: string(p.Provenance.Precision),
 		HorsRegion: p.Provenance.OutsideRegion, HorairesCalcules: hours,
 	}

@@ -279,3 +279,176 @@ func TestTilesOpenAt(t *testing.T) {
 		t.Errorf("ouvert=<instant> on a tile: %d, %d bytes, %d without the filter", resp.StatusCode, len(night), len(all))
 	}
 }
+
+// extraData is the fixture with the extra columns: lieu-1 has a printer
+// and wifi, lieu-2 wifi and the Pass numérique, lieu-3 PictoAccess.
+func extraData() index.Data {
+	d := fixtureData()
+	d.Places[0].Equipements = []string{"Imprimante", "Wifi"}
+	d.Places[1].Equipements = []string{"Wifi"}
+	d.Places[1].Qualifications = []string{"Pass numérique (APTIC)"}
+	d.Places[2].Qualifications = []string{"PictoAccess"}
+	return d
+}
+
+func newExtraServer(t *testing.T) string {
+	t.Helper()
+	hs := httptest.NewServer(New(liveOf(t, extraData()), DefaultConfig(), slog.New(slog.NewTextHandler(io.Discard, nil))))
+	t.Cleanup(hs.Close)
+	return hs.URL
+}
+
+// TestSitesExtraFilters: /api/sites and the export filter on equipment and
+// qualifications (any listed value, all parameters), give the extras in
+// the summaries, and refuse an unknown value as they refuse one for
+// services.
+func TestSitesExtraFilters(t *testing.T) {
+	url := newExtraServer(t)
+	for _, tc := range []struct {
+		query string
+		want  []string
+	}{
+		{"equipements=Wifi", []string{"lieu-1", "lieu-2"}},
+		{"equipements=imprimante", []string{"lieu-1"}},
+		{"equipements=Imprimante|Tablette", []string{"lieu-1"}},
+		{"equipements=Tablette&equipements=Wifi", []string{"lieu-1", "lieu-2"}},
+		{"equipements=Tablette", nil},
+		{"qualifications=PictoAccess", []string{"lieu-3"}},
+		{"qualifications=" + neturl.QueryEscape("pass numerique (aptic)"), []string{"lieu-2"}},
+		{"equipements=Wifi&qualifications=" + neturl.QueryEscape("Pass numérique (APTIC)"), []string{"lieu-2"}},
+		{"equipements=Wifi&services=" + neturl.QueryEscape("Aide aux démarches administratives"), []string{"lieu-1"}},
+		{"", []string{"lieu-1", "lieu-2", "lieu-3"}},
+	} {
+		t.Run(tc.query, func(t *testing.T) {
+			resp, body := do(t, "GET", url+"/api/sites?"+tc.query, nil, nil)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("status %d: %s", resp.StatusCode, body)
+			}
+			var fc struct {
+				Features []struct {
+					Properties struct {
+						ID             string   `json:"id"`
+						Equipements    []string `json:"equipements"`
+						Qualifications []string `json:"qualifications"`
+					} `json:"properties"`
+				} `json:"features"`
+				Total int `json:"total"`
+			}
+			if err := json.Unmarshal(body, &fc); err != nil {
+				t.Fatal(err)
+			}
+			places := map[string]cartonum.Place{}
+			for _, p := range extraData().Places {
+				places[p.ID] = p
+			}
+			var got []string
+			for _, f := range fc.Features {
+				p := f.Properties
+				got = append(got, p.ID)
+				if !slices.Equal(p.Equipements, nonNil(places[p.ID].Equipements)) || !slices.Equal(p.Qualifications, nonNil(places[p.ID].Qualifications)) {
+					t.Errorf("%s: summary extras %q %q", p.ID, p.Equipements, p.Qualifications)
+				}
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, tc.want) || fc.Total != len(tc.want) {
+				t.Errorf("got %v (total %d), want %v", got, fc.Total, tc.want)
+			}
+			resp, body = do(t, "GET", url+"/api/export/sites.csv?"+tc.query, nil, nil)
+			if resp.StatusCode != http.StatusOK || resp.Header.Get("X-Total-Count") != strconv.Itoa(len(tc.want)) ||
+				strings.Count(string(body), "\n") != len(tc.want)+1 {
+				t.Errorf("export: %d, %s places, want %d: %.300s", resp.StatusCode, resp.Header.Get("X-Total-Count"), len(tc.want), body)
+			}
+		})
+	}
+	for _, tc := range []struct{ query, param string }{
+		{"equipements=Fablab", "equipements"},
+		{"qualifications=Label+inconnu", "qualifications"},
+		{"services=Fablab", "services"},
+	} {
+		for _, path := range []string{"/api/sites", "/api/export/sites.csv", "/tiles/sites.json", "/tiles/sites/12/2074/1398.mvt"} {
+			resp, body := do(t, "GET", url+path+"?"+tc.query, nil, nil)
+			if resp.StatusCode != http.StatusBadRequest {
+				t.Errorf("%s?%s: %d, want 400", path, tc.query, resp.StatusCode)
+				continue
+			}
+			if msg := errorMessage(t, resp, body); !strings.Contains(msg, "inconnue pour "+tc.param+" ; valeurs possibles : ") {
+				t.Errorf("%s?%s: message %q", path, tc.query, msg)
+			}
+		}
+	}
+}
+
+// TestExportExtraColumns: the CSV export has the extra columns after the
+// standard's, filled with the place's values.
+func TestExportExtraColumns(t *testing.T) {
+	url := newExtraServer(t)
+	resp, body := do(t, "GET", url+"/api/export/sites.csv?equipements=Imprimante", nil, nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
+	}
+	lines := strings.Split(strings.TrimSpace(string(body)), "\n")
+	if len(lines) != 2 || !strings.HasSuffix(lines[0], ",prise_rdv,equipements,qualifications") ||
+		!strings.HasPrefix(lines[1], "lieu-1,") || !strings.HasSuffix(lines[1], ",Imprimante|Wifi,") {
+		t.Errorf("export:\n%s", body)
+	}
+}
+
+// TestTilesExtraFilters: the site tiles and their TileJSON take the
+// filters on the extra columns; each filter gives its own tile.
+func TestTilesExtraFilters(t *testing.T) {
+	url := newExtraServer(t)
+	tile := maptile.At(orb.Point{2.30, 49.90}, 10)
+	path := fmt.Sprintf("%s/tiles/sites/%d/%d/%d.mvt", url, tile.Z, tile.X, tile.Y)
+	etag := func(query string) (string, int) {
+		t.Helper()
+		resp, body := do(t, "GET", path+query, nil, nil)
+		if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNoContent {
+			t.Fatalf("%s: %d %s", query, resp.StatusCode, body)
+		}
+		return resp.Header.Get("ETag"), len(body)
+	}
+	all, allSize := etag("")
+	wifi, wifiSize := etag("?equipements=Wifi")
+	picto, pictoSize := etag("?qualifications=PictoAccess")
+	if all == wifi || all == picto || wifi == picto {
+		t.Errorf("ETags: all %s, wifi %s, picto %s: a filter on the extra columns is ignored or shared", all, wifi, picto)
+	}
+	if wifiSize >= allSize || pictoSize >= allSize {
+		t.Errorf("tiles of %d and %d bytes, unfiltered %d", wifiSize, pictoSize, allSize)
+	}
+	resp, body := do(t, "GET", url+"/tiles/sites.json?equipements=Wifi&qualifications=PictoAccess", nil, nil)
+	var tj struct {
+		Tiles []string `json:"tiles"`
+	}
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &tj) != nil || len(tj.Tiles) != 1 ||
+		!strings.Contains(tj.Tiles[0], "equipements=Wifi") || !strings.Contains(tj.Tiles[0], "qualifications=PictoAccess") {
+		t.Errorf("TileJSON: %d %s", resp.StatusCode, body)
+	}
+}
+
+// TestConfigExtraVocabularies: /api/config serves the vocabularies of the
+// extra columns with their French names, beside the standard's.
+func TestConfigExtraVocabularies(t *testing.T) {
+	url := newExtraServer(t)
+	resp, body := do(t, "GET", url+"/api/config", nil, nil)
+	var c struct {
+		Vocabularies map[string][]string `json:"vocabularies"`
+		Labels       map[string]string   `json:"vocabulary_labels"`
+	}
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &c) != nil {
+		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+	for _, v := range []*cartonum.Vocabulary{cartonum.Equipements, cartonum.Qualifications, cartonum.Services} {
+		if !slices.Equal(c.Vocabularies[v.Field], v.Values) {
+			t.Errorf("%s: %q, want %q", v.Field, c.Vocabularies[v.Field], v.Values)
+		}
+	}
+	for field := range c.Vocabularies {
+		if c.Labels[field] == "" {
+			t.Errorf("vocabulary %s has no French name", field)
+		}
+	}
+	if c.Labels["equipements"] != "Équipements" || c.Labels["qualifications"] != "Qualifications" {
+		t.Errorf("labels %q", c.Labels)
+	}
+}
