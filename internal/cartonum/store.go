@@ -158,6 +158,48 @@ func (b *Batch) Validate() error {
 	if len(b.Report) > 0 && !json.Valid(b.Report) {
 		return invalid("report is not valid JSON")
 	}
+	return b.validateContribution()
+}
+
+// validateContribution checks the parts of b that contributions add: the
+// actor, closes and reopens, overrides, proposals and the decision.
+func (b *Batch) validateContribution() error {
+	invalid := func(format string, args ...any) error {
+		return Errorf(KindInvalid, "invalid batch: "+format, args...)
+	}
+	switch b.Actor.Kind {
+	case "", ActorImport, ActorModeration:
+	default:
+		return invalid("actor kind %q", b.Actor.Kind)
+	}
+	if err := uniqueCodes("closed place", len(b.Closes), func(i int) string { return b.Closes[i] }); err != nil {
+		return invalid("%s", err)
+	}
+	if err := uniqueCodes("reopened place", len(b.Reopens), func(i int) string { return b.Reopens[i] }); err != nil {
+		return invalid("%s", err)
+	}
+	for _, id := range b.Reopens {
+		for _, c := range b.Closes {
+			if c == id {
+				return invalid("place %q both closed and reopened", id)
+			}
+		}
+	}
+	for i, o := range b.Overrides {
+		if o.Place == "" || o.Field == "" || !json.Valid(o.Value) {
+			return invalid("override %d: empty place or field, or value not JSON", i)
+		}
+	}
+	for i, p := range b.Proposals {
+		if p.Type == "" {
+			return invalid("proposal %d has no type", i)
+		}
+	}
+	if d := b.Decision; d != nil {
+		if d.Proposal == 0 || (d.Status != StatusAccepted && d.Status != StatusRejected) {
+			return invalid("decision on proposal %d with status %q", d.Proposal, d.Status)
+		}
+	}
 	return nil
 }
 

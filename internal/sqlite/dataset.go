@@ -14,10 +14,10 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// Load reads the data version, the territories and the places in one read
-// transaction: in WAL mode it sees one committed state from its first read
-// to its last, so the dataset never mixes two imports, whatever is written
-// meanwhile.
+// Load reads the data version, the territories, the open places and the
+// moderators' overrides in one read transaction: in WAL mode it sees one
+// committed state from its first read to its last, so the dataset never
+// mixes two imports, whatever is written meanwhile.
 func (db *DB) Load(ctx context.Context) (cartonum.Dataset, error) {
 	var d cartonum.Dataset
 	tx, err := db.read.BeginTx(ctx, nil)
@@ -38,6 +38,9 @@ func (db *DB) Load(ctx context.Context) (cartonum.Dataset, error) {
 		return d, fmt.Errorf("load: %w", err)
 	}
 	if d.Places, err = readPlaces(ctx, tx); err != nil {
+		return d, fmt.Errorf("load: %w", err)
+	}
+	if d.Overrides, err = readOverrides(ctx, tx); err != nil {
 		return d, fmt.Errorf("load: %w", err)
 	}
 	return d, nil

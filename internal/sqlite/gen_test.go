@@ -45,6 +45,8 @@ func testPlace(id string) cartonum.Place {
 		ModalitesAccompagnement: []string{"Accompagnement individuel", "À distance"},
 		FicheAccesLibre:         "https://acceslibre.beta.gouv.fr/app/32-auch/a/bibliotheque/erp/x/",
 		PriseRdv:                "https://rdv.example.fr/",
+		Equipements:             []string{"Imprimante", "Wifi « libre »"},
+		Qualifications:          []string{"Pass numérique"},
 		Provenance: cartonum.Provenance{
 			SourceIDs:       []string{id, id + "-dora", id + "-cartographie"},
 			Sources:         []string{"Hub Occitanie", "dora"},

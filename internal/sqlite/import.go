@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -32,11 +33,14 @@ type Import struct {
 
 // Apply writes b in one transaction and returns the id of the new import:
 // either all of b lands or nothing does. The data version is bumped when a
-// territory or a place actually changed. When b.Base is set and the data
-// version is no longer *b.Base, nothing is written and the error, of kind
-// KindConflict, wraps cartonum.ErrStale: the version is read inside the
-// write transaction, which holds the database's write lock from its start,
-// so no other writer can move it between the check and the commit.
+// territory or a place actually changed (created, changed, deleted, closed
+// or reopened). When b.Base is set and the data version is no longer
+// *b.Base, nothing is written and the error, of kind KindConflict, wraps
+// cartonum.ErrStale: the version is read inside the write transaction,
+// which holds the database's write lock from its start, so no other writer
+// can move it between the check and the commit. Likewise, a b.Decision on a
+// proposal that is no longer pending writes nothing and fails with a
+// KindConflict error wrapping cartonum.ErrDecided.
 func (db *DB) Apply(ctx context.Context, b Batch) (int64, error) {
 	if err := b.Validate(); err != nil {
 		return 0, err
@@ -57,7 +61,7 @@ func (db *DB) Apply(ctx context.Context, b Batch) (int64, error) {
 				Message: fmt.Sprintf("import calculé sur la version %d des données, devenue %d", *b.Base, v)}
 		}
 	}
-	id, err := applyBatch(ctx, tx, &b)
+	id, err := applyBatch(ctx, tx, &b, time.Now())
 	if err != nil {
 		return 0, fmt.Errorf("apply import: %w", err)
 	}
@@ -67,8 +71,14 @@ func (db *DB) Apply(ctx context.Context, b Batch) (int64, error) {
 	return id, nil
 }
 
-// applyBatch writes b within tx and returns the new import's id.
-func applyBatch(ctx context.Context, tx *sql.Tx, b *Batch) (int64, error) {
+// applyBatch writes b within tx at time now and returns the new import's
+// id.
+func applyBatch(ctx context.Context, tx *sql.Tx, b *Batch, now time.Time) (int64, error) {
+	if b.Decision != nil {
+		if err := decide(ctx, tx, b.Decision, now); err != nil {
+			return 0, err
+		}
+	}
 	id, err := insertImport(ctx, tx, b)
 	if err != nil {
 		return 0, err
@@ -97,9 +107,32 @@ func applyBatch(ctx context.Context, tx *sql.Tx, b *Batch) (int64, error) {
 		territories += n
 	}
 
-	places, err := applyPlaces(ctx, tx, id, b.Upserts, b.Deletes)
+	h, err := newHistory(ctx, tx, id, formatTime(now))
 	if err != nil {
 		return 0, err
+	}
+	defer h.Close()
+	places, err := applyPlaces(ctx, tx, h, b.Upserts, b.Deletes)
+	if err != nil {
+		return 0, err
+	}
+	for _, set := range []struct {
+		ids    []string
+		closed bool
+	}{{b.Closes, true}, {b.Reopens, false}} {
+		n, err := setClosed(ctx, tx, h, set.ids, set.closed)
+		if err != nil {
+			return 0, err
+		}
+		places += n
+	}
+	if err := putOverrides(ctx, tx, id, b.Overrides, now); err != nil {
+		return 0, err
+	}
+	for _, p := range b.Proposals {
+		if _, _, err := insertProposal(ctx, tx, &p, now); err != nil {
+			return 0, err
+		}
 	}
 	if err := putGeocodes(ctx, tx, b.Geocodes); err != nil {
 		return 0, err
@@ -117,19 +150,57 @@ func applyBatch(ctx context.Context, tx *sql.Tx, b *Batch) (int64, error) {
 	return id, nil
 }
 
+// decide records d on its proposal if that is still pending. Otherwise it
+// returns an error of kind KindNotFound for an unknown proposal, or of kind
+// KindConflict wrapping cartonum.ErrDecided.
+func decide(ctx context.Context, tx *sql.Tx, d *cartonum.Decision, now time.Time) error {
+	at := d.At
+	if at.IsZero() {
+		at = now
+	}
+	res, err := tx.ExecContext(ctx, `
+		UPDATE proposals SET status = ?, reason = ?, decided_at = ?, decided_by = ?, result = ?
+		WHERE id = ? AND status = ?`,
+		string(d.Status), d.Reason, formatTime(at), d.By, d.Result, d.Proposal, string(cartonum.StatusPending))
+	if err != nil {
+		return fmt.Errorf("decide proposal %d: %w", d.Proposal, err)
+	}
+	if rowsAffected(res) == 1 {
+		return nil
+	}
+	var status string
+	err = tx.QueryRowContext(ctx, `SELECT status FROM proposals WHERE id = ?`, d.Proposal).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return cartonum.Errorf(cartonum.KindNotFound, "aucune proposition n°%d", d.Proposal)
+	} else if err != nil {
+		return fmt.Errorf("decide proposal %d: %w", d.Proposal, err)
+	}
+	return &cartonum.Error{Kind: cartonum.KindConflict, Err: cartonum.ErrDecided,
+		Message: fmt.Sprintf("proposition n°%d", d.Proposal)}
+}
+
 // insertImport records the import of b and returns its id.
 func insertImport(ctx context.Context, tx *sql.Tx, b *Batch) (int64, error) {
 	var report any
 	if len(b.Report) > 0 {
 		report = string(b.Report)
 	}
+	kind := b.Actor.Kind
+	if kind == "" {
+		kind = cartonum.ActorImport
+	}
+	proposal := b.Actor.Proposal
+	if proposal == 0 && b.Decision != nil {
+		proposal = b.Decision.Proposal
+	}
 	res, err := tx.ExecContext(ctx, `
 		INSERT INTO imports (started_at, finished_at, region, files,
-			rows_read, imported, merged, conflicts, rejected, repaired, report)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			rows_read, imported, merged, conflicts, rejected, repaired, report,
+			kind, actor_user, actor_email, proposal_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		formatTime(b.StartedAt), formatTime(b.FinishedAt), b.Region, encodeStrings(b.Files),
 		b.Counts.RowsRead, b.Counts.Imported, b.Counts.Merged, b.Counts.Conflicts, b.Counts.Rejected, b.Counts.Repaired,
-		report)
+		report, kind, b.Actor.User, b.Actor.Email, proposal)
 	if err != nil {
 		return 0, fmt.Errorf("insert import: %w", err)
 	}
@@ -140,12 +211,62 @@ func insertImport(ctx context.Context, tx *sql.Tx, b *Batch) (int64, error) {
 	return id, nil
 }
 
-// Imports returns every import, newest first, without its report.
+// putOverrides records the moderators' fields of batch, replacing those of
+// the same place and field; a zero At is now.
+func putOverrides(ctx context.Context, tx *sql.Tx, batch int64, list []cartonum.Override, now time.Time) error {
+	for _, o := range list {
+		at := o.At
+		if at.IsZero() {
+			at = now
+		}
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO place_overrides (place_id, field, value, at, batch_id) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (place_id, field) DO UPDATE SET value = excluded.value, at = excluded.at,
+				batch_id = excluded.batch_id`,
+			o.Place, o.Field, string(o.Value), formatTime(at), batch); err != nil {
+			return fmt.Errorf("override %s of place %s: %w", o.Field, o.Place, err)
+		}
+	}
+	return nil
+}
+
+// readOverrides reads every override through q, by place and field.
+func readOverrides(ctx context.Context, q querier) ([]cartonum.Override, error) {
+	rows, err := q.QueryContext(ctx, `
+		SELECT place_id, field, value, at, batch_id FROM place_overrides ORDER BY place_id, field`)
+	if err != nil {
+		return nil, fmt.Errorf("overrides: %w", err)
+	}
+	defer rows.Close()
+	var out []cartonum.Override
+	for rows.Next() {
+		var (
+			o         cartonum.Override
+			value, at string
+		)
+		if err := rows.Scan(&o.Place, &o.Field, &value, &at, &o.Batch); err != nil {
+			return nil, fmt.Errorf("overrides: %w", err)
+		}
+		o.Value = json.RawMessage(value)
+		if o.At, err = parseTime(at); err != nil {
+			return nil, fmt.Errorf("override %s of place %s: %w", o.Field, o.Place, err)
+		}
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("overrides: %w", err)
+	}
+	return out, nil
+}
+
+// Imports returns every import of files (the batches of kind import, not
+// the moderators'), newest first, without its report.
 func (db *DB) Imports(ctx context.Context) ([]Import, error) {
 	rows, err := db.read.QueryContext(ctx, `
 		SELECT id, region, files, started_at, finished_at,
 			rows_read, imported, merged, conflicts, rejected, repaired, changed
 		FROM imports
+		WHERE kind = 'import'
 		ORDER BY id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("imports: %w", err)

@@ -21,13 +21,20 @@ var placeColumns = []string{
 	"date_maj", "services", "publics_specifiquement_adresses", "prise_en_charge_specifique",
 	"frais_a_charge", "dispositif_programmes_nationaux", "formations_labels",
 	"autres_formations_labels", "modalites_acces", "modalites_accompagnement",
-	"fiche_acces_libre", "prise_rdv",
+	"fiche_acces_libre", "prise_rdv", "equipements", "qualifications",
 	"source_ids", "sources", "precision", "outside_region", "horaires_invalid", "repairs",
 	"batch_id",
 }
 
-// placeSelect selects every column of places.
+// placeSelect selects every column of places, open or closed: add
+// openOnly or closedOnly.
 var placeSelect = `SELECT ` + strings.Join(placeColumns, ", ") + ` FROM places`
+
+// openOnly and closedOnly select the open and the closed places.
+const (
+	openOnly   = ` WHERE closed_at IS NULL`
+	closedOnly = ` WHERE closed_at IS NOT NULL`
+)
 
 // placeUpsert inserts a place or replaces the stored one by id. A stored
 // place whose every column but batch_id is equal is left alone, so that
@@ -48,7 +55,7 @@ var placeUpsert = func() string {
 		WHERE (` + strings.Join(cur, ", ") + `) IS NOT (` + strings.Join(next, ", ") + `)`
 }()
 
-// Places returns every place with its provenance, ordered by id.
+// Places returns every open place with its provenance, ordered by id.
 func (db *DB) Places(ctx context.Context) ([]cartonum.Place, error) {
 	tx, err := db.read.BeginTx(ctx, nil)
 	if err != nil {
@@ -58,13 +65,19 @@ func (db *DB) Places(ctx context.Context) ([]cartonum.Place, error) {
 	return readPlaces(ctx, tx)
 }
 
-// readPlaces reads every place through q, ordered by id.
+// readPlaces reads every open place through q, ordered by id.
 func readPlaces(ctx context.Context, q querier) ([]cartonum.Place, error) {
+	return queryPlaces(ctx, q, openOnly)
+}
+
+// queryPlaces reads the places that where (a WHERE clause with its args)
+// selects through q, ordered by id.
+func queryPlaces(ctx context.Context, q querier, where string, args ...any) ([]cartonum.Place, error) {
 	var n int
-	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM places`).Scan(&n); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM places`+where, args...).Scan(&n); err != nil {
 		return nil, fmt.Errorf("places: %w", err)
 	}
-	rows, err := q.QueryContext(ctx, placeSelect+` ORDER BY id`)
+	rows, err := q.QueryContext(ctx, placeSelect+where+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("places: %w", err)
 	}
@@ -85,10 +98,28 @@ func readPlaces(ctx context.Context, q querier) ([]cartonum.Place, error) {
 	return places, nil
 }
 
-// Place returns the place with the given id, or an error of kind
-// KindNotFound.
+// Place returns the open place with the given id, or an error of kind
+// KindNotFound (ClosedPlace returns a closed one).
 func (db *DB) Place(ctx context.Context, id string) (cartonum.Place, error) {
-	rows, err := db.read.QueryContext(ctx, placeSelect+` WHERE id = ?`, id)
+	return queryPlace(ctx, db.read, openOnly, id)
+}
+
+// ClosedPlace returns the place of the given id closed by moderation, or an
+// error of kind KindNotFound: it is out of Load's dataset but can be
+// reopened.
+func (db *DB) ClosedPlace(ctx context.Context, id string) (cartonum.Place, error) {
+	return queryPlace(ctx, db.read, closedOnly, id)
+}
+
+// ClosedPlaces returns the places closed by moderation, ordered by id.
+func (db *DB) ClosedPlaces(ctx context.Context) ([]cartonum.Place, error) {
+	return queryPlaces(ctx, db.read, closedOnly)
+}
+
+// queryPlace reads through q the place of the given id that where (a WHERE
+// clause) selects, or returns an error of kind KindNotFound.
+func queryPlace(ctx context.Context, q querier, where, id string) (cartonum.Place, error) {
+	rows, err := q.QueryContext(ctx, placeSelect+where+` AND id = ?`, id)
 	if err != nil {
 		return cartonum.Place{}, fmt.Errorf("place %s: %w", id, err)
 	}
@@ -114,7 +145,7 @@ func (db *DB) Place(ctx context.Context, id string) (cartonum.Place, error) {
 // columns from one row to the next.
 type placeScanner struct {
 	typologie, courriels, siteWeb, itinerance, services, publics, priseEnCharge, frais,
-	dispositifs, formations, autresFormations, acces, accompagnement,
+	dispositifs, formations, autresFormations, acces, accompagnement, equipements, qualifications,
 	sourceIDs, sources, repairs sql.RawBytes
 	precision string
 }
@@ -128,7 +159,7 @@ func (s *placeScanner) scan(rows *sql.Rows, p *cartonum.Place) error {
 		&p.PresentationDetail, &p.Source, &s.itinerance, &p.StructureParente, &p.DateMaj,
 		&s.services, &s.publics, &s.priseEnCharge, &s.frais, &s.dispositifs, &s.formations,
 		&s.autresFormations, &s.acces, &s.accompagnement, &p.FicheAccesLibre, &p.PriseRdv,
-		&s.sourceIDs, &s.sources, &s.precision, &pv.OutsideRegion, &pv.HorairesInvalid,
+		&s.equipements, &s.qualifications, &s.sourceIDs, &s.sources, &s.precision, &pv.OutsideRegion, &pv.HorairesInvalid,
 		&s.repairs, &pv.BatchID); err != nil {
 		return err
 	}
@@ -152,6 +183,8 @@ func (s *placeScanner) scan(rows *sql.Rows, p *cartonum.Place) error {
 		{&p.AutresFormationsLabels, s.autresFormations, "autres_formations_labels"},
 		{&p.ModalitesAcces, s.acces, "modalites_acces"},
 		{&p.ModalitesAccompagnement, s.accompagnement, "modalites_accompagnement"},
+		{&p.Equipements, s.equipements, "equipements"},
+		{&p.Qualifications, s.qualifications, "qualifications"},
 		{&pv.SourceIDs, s.sourceIDs, "source_ids"},
 		{&pv.Sources, s.sources, "sources"},
 	}
@@ -185,28 +218,43 @@ func placeArgs(p *cartonum.Place, batchID int64) ([]any, error) {
 		encodeStrings(p.PriseEnCharge), encodeStrings(p.Frais), encodeStrings(p.Dispositifs),
 		encodeStrings(p.FormationsLabels), encodeStrings(p.AutresFormationsLabels),
 		encodeStrings(p.ModalitesAcces), encodeStrings(p.ModalitesAccompagnement),
-		p.FicheAccesLibre, p.PriseRdv,
+		p.FicheAccesLibre, p.PriseRdv, encodeStrings(p.Equipements), encodeStrings(p.Qualifications),
 		encodeStrings(pv.SourceIDs), encodeStrings(pv.Sources), string(pv.Precision),
 		pv.OutsideRegion, pv.HorairesInvalid, repairs, batchID,
 	}, nil
 }
 
 // applyPlaces deletes the places of deletes, then inserts or replaces the
-// places of upserts as changed by import batchID and rewrites their
-// place_sources. It returns how many places it inserted, updated or deleted.
+// places of upserts as changed by the batch of h and rewrites their
+// place_sources, recording each place it creates, changes or deletes in h.
+// It returns how many places it inserted, updated or deleted.
 //
 // Deletions and the old source mappings of the upserted places go first, so
 // that a source id may move from one place to another within one batch (as
 // when a merge absorbs a place).
-func applyPlaces(ctx context.Context, tx *sql.Tx, batchID int64, upserts []cartonum.Place, deletes []string) (int, error) {
+func applyPlaces(ctx context.Context, tx *sql.Tx, h *history, upserts []cartonum.Place, deletes []string) (int, error) {
 	changed := 0
 	if len(deletes) > 0 {
+		ids := encodeStrings(deletes)
+		gone, err := queryPlaces(ctx, tx, ` WHERE id IN (SELECT value FROM json_each(?))`, ids)
+		if err != nil {
+			return 0, fmt.Errorf("delete places: %w", err)
+		}
 		res, err := tx.ExecContext(ctx, `
-			DELETE FROM places WHERE id IN (SELECT value FROM json_each(?))`, encodeStrings(deletes))
+			DELETE FROM places WHERE id IN (SELECT value FROM json_each(?))`, ids)
 		if err != nil {
 			return 0, fmt.Errorf("delete places: %w", err)
 		}
 		changed += rowsAffected(res)
+		if _, err := tx.ExecContext(ctx, `
+			DELETE FROM place_overrides WHERE place_id IN (SELECT value FROM json_each(?))`, ids); err != nil {
+			return 0, fmt.Errorf("delete overrides: %w", err)
+		}
+		for i := range gone {
+			if err := h.deleted(ctx, &gone[i]); err != nil {
+				return 0, err
+			}
+		}
 	}
 	if len(upserts) == 0 {
 		return changed, nil
@@ -221,6 +269,11 @@ func applyPlaces(ctx context.Context, tx *sql.Tx, batchID int64, upserts []carto
 		return 0, fmt.Errorf("clear place sources: %w", err)
 	}
 
+	current, err := tx.PrepareContext(ctx, placeSelect+` WHERE id = ?`)
+	if err != nil {
+		return 0, fmt.Errorf("upsert places: %w", err)
+	}
+	defer current.Close()
 	upsert, err := tx.PrepareContext(ctx, placeUpsert)
 	if err != nil {
 		return 0, fmt.Errorf("upsert places: %w", err)
@@ -238,13 +291,21 @@ func applyPlaces(ctx context.Context, tx *sql.Tx, batchID int64, upserts []carto
 	// driver a goroutine per statement; cancellation is checked once per
 	// place instead, and the transaction is rolled back by Apply.
 	ectx := context.WithoutCancel(ctx)
-	var sids []string
+	var (
+		sids    []string
+		scanner placeScanner
+		old     cartonum.Place
+	)
 	for i := range upserts {
 		p := &upserts[i]
 		if err := ctx.Err(); err != nil {
 			return 0, fmt.Errorf("place %s: %w", p.ID, err)
 		}
-		args, err := placeArgs(p, batchID)
+		existed, err := readCurrent(ectx, current, &scanner, p.ID, &old)
+		if err != nil {
+			return 0, fmt.Errorf("place %s: %w", p.ID, err)
+		}
+		args, err := placeArgs(p, h.batch)
 		if err != nil {
 			return 0, fmt.Errorf("place %s: %w", p.ID, err)
 		}
@@ -252,7 +313,19 @@ func applyPlaces(ctx context.Context, tx *sql.Tx, batchID int64, upserts []carto
 		if err != nil {
 			return 0, fmt.Errorf("place %s: %w", p.ID, constraintError(err))
 		}
-		changed += rowsAffected(res)
+		if n := rowsAffected(res); n > 0 {
+			changed += n
+			stored := *p
+			stored.Provenance.BatchID = h.batch
+			if existed {
+				err = h.changed(ectx, &old, &stored)
+			} else {
+				err = h.created(ectx, &stored)
+			}
+			if err != nil {
+				return 0, err
+			}
+		}
 
 		sids = appendSourceIDs(sids[:0], p)
 		for _, sid := range sids {
@@ -266,6 +339,49 @@ func applyPlaces(ctx context.Context, tx *sql.Tx, batchID int64, upserts []carto
 		}
 	}
 	return changed, nil
+}
+
+// readCurrent reads into p the stored place id, open or closed, through
+// stmt (placeSelect by id), and reports whether there is one.
+func readCurrent(ctx context.Context, stmt *sql.Stmt, s *placeScanner, id string, p *cartonum.Place) (bool, error) {
+	rows, err := stmt.QueryContext(ctx, id)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return false, rows.Err()
+	}
+	*p = cartonum.Place{}
+	if err := s.scan(rows, p); err != nil {
+		return false, err
+	}
+	return true, rows.Close()
+}
+
+// setClosed closes (or, with closed false, reopens) each place of ids,
+// recording it in h; an id that is not an open (closed) place is an error
+// of kind KindNotFound. It returns how many places it closed or reopened.
+func setClosed(ctx context.Context, tx *sql.Tx, h *history, ids []string, closed bool) (int, error) {
+	where, set, what := openOnly, any(h.at), "ouvert"
+	if !closed {
+		where, set, what = closedOnly, nil, "fermé"
+	}
+	for _, id := range ids {
+		p, err := queryPlace(ctx, tx, where, id)
+		if cartonum.KindOf(err) == cartonum.KindNotFound {
+			return 0, cartonum.Errorf(cartonum.KindNotFound, "aucun lieu %s d'identifiant %q", what, id)
+		} else if err != nil {
+			return 0, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE places SET closed_at = ? WHERE id = ?`, set, id); err != nil {
+			return 0, fmt.Errorf("place %s: %w", id, err)
+		}
+		if err := h.closed(ctx, &p, closed); err != nil {
+			return 0, err
+		}
+	}
+	return len(ids), nil
 }
 
 // appendSourceIDs appends to dst the distinct ids that map to p: its own

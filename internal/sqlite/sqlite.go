@@ -29,6 +29,10 @@ import (
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
+// The writer runs with synchronous=FULL: a commit is on disk, WAL synced,
+// before Apply or AddProposal returns, so what was acknowledged survives a
+// power cut and not only a crash of the process.
+
 // busyTimeout is how long a connection waits for a lock held by another
 // process (or by a WAL checkpoint) before failing with SQLITE_BUSY.
 const busyTimeout = 10 * time.Second
@@ -48,7 +52,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	ms := busyTimeout.Milliseconds()
 	write, err := sql.Open("sqlite3", dsn(path, fmt.Sprintf(
-		"_journal_mode=WAL&_foreign_keys=1&_busy_timeout=%d&_synchronous=NORMAL&_txlock=immediate", ms)))
+		"_journal_mode=WAL&_foreign_keys=1&_busy_timeout=%d&_synchronous=FULL&_txlock=immediate", ms)))
 	if err != nil {
 		return nil, fmt.Errorf("ouverture de la base %s : %w", path, err)
 	}
@@ -174,9 +178,16 @@ func bumpDataVersion(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-// formatTime formats t for storage: RFC 3339 in UTC, to the nanosecond.
+// timeFormat is RFC 3339 in UTC with nine fractional digits always: the
+// stored times have one width, so that they compare as strings in SQL as
+// they do as times (RFC3339Nano drops trailing zeros, which puts
+// "10:00:00Z" after "10:00:00.5Z").
+const timeFormat = "2006-01-02T15:04:05.000000000Z07:00"
+
+// formatTime formats t for storage: RFC 3339 in UTC, to the nanosecond,
+// fixed width.
 func formatTime(t time.Time) string {
-	return t.UTC().Format(time.RFC3339Nano)
+	return t.UTC().Format(timeFormat)
 }
 
 // parseTime parses a time written by formatTime.

@@ -118,7 +118,7 @@ func TestOpen(t *testing.T) {
 		}{
 			{db.write, "journal_mode", "wal"},
 			{db.write, "foreign_keys", "1"},
-			{db.write, "synchronous", "1"}, // NORMAL
+			{db.write, "synchronous", "2"}, // FULL
 			{db.write, "busy_timeout", fmt.Sprint(busyTimeout.Milliseconds())},
 			{db.read, "journal_mode", "wal"},
 			{db.read, "query_only", "1"},
