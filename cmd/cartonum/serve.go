@@ -14,10 +14,12 @@ import (
 	"time"
 
 	"github.com/cartonum/cartonum/internal/cartonum"
+	"github.com/cartonum/cartonum/internal/contributing"
 	"github.com/cartonum/cartonum/internal/generation"
 	"github.com/cartonum/cartonum/internal/httpapi"
 	"github.com/cartonum/cartonum/internal/index"
 	"github.com/cartonum/cartonum/internal/sqlite"
+	"github.com/cartonum/cartonum/internal/standard"
 	"github.com/cartonum/cartonum/internal/webui"
 	"github.com/cartonum/cartonum/web"
 )
@@ -114,6 +116,10 @@ type Main struct {
 	stop     context.CancelFunc
 	wg       sync.WaitGroup
 	served   chan error
+
+	// changes asks for a reload at once (a moderator's decision); one
+	// pending request stands for any number.
+	changes chan struct{}
 }
 
 // NewMain returns a server for cfg; Run starts it.
@@ -174,6 +180,9 @@ func (m *Main) Run(ctx context.Context) error {
 	})
 	m.api = httpapi.New(m.idx, apiCfg, m.Logger).WithScenarios(scenarios).
 		WithPages(webui.New(web.Dist, webui.Options{Basemap: m.Config.Basemap}))
+	if err := m.contributions(); err != nil {
+		return err
+	}
 	m.srv = &http.Server{
 		Handler:           m.api,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -198,7 +207,56 @@ func (m *Main) Run(ctx context.Context) error {
 		m.wg.Add(1)
 		go m.watch(bg)
 	}
+	m.wg.Add(1)
+	go m.reloadOnChange(bg)
 	return nil
+}
+
+// contributions wires the contribution service into the API: proposals
+// and decisions go to the database, checked against the current
+// generation's territory; every decision asks for a reload at once.
+func (m *Main) contributions() error {
+	key, err := m.Config.formKey()
+	if err != nil {
+		return err
+	}
+	m.changes = make(chan struct{}, 1)
+	perHour := m.Config.ProposalsPerHour
+	if perHour <= 0 {
+		perHour = contributing.DefaultPerHour
+	}
+	svc := &contributing.Service{
+		Store: m.db, Contributions: m.db, Territory: m.idx.Current,
+		Normalize:  standard.Options{Region: m.Config.Region},
+		SourceName: m.Config.SourceName, MinFill: m.Config.MinFill, PerHour: perHour, FormKey: key,
+		OnChange: m.changed,
+	}
+	m.api.WithContributions(svc)
+	return nil
+}
+
+// changed asks the reload goroutine for a reload, without waiting.
+func (m *Main) changed() {
+	select {
+	case m.changes <- struct{}{}:
+	default: // a reload is already asked for: it will see this change too
+	}
+}
+
+// reloadOnChange reloads as soon as a decision changed the data, besides
+// the periodic watch (which sees the other processes' writes).
+func (m *Main) reloadOnChange(ctx context.Context) {
+	defer m.wg.Done()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-m.changes:
+			if err := m.Reload(ctx); err != nil && ctx.Err() == nil {
+				m.Logger.Error("reload after a decision failed", "err", err)
+			}
+		}
+	}
 }
 
 // loadSnapshot builds the index snapshot of the dataset the store holds,
