@@ -23,7 +23,14 @@ import (
 )
 
 // Routes are the paths of the front end's pages; "/" redirects to the first.
-var Routes = []string{"/carte", "/tableau-de-bord"}
+var Routes = []string{"/carte", "/tableau-de-bord", "/contribuer", "/moderation"}
+
+// RoutePrefixes are path prefixes whose pages take one more segment: the
+// tracking page of a proposal, /propositions/<token>.
+var RoutePrefixes = []string{"/propositions/"}
+
+// token is the segment a prefix route accepts (an opaque URL-safe token).
+var token = regexp.MustCompile(`^[A-Za-z0-9_-]{1,200}$`)
 
 // Options tune the handler.
 type Options struct {
@@ -145,6 +152,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func isRoute(p string) bool {
 	for _, r := range Routes {
 		if p == r {
+			return true
+		}
+	}
+	for _, pre := range RoutePrefixes {
+		if rest, ok := strings.CutPrefix(p, pre); ok && token.MatchString(rest) {
 			return true
 		}
 	}

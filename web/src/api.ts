@@ -86,6 +86,10 @@ export interface PlaceDetail extends Partial<PlaceSummary> {
   provenance?: {precision?: string; sources?: string[]; horaires_invalid?: boolean};
   code_epci?: string;
   code_departement?: string;
+  /** Equipment open to the public (beyond the standard). */
+  equipements?: string[];
+  /** "Pass numérique (APTIC)", "PictoAccess" (beyond the standard). */
+  qualifications?: string[];
 }
 
 export interface Feature<P> {

@@ -186,8 +186,31 @@ async function mountMapPage(store: Store): Promise<{resize: () => void}> {
   return {resize: () => m.map.resize()};
 }
 
+/** Whether the path is one of the contribution pages (/contribuer,
+ * /propositions/<token>, /moderation), which are loaded as a chunk of
+ * their own and are not part of the map's store. */
+function isContribPath(path: string): boolean {
+  return /^\/(contribuer|moderation|propositions\/[^/]+)\/?$/.test(path);
+}
+
+function showContribPage(): void {
+  byId('page-carte').hidden = true;
+  byId('page-tableau-de-bord').hidden = true;
+  byId('page-contrib').hidden = false;
+  for (const li of document.querySelectorAll<HTMLElement>('.fr-skiplinks [data-page]')) li.hidden = true;
+  void import('./contrib/pages.ts')
+    .then((m) => m.mountContribPage())
+    .catch((err: unknown) => {
+      replaceChildren(byId('page-contrib-corps'), h('div', {class: 'fr-alert fr-alert--error'}, h('p', {}, `La page n'a pas pu être chargée : ${(err as Error).message}`)));
+    });
+}
+
 async function main(): Promise<void> {
   setWorkerUrl(new URL(__MAPLIBRE_WORKER__, window.location.href).href);
+  if (isContribPath(window.location.pathname)) {
+    showContribPage();
+    return;
+  }
   const route = routeOf(window.location.pathname) ?? 'carte';
   const search = window.location.search;
   const store = new Store(

@@ -7,6 +7,7 @@ import {ApiError, getPlace, type ComputedHours, type Feature, type PlaceDetail} 
 import {h, replaceChildren} from '../dom.ts';
 import {formatDate, formatPhone, plainText, safeEmail, safeHttpUrl, telHref} from '../format.ts';
 import {DAY_NAMES, describeDay, isStale, parisDay, readable, weekComments} from '../hours.ts';
+import {isOlderThanAYear} from '../contrib/diff.ts';
 import type {Store} from '../store.ts';
 import {printOrientationSheet} from './print.ts';
 
@@ -267,6 +268,9 @@ export class PlaceSheet {
         h('button', {type: 'button', class: 'fr-btn fr-btn--secondary fr-btn--sm fr-btn--icon-left fr-icon-printer-line', 'data-action': 'imprimer'}, "Imprimer une fiche d'orientation"),
       ),
       h('p', {class: 'fiche__message', id: 'fiche-message', role: 'status'}),
+      isOlderThanAYear(p.date_maj, new Date())
+        ? h('div', {class: 'fr-alert fr-alert--warning fr-alert--sm fiche__vieux', id: 'fiche-ancienne'}, h('p', {}, `Ces informations datent du ${formatDate(p.date_maj)}, il y a plus d'un an : elles ont pu changer. Vérifiez auprès du lieu avant de vous déplacer, et signalez-nous ce qui a changé.`))
+        : null,
       p.presentation_resume || p.presentation_detail
         ? section('Présentation', h('p', {class: 'fiche__texte'}, p.presentation_detail || p.presentation_resume || ''))
         : null,
@@ -283,12 +287,20 @@ export class PlaceSheet {
       section('Prise en charge spécifique', list(p.prise_en_charge_specifique)),
       section('Accessibilité', acces ? h('p', {}, link(acces, "Voir la fiche d'accessibilité (Acceslibre)")) : h('p', {class: 'fiche__avertissement'}, "Pas de fiche Acceslibre renseignée.")),
       labels.length ? section('Labels et dispositifs', list(labels)) : null,
+      section('Équipements en accès libre', list(p.equipements)),
+      section('Qualifications', list(p.qualifications)),
       h(
         'p',
         {class: 'fiche__pied'},
         `Mis à jour le ${formatDate(p.date_maj)}`,
         sources.length ? ` — source : ${sources.join(', ')}` : '',
         p.structure_parente ? ` — structure parente : ${p.structure_parente}` : '',
+      ),
+      h(
+        'div',
+        {class: 'fiche__actions fiche__contribuer'},
+        h('a', {class: 'fr-btn fr-btn--secondary fr-btn--sm fr-btn--icon-left fr-icon-edit-line', href: `/contribuer?type=modification&lieu=${encodeURIComponent(f.id)}`, id: 'proposer-modification'}, 'Proposer une modification'),
+        h('a', {class: 'fr-btn fr-btn--tertiary fr-btn--sm fr-btn--icon-left fr-icon-alert-line', href: `/contribuer?type=signalement&lieu=${encodeURIComponent(f.id)}`, id: 'signaler-probleme'}, 'Signaler un problème'),
       ),
     );
     if (moveFocus) this.#root.querySelector<HTMLElement>('#fiche-titre')?.focus();
