@@ -9,7 +9,7 @@ import (
 )
 
 // TestWebTaxonomy: the web app's filter values (web/src/taxonomy.ts) are
-// the standard's vocabularies, spelled as here (the app may order them for
+// the standard's vocabularies and those of the extra columns, spelled as here (the app may order them for
 // its users: France Services first).
 func TestWebTaxonomy(t *testing.T) {
 	src, err := os.ReadFile("../../web/src/taxonomy.ts")
@@ -27,7 +27,7 @@ func TestWebTaxonomy(t *testing.T) {
 	want := map[string]*Vocabulary{
 		"services": Services, "publics": Publics, "prise_en_charge": PriseEnCharge, "frais": Frais,
 		"modalites_accompagnement": ModalitesAccompagnement, "modalites_acces": ModalitesAcces,
-		"dispositifs": Dispositifs,
+		"dispositifs": Dispositifs, "equipements": Equipements, "qualifications": Qualifications,
 	}
 	seen := map[string]bool{}
 	for _, m := range facet.FindAllStringSubmatch(text, -1) {

@@ -1,6 +1,8 @@
 // The vocabularies of the national standard (schéma des lieux de médiation
-// numérique v1.0.2) that the map filters on, spelled exactly as the API and
-// the tiles expect them.
+// numérique v1.0.2) that the map filters on, and those of Cartonum's extra
+// columns (equipements, qualifications), spelled exactly as the API and the
+// tiles expect them (internal/cartonum/vocabulary.go; a Go test compares
+// them).
 
 /** A filter over one multi-valued field: its API parameter and values. */
 export interface Facet {
@@ -16,7 +18,9 @@ export type FacetParam =
   | 'frais'
   | 'modalites_accompagnement'
   | 'modalites_acces'
-  | 'dispositifs';
+  | 'dispositifs'
+  | 'equipements'
+  | 'qualifications';
 
 export const FACETS: readonly Facet[] = [
   {
@@ -87,6 +91,23 @@ export const FACETS: readonly Facet[] = [
       'Relais numérique (Emmaüs Connect)',
     ],
   },
+  {
+    param: 'equipements',
+    label: 'Équipements',
+    values: [
+      'Ordinateurs en libre accès',
+      'Imprimante',
+      'Scanner',
+      'Tablette',
+      'Wifi',
+      'Poste de visioconférence',
+    ],
+  },
+  {
+    param: 'qualifications',
+    label: 'Qualifications',
+    values: ['Pass numérique (APTIC)', 'PictoAccess'],
+  },
 ];
 
 export const FACET_PARAMS: readonly FacetParam[] = FACETS.map((f) => f.param);
@@ -100,6 +121,8 @@ export const FACET_FIELDS: Record<FacetParam, string> = {
   modalites_accompagnement: 'modalites_accompagnement',
   modalites_acces: 'modalites_acces',
   dispositifs: 'dispositif_programmes_nationaux',
+  equipements: 'equipements',
+  qualifications: 'qualifications',
 };
 
 export const ONLINE_BOOKING = 'Prendre un RDV en ligne';

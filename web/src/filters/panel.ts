@@ -1,5 +1,6 @@
-// The filters: checkbox groups of the national taxonomy in DSFR accordions,
-// plus the two filters applied in the browser. Every change goes to the
+// The filters: checkbox groups of the national taxonomy and of the extra
+// columns (Équipements, Qualifications) in DSFR accordions, plus the two
+// filters applied in the browser. Every change goes to the
 // store (and so to the URL).
 
 import {h} from '../dom.ts';
