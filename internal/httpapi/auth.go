@@ -85,7 +85,8 @@ var (
 func (s *Server) sessionRoutes(r chi.Router) {
 	r.With(s.rateLimit(), s.limitBody).Post("/session", s.handle(s.login))
 	r.With(s.requireUser).Get("/session", s.handle(s.getSession))
-	r.With(s.requireUser).Delete("/session", s.handle(s.logout))
+	// Like every write route, the logout is limited in rate and body.
+	r.With(s.rateLimit(), s.limitBody, s.requireUser).Delete("/session", s.handle(s.logout))
 	r.With(s.requireUser, s.requireAdmin).Get("/moderation/utilisateurs", s.handle(s.listUsers))
 }
 
