@@ -14,9 +14,11 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/cartonum/cartonum/internal/cartonum"
+	"github.com/cartonum/cartonum/internal/contributing"
 	"github.com/cartonum/cartonum/internal/generation"
 	"github.com/cartonum/cartonum/internal/index"
 	"github.com/cartonum/cartonum/internal/sqlite"
+	"github.com/cartonum/cartonum/internal/standard"
 )
 
 // square is a commune contour: a square of side d degrees at (lon, lat).
@@ -68,8 +70,11 @@ func newTestServer(t *testing.T, cfg Config, limits sqlite.ScenarioLimits) *test
 	}
 	t.Cleanup(func() { db.Close() })
 	store := db.Scenarios(limits)
-	s := New(liveOf(t, fixtureData()), cfg, slog.New(slog.NewTextHandler(io.Discard, nil))).
-		WithScenarios(store).WithPages(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	live := liveOf(t, fixtureData())
+	contrib := &contributing.Service{Store: db, Contributions: db, Territory: live.Current,
+		Normalize: standard.Options{Region: "32"}}
+	s := New(live, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))).
+		WithScenarios(store).WithContributions(contrib).WithPages(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		io.WriteString(w, "<!doctype html><title>page</title>")
 	}))

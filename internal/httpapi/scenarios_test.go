@@ -217,8 +217,8 @@ func TestWriteRoutesLimited(t *testing.T) {
 	cfg.Writes.MaxBodyBytes = 1 << 10
 	ts := newTestServer(t, cfg, sqlite.ScenarioLimits{})
 	for _, rt := range routes(t, ts.Server) {
-		if rt[0] == http.MethodGet {
-			continue
+		if rt[0] == http.MethodGet || sessionOnly(rt[1]) {
+			continue // behind a session: 401 first (TestModerationBodyLimited)
 		}
 		t.Run(rt[0]+" "+rt[1], func(t *testing.T) {
 			resp, b := do(t, rt[0], ts.URL+rt[1], map[string]string{"Content-Type": "application/json"},
