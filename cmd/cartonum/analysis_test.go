@@ -272,7 +272,7 @@ func TestAnalyseCommand(t *testing.T) {
 	cfg.Files = []string{filepath.Join(dir, "lieux-32-v1.csv")}
 	doImport(t, cfg)
 	var out bytes.Buffer
-	err := run(context.Background(), []string{"analyse", "--db", cfg.DB, "--level", "departement", "--dispositifs", "France Services"}, getenvOS, &out, io.Discard)
+	err := run(context.Background(), []string{"analyse", "--db", cfg.DB, "--level", "departement", "--dispositifs", "France Services"}, getenvOS, nil, &out, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,7 +280,7 @@ func TestAnalyseCommand(t *testing.T) {
 	if err != nil || len(rows) != 6 || rows[1][0] != "departement" || rows[1][len(rows[1])-1] != "France Services" {
 		t.Fatalf("%v %v", err, rows)
 	}
-	if err := run(context.Background(), []string{"analyse", "--db", cfg.DB, "--level", "pays"}, getenvOS, io.Discard, io.Discard); err == nil {
+	if err := run(context.Background(), []string{"analyse", "--db", cfg.DB, "--level", "pays"}, getenvOS, nil, io.Discard, io.Discard); err == nil {
 		t.Error("invalid level accepted")
 	}
 }

@@ -29,6 +29,16 @@ Commands:
                              [--geocoder URL] [--geocode-min-score 0.6] places.csv...
   serve      serve the web app, the HTTP API and the vector tiles from the database
              cartonum serve [--db F] [--addr :8080] [--geocoder URL] [--basemap URL]
+                            [--session-ttl 12h]
+  users      manage the moderators' and administrators' accounts
+             cartonum users add --email E --role moderateur|administrateur
+                                [--departement CODE …] [--epci SIREN …] [--db F]
+             (password asked twice on the terminal, or read from the first
+             line of standard input: never a flag)
+             cartonum users list [--db F]
+             cartonum users disable --email E [--db F]
+  backup     write a consistent copy of the database, even while serve runs
+             cartonum backup [--db F] --out copy.db
   download   fetch the region's files from the official sources
              cartonum download [--region 32] [--dest data/cache] [--places-url URL]
   analyse    compute the underservice indicators of every commune, EPCI,
@@ -46,7 +56,7 @@ cartonum help COMMAND). Flags win.
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:], getenvOS, os.Stdout, os.Stderr)
+	err := run(ctx, os.Args[1:], getenvOS, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
@@ -56,7 +66,8 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+// run runs the command of args; stdin gives users add its password.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return errors.New("commande manquante")
@@ -64,6 +75,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "help", "-h", "--help":
+		if len(rest) == 1 && rest[0] == "users" {
+			fmt.Fprint(stdout, usersUsage)
+			return nil
+		}
 		if len(rest) == 1 && rest[0] != "help" {
 			_, err := parseConfig(rest[0], []string{"-h"}, getenv, stdout)
 			if errors.Is(err, flag.ErrHelp) {
@@ -72,7 +87,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		fmt.Fprint(stdout, usage)
 		return nil
-	case "import", "serve", "download", "imports", "analyse":
+	case "import", "serve", "download", "imports", "analyse", "backup":
+	case "users":
+		var err error
+		if cmd, rest, err = usersCommand(rest); err != nil {
+			fmt.Fprint(stderr, usersUsage)
+			return err
+		}
 	default:
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("commande %q inconnue", cmd)
@@ -97,6 +118,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runImports(ctx, cfg, stdout)
 	case "analyse":
 		return runAnalyse(ctx, cfg, stdout)
+	case "users add", "users list", "users disable":
+		return runUsers(ctx, cmd, cfg, stdin, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, cfg, stdout)
 	}
 	return nil
 }
