@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cartonum/cartonum/internal/accounts"
 	"github.com/cartonum/cartonum/internal/cartonum"
 	"github.com/cartonum/cartonum/internal/contributing"
 	"github.com/cartonum/cartonum/internal/generation"
@@ -180,6 +181,7 @@ func (m *Main) Run(ctx context.Context) error {
 	})
 	m.api = httpapi.New(m.idx, apiCfg, m.Logger).WithScenarios(scenarios).
 		WithPages(webui.New(web.Dist, webui.Options{Basemap: m.Config.Basemap}))
+	m.api.WithAccounts(&accounts.Service{Store: db, SessionTTL: m.Config.SessionTTL}) // moderators' sessions
 	if err := m.contributions(); err != nil {
 		return err
 	}
