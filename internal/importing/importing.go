@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -89,6 +90,12 @@ type Result struct {
 	// GeocodeQueries and GeocodeHits count the geocoder's service queries
 	// and cached answers.
 	GeocodeQueries, GeocodeHits int
+	// KeptCorrections counts the fields of places a moderator corrected
+	// that the import left as corrected instead of writing the source's
+	// value; Proposals the source values newer than the correction, queued
+	// for moderation instead (once per place, field and value: those
+	// already queued are not queued again).
+	KeptCorrections, Proposals int
 }
 
 // Inputs are the files of a request, read and checked, ready to import.
@@ -190,7 +197,19 @@ func (s *Service) attempt(ctx context.Context, req Request, b cartonum.Batch, so
 	if geo != nil {
 		opts.Geocoder = geo
 	}
-	res, err := standard.Import(ds.Places, sources, terr, opts)
+	existing := ds.Places
+	if cl, ok := s.Store.(closedLister); ok {
+		// Places closed by moderation are known to the import, so that
+		// their records update them (they stay closed) instead of coming
+		// back as new places. Closing or reopening moves the data version,
+		// so a change between the two reads fails the batch as stale.
+		closed, err := cl.ClosedPlaces(ctx)
+		if err != nil {
+			return nil, err
+		}
+		existing = withClosed(existing, closed)
+	}
+	res, err := standard.Import(existing, sources, terr, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -198,6 +217,12 @@ func (s *Service) attempt(ctx context.Context, req Request, b cartonum.Batch, so
 		b.Geocodes = freshGeocodes(geo, started)
 	}
 	rep := res.Report
+	pr := newPrecedence(ds.Overrides, communes, sourceNames(req.Places), time.Now())
+	if res.Upserts, err = keepCorrections(pr, res.Upserts, existing, rep); err != nil {
+		return nil, err
+	}
+	b.Actor = cartonum.Actor{Kind: cartonum.ActorImport}
+	b.Proposals = pr.proposals
 	reportJSON, err := json.MarshalIndent(rep, "", " ")
 	if err != nil {
 		return nil, err
@@ -212,7 +237,82 @@ func (s *Service) attempt(ctx context.Context, req Request, b cartonum.Batch, so
 		return nil, fmt.Errorf("écriture de l'import : %w", err)
 	}
 	return &Result{ID: id, Report: rep, ReportJSON: reportJSON, Communes: len(b.Communes), EPCIs: len(b.EPCIs),
-		Departements: len(b.Departements), Places: len(sources) > 0}, nil
+		Departements: len(b.Departements), Places: len(sources) > 0,
+		KeptCorrections: pr.kept, Proposals: len(pr.proposals)}, nil
+}
+
+// closedLister is what a store that closes places offers: the closed
+// places (cartonum.ContributionStore has it).
+type closedLister interface {
+	ClosedPlaces(ctx context.Context) ([]cartonum.Place, error)
+}
+
+// withClosed returns the open places followed by the closed ones that are
+// not among them.
+func withClosed(open, closed []cartonum.Place) []cartonum.Place {
+	if len(closed) == 0 {
+		return open
+	}
+	ids := make(map[string]bool, len(open))
+	for i := range open {
+		ids[open[i].ID] = true
+	}
+	out := append(make([]cartonum.Place, 0, len(open)+len(closed)), open...)
+	for _, p := range closed {
+		if !ids[p.ID] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// keepCorrections applies the moderators' corrections to the upserts and
+// drops those left equal to the stored place, counting them as unchanged
+// in rep.
+func keepCorrections(pr *precedence, upserts, existing []cartonum.Place, rep *standard.Report) ([]cartonum.Place, error) {
+	if len(pr.overrides) == 0 {
+		return upserts, nil
+	}
+	stored := make(map[string]*cartonum.Place, len(pr.overrides))
+	for i := range existing {
+		if _, ok := pr.overrides[existing[i].ID]; ok {
+			stored[existing[i].ID] = &existing[i]
+		}
+	}
+	out := upserts[:0]
+	for i := range upserts {
+		p := &upserts[i]
+		if err := pr.apply(p); err != nil {
+			return nil, err
+		}
+		if old := stored[p.ID]; old != nil && samePlace(old, p) {
+			rep.Places.Updated--
+			rep.Places.Unchanged++
+			continue
+		}
+		out = append(out, *p)
+	}
+	return out, nil
+}
+
+// samePlace reports whether a and b are equal but for the import that last
+// changed them.
+func samePlace(a, b *cartonum.Place) bool {
+	x, y := *a, *b
+	x.Provenance.BatchID, y.Provenance.BatchID = 0, 0
+	bx, err1 := json.Marshal(&x)
+	by, err2 := json.Marshal(&y)
+	return err1 == nil && err2 == nil && string(bx) == string(by)
+}
+
+// sourceNames names the places files of an import, for the proposals of
+// places without a source.
+func sourceNames(files []string) string {
+	names := make([]string, len(files))
+	for i, f := range files {
+		names[i] = filepath.Base(f)
+	}
+	return strings.Join(names, ", ")
 }
 
 // read reads every input file into a batch (territories) and sources
