@@ -34,18 +34,6 @@ func (s *Server) moderationRoutes(r chi.Router) {
 	})
 }
 
-// moderationPaths are the moderation routes, for the tests that check
-// every one is behind a session.
-var moderationPaths = []struct{ method, path string }{
-	{http.MethodGet, "/api/moderation/propositions"},
-	{http.MethodGet, "/api/moderation/propositions/1"},
-	{http.MethodPost, "/api/moderation/propositions/1/accepter"},
-	{http.MethodPost, "/api/moderation/propositions/1/refuser"},
-	{http.MethodPost, "/api/moderation/sites/x/confirmer"},
-	{http.MethodPost, "/api/moderation/sites/x/restaurer"},
-	{http.MethodGet, "/api/moderation/sites/fermes"},
-}
-
 func (s *Server) placeHistory(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.contributions()
 	if err != nil {

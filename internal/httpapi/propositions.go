@@ -6,8 +6,6 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 
 	"github.com/cartonum/cartonum/internal/cartonum"
 	"github.com/cartonum/cartonum/internal/contributing"
@@ -159,14 +157,4 @@ func (s *Server) proposalStatus(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, st)
 	return nil
-}
-
-// placeFeature is a place as a GeoJSON feature with the properties of
-// /api/sites/{id}, or nil.
-func (s *Server) placeFeature(p *cartonum.Place) *feature {
-	if p == nil {
-		return nil
-	}
-	return &feature{Type: "Feature", ID: p.ID, Geometry: geojson.NewGeometry(orb.Point{p.Longitude, p.Latitude}),
-		Properties: s.placeProperties(p)}
 }
