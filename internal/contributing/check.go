@@ -153,7 +153,11 @@ func (s *Service) Check(ctx context.Context, req Request) (*Checked, error) {
 		return c, nil
 	}
 	if req.Type == cartonum.ProposalEdit && len(fields) == 0 {
-		c.Errors = append(c.Errors, FieldError{"champs", "aucun champ modifié"})
+		// A modification may be a comment only ("the hours changed in
+		// July"): the moderator then edits the fields.
+		if strings.TrimSpace(req.Comment) == "" {
+			c.Errors = append(c.Errors, FieldError{"champs", "aucun champ modifié ni commentaire"})
+		}
 		return c, nil
 	}
 	p, repairs, rej := s.normalize(c.Current, fields)

@@ -533,6 +533,22 @@ func TestCheck(t *testing.T) {
 	if !slices.Contains(fields, "site_web") {
 		t.Errorf("repairs %+v: want the https:// added", c.Repairs)
 	}
+	// The extra columns go through the vocabularies like the standard's.
+	c, err = e.svc.Check(ctx, contributing.Request{Type: cartonum.ProposalEdit, Place: "syn-caen-1",
+		Fields: champs(map[string]any{"equipements": []string{"wifi", "Imprimante"}, "qualifications": []string{"PictoAccess"}})})
+	if err != nil || c.Place == nil || !slices.Equal(c.Place.Equipements, []string{"Imprimante", "Wifi"}) ||
+		!slices.Equal(c.Place.Qualifications, []string{"PictoAccess"}) {
+		t.Errorf("extra columns: %+v %v", c, err)
+	}
+	// A modification may be a comment only, not nothing at all.
+	c, err = e.svc.Check(ctx, contributing.Request{Type: cartonum.ProposalEdit, Place: "syn-caen-1", Comment: "horaires d'été"})
+	if err != nil || len(c.Errors) != 0 {
+		t.Errorf("comment only: %+v %v", c, err)
+	}
+	c, err = e.svc.Check(ctx, contributing.Request{Type: cartonum.ProposalEdit, Place: "syn-caen-1"})
+	if err != nil || len(c.Errors) != 1 || c.Errors[0].Field != "champs" {
+		t.Errorf("empty modification: %+v %v", c, err)
+	}
 	ds0, _ := e.db.Load(ctx)
 	props, _ := e.db.Proposals(ctx, cartonum.ProposalFilter{All: true})
 	if len(props) != 0 || ds0.Version == 0 {

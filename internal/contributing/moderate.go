@@ -124,6 +124,8 @@ func (s *Service) Accept(ctx context.Context, user *cartonum.User, id int64, edi
 			}
 			b.Upserts = []cartonum.Place{*place}
 			result = newID
+		case len(fields) == 0 && p.Type == cartonum.ProposalEdit:
+			result = p.Place // a comment only, acknowledged: nothing to change
 		case p.Type == cartonum.ProposalEdit || len(fields) > 0:
 			current, ok := findPlace(&ds, p.Place)
 			if !ok {
