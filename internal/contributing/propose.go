@@ -134,9 +134,11 @@ func (s *Service) Propose(ctx context.Context, req Request) (*Receipt, error) {
 		}
 	}
 	p.Fields = fields
-	where := c.Place
+	// The territory of a proposal is its place's (its moderators decide
+	// it), or the proposed position of a new place.
+	where := c.Current
 	if where == nil {
-		where = c.Current
+		where = c.Place
 	}
 	if where != nil {
 		p.CodeInsee, p.Lon, p.Lat = where.CodeInsee, where.Longitude, where.Latitude
