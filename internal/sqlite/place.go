@@ -269,11 +269,16 @@ func applyPlaces(ctx context.Context, tx *sql.Tx, h *history, upserts []cartonum
 		return 0, fmt.Errorf("clear place sources: %w", err)
 	}
 
-	current, err := tx.PrepareContext(ctx, placeSelect+` WHERE id = ?`)
+	// The stored places, for their history: read in one statement, which
+	// costs a tenth of a statement per place.
+	stored, err := queryPlaces(ctx, tx, ` WHERE id IN (SELECT value FROM json_each(?))`, encodeStrings(ids))
 	if err != nil {
 		return 0, fmt.Errorf("upsert places: %w", err)
 	}
-	defer current.Close()
+	current := make(map[string]*cartonum.Place, len(stored))
+	for i := range stored {
+		current[stored[i].ID] = &stored[i]
+	}
 	upsert, err := tx.PrepareContext(ctx, placeUpsert)
 	if err != nil {
 		return 0, fmt.Errorf("upsert places: %w", err)
@@ -291,18 +296,10 @@ func applyPlaces(ctx context.Context, tx *sql.Tx, h *history, upserts []cartonum
 	// driver a goroutine per statement; cancellation is checked once per
 	// place instead, and the transaction is rolled back by Apply.
 	ectx := context.WithoutCancel(ctx)
-	var (
-		sids    []string
-		scanner placeScanner
-		old     cartonum.Place
-	)
+	var sids []string
 	for i := range upserts {
 		p := &upserts[i]
 		if err := ctx.Err(); err != nil {
-			return 0, fmt.Errorf("place %s: %w", p.ID, err)
-		}
-		existed, err := readCurrent(ectx, current, &scanner, p.ID, &old)
-		if err != nil {
 			return 0, fmt.Errorf("place %s: %w", p.ID, err)
 		}
 		args, err := placeArgs(p, h.batch)
@@ -315,12 +312,12 @@ func applyPlaces(ctx context.Context, tx *sql.Tx, h *history, upserts []cartonum
 		}
 		if n := rowsAffected(res); n > 0 {
 			changed += n
-			stored := *p
-			stored.Provenance.BatchID = h.batch
-			if existed {
-				err = h.changed(ectx, &old, &stored)
+			now := *p
+			now.Provenance.BatchID = h.batch
+			if old := current[p.ID]; old != nil {
+				err = h.changed(ectx, old, &now)
 			} else {
-				err = h.created(ectx, &stored)
+				err = h.created(ectx, &now)
 			}
 			if err != nil {
 				return 0, err
@@ -339,24 +336,6 @@ func applyPlaces(ctx context.Context, tx *sql.Tx, h *history, upserts []cartonum
 		}
 	}
 	return changed, nil
-}
-
-// readCurrent reads into p the stored place id, open or closed, through
-// stmt (placeSelect by id), and reports whether there is one.
-func readCurrent(ctx context.Context, stmt *sql.Stmt, s *placeScanner, id string, p *cartonum.Place) (bool, error) {
-	rows, err := stmt.QueryContext(ctx, id)
-	if err != nil {
-		return false, err
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		return false, rows.Err()
-	}
-	*p = cartonum.Place{}
-	if err := s.scan(rows, p); err != nil {
-		return false, err
-	}
-	return true, rows.Close()
 }
 
 // setClosed closes (or, with closed false, reopens) each place of ids,
