@@ -11,6 +11,10 @@
 // version and applied only if the store is still at that version; when
 // another writer got there first, the import loads again and computes again,
 // so that no update is lost.
+//
+// Fields a moderator corrected take precedence over older source records,
+// and a newer source value that differs becomes a proposal in the
+// moderation queue instead of overwriting the correction (precedence.go).
 package importing
 
 import (

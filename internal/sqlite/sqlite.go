@@ -1,6 +1,8 @@
 // Package sqlite is the embedded store of Cartonum: territories (communes,
-// EPCI, départements), places with their provenance, and the history of
-// imports, in one SQLite file.
+// EPCI, départements), places with their provenance, the batches that
+// wrote them (imports and moderators' decisions) and the history of every
+// place, the moderators' corrections, the contributions' proposals, and the
+// accounts and sessions of moderators, in one SQLite file.
 //
 // The file runs in WAL mode. Reads go through a pool of query-only
 // connections and writes through a single connection, so writers are
