@@ -332,6 +332,12 @@ func TestProposalRefusedOverHTTP(t *testing.T) {
 		t.Fatalf("invalid proposal: %d %s", resp.StatusCode, b)
 	}
 
+	// The verification answers 200 with the same problems, storing nothing.
+	resp, b = cs.send(t, "POST", "/api/propositions/verification", body, nil, false)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"erreurs":[{"champ":"couleur"`) || !strings.Contains(string(b), `"lieu":null`) {
+		t.Errorf("verification of an invalid proposal: %d %s", resp.StatusCode, b)
+	}
+
 	body = cs.amiensAjout(t)
 	body["site_internet"] = "https://spam.example"
 	if resp, b := cs.send(t, "POST", "/api/propositions", body, nil, false); resp.StatusCode != 400 || !strings.Contains(string(b), "proposition refusée") {
