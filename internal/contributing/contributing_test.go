@@ -307,12 +307,28 @@ func TestEditThenAccept(t *testing.T) {
 		}
 	}
 	slices.Sort(fields)
-	if !slices.Equal(fields, []string{"horaires", "telephone"}) {
+	if !slices.Equal(fields, []string{"date_maj", "horaires", "telephone"}) {
 		t.Errorf("overrides %v", fields)
 	}
 	h, err := e.svc.History(ctx, e.mod14, "syn-caen-1")
 	if err != nil || len(h) < 2 || h[len(h)-1].Action != cartonum.ActionEdit || h[len(h)-1].Actor.Proposal != rec.ID {
 		t.Errorf("history %+v %v", h, err)
+	}
+	// Importing the (older) source file again keeps the correction.
+	e.reimport(t)
+	p, _ = loadPlace(t, e.db, "syn-caen-1")
+	if p.Telephone != "+33231000002" || p.Horaires != "Mo-Sa 10:00-12:00" || p.DateMaj != today() {
+		t.Errorf("after a re-import: %+v", p)
+	}
+}
+
+// reimport imports the region's places file again.
+func (e *env) reimport(t *testing.T) {
+	t.Helper()
+	imp := importing.Service{Store: e.db}
+	if _, err := imp.Import(context.Background(), importing.Request{Region: "28",
+		Places: []string{filepath.Join(region28, "lieux-28-v1.csv")}}); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -326,6 +342,10 @@ func TestCloseAndRestore(t *testing.T) {
 	}
 	if p, _ := loadPlace(t, e.db, "syn-caen-2"); p != nil {
 		t.Fatal("closed place still in Load")
+	}
+	e.reimport(t) // the source still lists it
+	if p, _ := loadPlace(t, e.db, "syn-caen-2"); p != nil {
+		t.Fatal("a re-import reopened a place closed by moderation")
 	}
 	closed, err := e.svc.ClosedPlaces(ctx, e.mod14)
 	if err != nil || len(closed) != 1 || closed[0].ID != "syn-caen-2" {
@@ -384,6 +404,10 @@ func TestConfirm(t *testing.T) {
 	h, err := e.svc.History(ctx, e.mod14, "syn-bayeux")
 	if err != nil || h[len(h)-1].Actor.Kind != cartonum.ActorModeration || !slices.Contains(h[len(h)-1].Fields, "date_maj") {
 		t.Errorf("history %+v %v", h, err)
+	}
+	e.reimport(t)
+	if got, _ := loadPlace(t, e.db, "syn-bayeux"); got.DateMaj != today() {
+		t.Errorf("confirmed date lost by a re-import: %s", got.DateMaj)
 	}
 	if _, err := e.svc.Confirm(ctx, e.mod14, "inconnu"); cartonum.KindOf(err) != cartonum.KindNotFound {
 		t.Errorf("unknown place: %v", err)

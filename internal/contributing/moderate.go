@@ -143,6 +143,9 @@ func (s *Service) Accept(ctx context.Context, user *cartonum.User, id int64, edi
 				b.Overrides = append(b.Overrides, cartonum.Override{Place: place.ID, Field: d.Field,
 					Value: overrideValue(d.Field, d.After), At: at})
 			}
+			// The date of the correction too: an older source record
+			// does not bring back its own (internal/importing).
+			b.Overrides = append(b.Overrides, dateOverride(place, at))
 			b.Upserts = []cartonum.Place{*place}
 			result = place.ID
 		case p.Motive == cartonum.MotiveClosed:
@@ -163,6 +166,11 @@ func (s *Service) Accept(ctx context.Context, user *cartonum.User, id int64, edi
 	}
 	s.changed()
 	return s.decided(ctx, p.ID, result)
+}
+
+// dateOverride records the date_maj a moderator gave a place.
+func dateOverride(p *cartonum.Place, at time.Time) cartonum.Override {
+	return cartonum.Override{Place: p.ID, Field: "date_maj", Value: overrideValue("date_maj", p.DateMaj), At: at}
 }
 
 // reaches checks that the moderator's scope holds the place (its
@@ -240,6 +248,7 @@ func (s *Service) Confirm(ctx context.Context, user *cartonum.User, placeID stri
 		b := s.moderationBatch(user, 0)
 		b.Base = &ds.Version
 		b.Upserts = []cartonum.Place{out}
+		b.Overrides = []cartonum.Override{dateOverride(&out, s.now())}
 		_, err = s.Store.Apply(ctx, b)
 		return err
 	})
