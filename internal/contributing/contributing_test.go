@@ -97,7 +97,9 @@ func (e *env) propose(t *testing.T, req contributing.Request) *contributing.Rece
 	return rec
 }
 
-func tokenOf(rec *contributing.Receipt) string { return strings.TrimPrefix(rec.Tracking, "/propositions/") }
+func tokenOf(rec *contributing.Receipt) string {
+	return strings.TrimPrefix(rec.Tracking, "/propositions/")
+}
 
 // newCaenPlace is an ajout in Caen (14118), inside its square.
 func newCaenPlace() map[string]json.RawMessage {
