@@ -19,12 +19,12 @@ import (
 
 const usersUsage = `Usage:
   cartonum users add --email E --role moderateur|administrateur [--departement CODE …] [--epci SIREN …] [--db F]
-      crée un compte ; le mot de passe (12 caractères au moins) est demandé deux fois
-      au terminal, ou lu sur la première ligne de l'entrée standard — jamais en option
+      create an account; the password (12 characters at least) is asked twice on
+      the terminal, or read from the first line of standard input: never a flag
   cartonum users list [--db F]
-      liste les comptes : e-mail, rôle, territoires, état
+      list the accounts: e-mail, role, territories, state
   cartonum users disable --email E [--db F]
-      désactive un compte ; ses sessions cessent aussitôt
+      disable an account; its sessions end at once
 `
 
 // usersCommand splits "users add …" into the command "users add" and its

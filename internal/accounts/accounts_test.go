@@ -413,3 +413,33 @@ func TestDisableEndsSessions(t *testing.T) {
 		t.Fatalf("Users = %+v, %v", us, err)
 	}
 }
+
+// TestUnknownEmailTakesAVerification: with the real parameters, a login
+// with an unknown e-mail costs about what a wrong password costs (the
+// dummy verification), so that timing does not reveal accounts. The bound
+// is loose (a half) to stay reliable on a busy machine.
+func TestUnknownEmailTakesAVerification(t *testing.T) {
+	ctx := context.Background()
+	s, _, _ := newService(t)
+	s.Params = DefaultParams
+	s.Throttle = Throttle{PerEmail: 100, PerClient: 100, Window: time.Minute}
+	if _, err := s.AddUser(ctx, NewUser{Email: "m@example.fr", Role: cartonum.RoleAdmin, Password: pw}); err != nil {
+		t.Fatal(err)
+	}
+	fastest := func(email string) time.Duration {
+		best := time.Duration(1<<63 - 1)
+		for range 3 {
+			start := time.Now()
+			if _, _, _, err := s.Login(ctx, email, "mauvais mot de passe", "c"); err != ErrBadCredentials {
+				t.Fatal(err)
+			}
+			best = min(best, time.Since(start))
+		}
+		return best
+	}
+	fastest("inconnu@example.fr") // computes the dummy hash once
+	known, unknown := fastest("m@example.fr"), fastest("inconnu@example.fr")
+	if unknown < known/2 {
+		t.Fatalf("unknown e-mail %v, wrong password %v: an unknown e-mail is answered faster", unknown, known)
+	}
+}
