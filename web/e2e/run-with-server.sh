@@ -28,6 +28,24 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# The accounts of the contribution tests (e2e/contribution.test.mjs): a
+# moderator of the Somme (80), one of the Nord (59) and an administrator,
+# the password on standard input (never an option). An account already in
+# the database (second run on the same file) is kept.
+E2E_PASSWORD=${CARTONUM_E2E_PASSWORD:-e2e-mot-de-passe-2026}
+export CARTONUM_E2E_PASSWORD="$E2E_PASSWORD"
+add_user() {
+	if ! out=$(printf '%s\n' "$E2E_PASSWORD" | "$BIN" users add --db "$DB" "$@" 2>&1); then
+		case "$out" in
+		*existe*|*exists*|*UNIQUE*) echo "e2e: account kept ($*)" ;;
+		*) echo "$out" >&2; echo "e2e: could not create the account ($*)" >&2; exit 1 ;;
+		esac
+	fi
+}
+add_user --email moderateur80@example.fr --role moderateur --departement 80
+add_user --email moderateur59@example.fr --role moderateur --departement 59
+add_user --email admin@example.fr --role administrateur
+
 # A fake address geocoder (Base Adresse Nationale shape) on a free loopback
 # port, so that address search is tested without the internet.
 node "$(dirname "$0")/fake-ban.mjs" >"$BANLOG" 2>&1 &
@@ -45,7 +63,8 @@ done
 echo "e2e: fake geocoder on http://127.0.0.1:$BANPORT/search/"
 
 # Port 0: the kernel picks a free port, read back from the "serving" log line.
-CARTONUM_LOG_FORMAT=text "$BIN" serve --db "$DB" --addr 127.0.0.1:0 --reload-interval 0 \
+# --min-fill 0: the tests send forms at once.
+CARTONUM_LOG_FORMAT=text "$BIN" serve --db "$DB" --addr 127.0.0.1:0 --reload-interval 0 --min-fill 0 \
 	--geocoder "http://127.0.0.1:$BANPORT/search/" >"$LOG" 2>&1 &
 PID=$!
 

@@ -6,8 +6,20 @@
 import {Map as MapLibreMap, Marker, NavigationControl, type StyleSpecification} from 'maplibre-gl';
 import {getTileJSON} from '../api.ts';
 import {h} from '../dom.ts';
-import {markDataURL, pinDataURL} from '../map/images.ts';
-import {TERRITORIES, territoryLayers, vectorSource} from '../map/style.ts';
+import {countImage, markDataURL, pinImage, shortCount} from '../map/images.ts';
+import {addOns, ownStyle} from '../map/style.ts';
+
+/** The external basemap's style URL from the page's meta tag, if any. */
+function basemapURL(): string | null {
+  const raw = document.querySelector<HTMLMetaElement>('meta[name="cartonum-basemap"]')?.content.trim() ?? '';
+  if (!raw) return null;
+  try {
+    const u = new URL(raw, window.location.href);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
 
 export interface Pin {
   lon: number;
@@ -46,16 +58,20 @@ export class MiniMap {
 
   async #init(): Promise<void> {
     const {container} = this.#opts;
-    let style: StyleSpecification;
+    // The territories and the existing places, for orientation, over the
+    // external basemap when one is configured.
+    let style: StyleSpecification | string;
     let bounds: [number, number, number, number] | undefined;
+    let extra: ReturnType<typeof addOns> | null = null;
+    const basemap = basemapURL();
     try {
-      const tj = await getTileJSON('departements,epci,communes', new URLSearchParams());
-      bounds = tj.bounds;
-      style = {
-        version: 8,
-        sources: {[TERRITORIES]: vectorSource(tj)},
-        layers: [{id: 'fond', type: 'background', paint: {'background-color': '#e5e9ee'}}, ...territoryLayers(true)],
-      };
+      const [territories, sites] = await Promise.all([
+        getTileJSON('departements,epci,communes', new URLSearchParams()),
+        getTileJSON('sites', new URLSearchParams()),
+      ]);
+      bounds = territories.bounds;
+      style = basemap ?? ownStyle({territories, sites});
+      if (basemap) extra = addOns({territories, sites}, false);
     } catch {
       style = {version: 8, sources: {}, layers: [{id: 'fond', type: 'background', paint: {'background-color': '#e5e9ee'}}]};
     }
@@ -88,16 +104,27 @@ export class MiniMap {
     if (this.#opts.onMove) {
       this.map.on('click', (e) => this.#moved(e.lngLat.lng, e.lngLat.lat));
     }
-    this.map.on('load', () => container.setAttribute('data-etat', 'chargee'));
+    this.map.setMissingStyleImageResolver((id) => {
+      const ratio = Math.min(2, Math.max(1, window.devicePixelRatio || 1));
+      if (id === 'epingle' || id === 'epingle-fs') this.map?.addImage(id, pinImage(id === 'epingle-fs', ratio), {pixelRatio: ratio});
+      else if (id.startsWith('nombre:')) this.map?.addImage(id, countImage(shortCount(Number(id.slice(7))), ratio), {pixelRatio: ratio});
+    });
+    this.map.on('load', () => {
+      if (extra && this.map) {
+        for (const [id, src] of Object.entries(extra.sources)) this.map.addSource(id, src);
+        for (const layer of extra.layers) this.map.addLayer(layer);
+      }
+      container.setAttribute('data-etat', 'chargee');
+    });
   }
 
   #place(p: Pin): void {
     if (!this.map) return;
     let m = this.#markers.get(p.kind);
     if (!m) {
-      const src = p.kind === 'avant' ? markDataURL('retrait', 'A') : p.kind === 'apres' ? markDataURL('ajout', 'B') : pinDataURL(false);
+      const src = p.kind === 'avant' ? markDataURL('retrait', 'A') : p.kind === 'apres' ? markDataURL('ajout', 'B') : markDataURL('ajout', '');
       const el = h('img', {src, alt: '', title: p.title, class: 'minicarte__repere'});
-      m = new Marker({element: el, anchor: p.kind === 'position' ? 'bottom' : 'center', draggable: p.kind === 'position' && !!this.#opts.onMove});
+      m = new Marker({element: el, anchor: 'center', draggable: p.kind === 'position' && !!this.#opts.onMove});
       if (p.kind === 'position') {
         m.on('dragend', () => {
           const ll = m!.getLngLat();

@@ -436,6 +436,8 @@ export class ModerationPage {
       d.historique?.length ? h('div', {}, h('h3', {}, 'Historique du lieu'), historyList(d.historique)) : null,
     );
     if (pins.length) new MiniMap({container: mapEl, pins});
+    // The title was moved with the re-rendering: give it the focus back.
+    title.focus();
   }
 
   #renderEdit(zone: HTMLElement, d: ProposalDetail, rows: DiffRow[], onAccept: (c: Champs) => Promise<void>): void {
