@@ -260,8 +260,61 @@ test('the moderator of the Somme accepts the new place: on the map, in /api/site
   await page.waitForSelector(`#fiche-titre:has-text("${NAME}")`, {timeout: 30000});
   assert.equal(await page.locator('#proposer-modification').count(), 1);
   assert.equal(await page.locator('#signaler-probleme').count(), 1);
+  // Updated today: no freshness notice.
+  assert.match(await page.textContent('#fiche'), /Mis à jour le/);
+  assert.equal(await page.locator('#fiche-ancienne').count(), 0);
   await page.goto(url + `/carte?autour=49.8922,2.29751&rayon=2`);
   await page.waitForSelector(`#resultats li:has-text("${NAME}")`, {timeout: 30000});
+});
+
+test('a modification from the sheet, edited then accepted; a late second decision gets the conflict message', async () => {
+  const {page} = b;
+  await page.goto(url + `/carte?lieu=${encodeURIComponent(state.placeId)}`);
+  await page.waitForSelector('#proposer-modification');
+  await page.click('#proposer-modification');
+  await page.waitForURL(/type=modification/);
+  await page.waitForSelector('form.formulaire');
+  assert.equal(await page.inputValue('input[name="nom"]'), NAME);
+  assert.match(await page.textContent('.horaires-editeur__resultat'), /Mo-Fr 09:00-12:00,14:00-17:00; PH off/);
+  await page.fill('input[name="telephone"]', '03 22 99 88 77');
+  await page.locator('[data-jour="jour-5"] [data-action="ajouter"]').click();
+  assert.match(await page.textContent('.horaires-editeur__resultat'), /Sa 09:00-12:00/);
+  const link = await sendForm(page);
+  const pub = await api('GET', '/api' + link);
+  assert.equal(pub.json.type, 'modification');
+
+  await moderatorLogin(page, 'moderateur80@example.fr');
+  const row = page.locator(`#file-table tr[data-id="${pub.json.id}"]`);
+  await row.waitFor();
+  await row.locator('button').click();
+  await page.waitForSelector('#detail .diff tr[data-champ="telephone"]');
+  assert.match(await page.textContent('#detail .diff tr[data-champ="horaires"]'), /Sa 09:00-12:00/);
+  assert.equal(await page.locator('#detail .diff tr[data-champ="nom"]').count(), 0, 'unchanged fields are not proposed');
+  await page.click('#modifier-accepter');
+  const tel = page.locator('#edition input[name="telephone"]');
+  await tel.waitFor();
+  await tel.fill('03 22 11 11 11');
+  await page.click('#accepter-modifie');
+  await page.waitForSelector('#decision-message .fr-alert--success');
+  await waitFor(async () => {
+    const r = await api('GET', `/api/sites/${encodeURIComponent(state.placeId)}`);
+    return r.json.properties?.telephone === '+33322111111' && /Sa 09:00-12:00/.test(r.json.properties.horaires) ? r : null;
+  }, 'edited values live');
+
+  // Another moderator decides first: the page says so.
+  const form = await api('GET', '/api/propositions/formulaire');
+  const second = await api('POST', '/api/propositions', {body: {type: 'modification', lieu: state.placeId, champs: {telephone: '03 22 00 00 00'}, jeton: form.json.jeton, site_internet: ''}});
+  assert.equal(second.status, 201, JSON.stringify(second.json));
+  await page.goto(url + '/moderation');
+  const row2 = page.locator(`#file-table tr[data-id="${second.json.id}"]`);
+  await row2.waitFor();
+  await row2.locator('button').click();
+  await page.waitForSelector('#accepter');
+  const admin = await session('admin@example.fr');
+  assert.equal((await api('POST', `/api/moderation/propositions/${second.json.id}/refuser`, {...admin, body: {motif: 'Numéro non vérifié'}})).status, 200);
+  await page.click('#accepter');
+  await page.waitForSelector('#decision-message .fr-alert--error');
+  assert.match(await page.textContent('#decision-message'), /Un autre modérateur a déjà traité cette proposition/);
 });
 
 test('a report "a fermé" accepted: the place leaves /api/sites and stays in its history; restored', async () => {
@@ -273,6 +326,10 @@ test('a report "a fermé" accepted: the place leaves /api/sites and stays in its
   state.reportPlaceName = target.properties.nom;
   await page.goto(url + `/carte?lieu=${encodeURIComponent(target.id)}`);
   await page.waitForSelector('#signaler-probleme');
+  // A record older than twelve months carries a visible notice.
+  const detail = await api('GET', `/api/sites/${encodeURIComponent(target.id)}`);
+  const old = Date.parse(detail.json.properties.date_maj) < Date.now() - 366 * 86400000;
+  assert.equal(await page.locator('#fiche-ancienne').count(), old ? 1 : 0, `date_maj ${detail.json.properties.date_maj}`);
   await page.click('#signaler-probleme');
   await page.waitForURL(/type=signalement/);
   await page.waitForSelector('form.formulaire');
