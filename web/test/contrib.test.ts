@@ -75,3 +75,11 @@ test('champs: every filled field for an ajout, only changes for a modification',
   const initial = {nom: 'Lieu', adresse: '1 rue', services: ['a', 'b'], courriels: ['a@b.fr'], site_web: 'https://x.fr', horaires: 'Mo 09:00-12:00'};
   assert.deepEqual(buildChamps(values, initial, lists), {adresse: '', site_web: []});
 });
+
+test('moderation errors in French: conflict, territory, session', async () => {
+  const {ContribError, moderationError} = await import('../src/contrib/client.ts');
+  assert.equal(moderationError(new ContribError('x', 409)), 'Un autre modérateur a déjà traité cette proposition.');
+  assert.match(moderationError(new ContribError('accès refusé', 403)), /hors de votre territoire/);
+  assert.match(moderationError(new ContribError('connexion requise', 401)), /reconnectez-vous/);
+  assert.match(moderationError(new Error('réseau')), /ne répond pas/);
+});

@@ -21,6 +21,18 @@ export class ContribError extends Error {
   }
 }
 
+/** The message of a failed moderation call, in French. */
+export function moderationError(e: unknown): string {
+  if (e instanceof ContribError) {
+    if (e.status === 409) return 'Un autre modérateur a déjà traité cette proposition.';
+    if (e.status === 403) return `Action refusée : cette proposition ou ce lieu est hors de votre territoire (${e.message}).`;
+    if (e.status === 401) return 'Votre session a expiré : reconnectez-vous.';
+    if (e.status === 404) return 'Introuvable : la proposition ou le lieu n’existe pas.';
+    return e.message;
+  }
+  return 'Le serveur ne répond pas : réessayez.';
+}
+
 let csrf: string | null = null;
 
 /** Sets the CSRF token of the session (null when logged out). */

@@ -8,6 +8,7 @@
 import {h, replaceChildren} from '../dom.ts';
 import {
   accept,
+  moderationError,
   closedPlaces,
   confirmPlace,
   ContribError,
@@ -29,18 +30,6 @@ import {ACTIONS, computeDifferences, diffRows, MOTIVES, STATUSES, TYPES, type Di
 import {labelOf} from './fields.ts';
 import {MiniMap, type Pin} from './minimap.ts';
 import {ageInDays, alertBox, formatDateTime, inputField, say, setError} from './ui.ts';
-
-/** The message of a failed moderation call, in French. */
-export function moderationError(e: unknown): string {
-  if (e instanceof ContribError) {
-    if (e.status === 409) return 'Un autre modérateur a déjà traité cette proposition.';
-    if (e.status === 403) return `Action refusée : cette proposition ou ce lieu est hors de votre territoire (${e.message}).`;
-    if (e.status === 401) return 'Votre session a expiré : reconnectez-vous.';
-    if (e.status === 404) return 'Introuvable : la proposition ou le lieu n’existe pas.';
-    return e.message;
-  }
-  return 'Le serveur ne répond pas : réessayez.';
-}
 
 /** The "avant / après" table of the differences. */
 export function diffTable(rows: DiffRow[], caption: string): HTMLElement {
@@ -209,21 +198,39 @@ export class ModerationPage {
     const statut = sel('filtre-statut', 'Statut', 'statut', [['en_attente', 'En attente'], ['acceptee', 'Acceptées'], ['refusee', 'Refusées']]);
     const type = sel('filtre-type', 'Type', 'type', [['', 'Tous'], ['ajout', 'Ajouts'], ['modification', 'Modifications'], ['signalement', 'Signalements']]);
     const age = sel('filtre-age', 'Ancienneté', 'age_min_jours', [['', 'Toutes'], ['7', 'Plus de 7 jours'], ['30', 'Plus de 30 jours']]);
-    const deps = this.#session?.utilisateur.departements ?? [];
-    const territory = sel('filtre-departement', 'Département', 'departement', [['', 'Tout mon territoire'], ...deps.map((d): [string, string] => [d, d])]);
+    const user = this.#session?.utilisateur;
+    const deps = user?.departements ?? [];
+    const epcis = user?.epci ?? [];
+    // A moderator picks among the territories of the account; an
+    // administrator types a code.
+    const territory: {el: HTMLElement; select: HTMLSelectElement | HTMLInputElement}[] = [];
+    if (user?.role === 'administrateur') {
+      for (const [name, label, hint] of [
+        ['departement', 'Département', 'Code, par exemple 80'],
+        ['epci', 'EPCI', 'SIREN à 9 chiffres'],
+      ] as const) {
+        const id = `filtre-${name}`;
+        const input = h('input', {class: 'fr-input', id, name, type: 'text', inputmode: 'numeric', autocomplete: 'off', 'aria-describedby': `${id}-aide`, size: 9});
+        input.value = this.#filters.get(name) ?? '';
+        territory.push({el: h('div', {class: 'fr-input-group'}, h('label', {class: 'fr-label', for: id}, label, h('span', {class: 'fr-hint-text', id: `${id}-aide`}, hint)), input), select: input});
+      }
+    } else {
+      if (deps.length > 1) territory.push(sel('filtre-departement', 'Département', 'departement', [['', 'Tous mes départements'], ...deps.map((d): [string, string] => [d, d])]));
+      if (epcis.length > 1) territory.push(sel('filtre-epci', 'EPCI', 'epci', [['', 'Tous mes EPCI'], ...epcis.map((d): [string, string] => [d, d])]));
+    }
     const form = h(
       'form',
       {class: 'moderation__filtres', 'aria-label': 'Filtrer la file'},
       statut.el,
       type.el,
-      territory.el,
+      territory.map((t) => t.el),
       age.el,
       h('button', {type: 'submit', class: 'fr-btn fr-btn--secondary'}, 'Filtrer'),
     );
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       const p = new URLSearchParams();
-      for (const s of [statut.select, type.select, territory.select, age.select]) if (s.value) p.set(s.name, s.value);
+      for (const s of [statut.select, type.select, ...territory.map((t) => t.select), age.select]) if (s.value.trim()) p.set(s.name, s.value.trim());
       this.#filters = p;
       void this.#loadQueue();
     });
