@@ -27,6 +27,7 @@ const XSS_NAME = `<img src=x onerror="window.__xss=1">Lieu piège ${stamp}<scrip
 const XSS_COMMENT = `<script>window.__xss=3</script><img src=x onerror="window.__xss=4"> commentaire`;
 
 let b;
+let withWifi = false;
 /** Shared between the tests, in order. */
 const state = {tracking: '', addId: 0, placeId: '', reportPlace: '', reportPlaceName: '', reportTracking: '', xssId: 0, xssTracking: ''};
 
@@ -141,6 +142,20 @@ test('the map offers "Ajouter un lieu", the form checks fields inline', async ()
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'resume-erreurs');
   assert.match(await page.textContent('#resume-erreurs'), /Nom du lieu/);
   await audit(page, 'formulaire (erreurs)');
+  // The server's check: a postcode of another commune is a warning shown
+  // next to the field, and nothing is sent before a second confirmation.
+  await page.fill('input[name="nom"]', 'Lieu vérifié');
+  await page.fill('input[name="adresse"]', '12 rue de la République');
+  await page.click('text=Utiliser : 12 Rue de la République 80000 Amiens');
+  await page.fill('input[name="code_postal"]', '59000');
+  await page.click('#envoyer');
+  await page.waitForSelector('#resume-erreurs .fr-alert--warning');
+  assert.match(await page.textContent('#resume-erreurs'), /Vérifiez ces corrections/);
+  const cp = page.locator('input[name="code_postal"]');
+  const warnId = (await cp.getAttribute('aria-describedby')).split(' ').find((id) => id.endsWith('-avertissement'));
+  assert.match(await page.textContent(`#${warnId}`), /code postal 59000/);
+  assert.equal(await page.textContent('#envoyer'), 'Envoyer la proposition');
+  assert.equal(await page.locator('#lien-suivi').count(), 0);
 });
 
 test('a resident proposes a new place in the Somme and gets a tracking link', async () => {
@@ -168,7 +183,8 @@ test('a resident proposes a new place in the Somme and gets a tracking link', as
   assert.equal((await page.textContent('.horaires-editeur__resultat')).trim(), 'Mo-Fr 09:00-12:00,14:00-17:00; PH off');
   await page.check('label:has-text("Aide aux démarches administratives")');
   await page.check('label:has-text("Accès internet et matériel informatique")');
-  if (await page.locator('label:has-text("Wifi")').count()) await page.check('label:has-text("Wifi")');
+  withWifi = (await page.locator('label:has-text("Wifi")').count()) > 0;
+  if (withWifi) await page.check('label:has-text("Wifi")');
   await page.fill('input[name="telephone"]', '03 22 12 34 56');
   await page.fill('input[name="courriels"]', 'contact@example.fr');
   await page.fill('input[name="site_web"]', 'https://www.example.fr');
@@ -212,6 +228,14 @@ test('the moderator of the Nord gets 403 on a Somme proposal', async () => {
   assert.equal(detail.status, 403);
   const acceptRes = await api('POST', `/api/moderation/propositions/${state.addId}/accepter`, {cookie, csrf, body: {}});
   assert.equal(acceptRes.status, 403);
+  // In the page too.
+  const {page} = b;
+  await moderatorLogin(page, 'moderateur59@example.fr');
+  await page.goto(url + `/moderation?proposition=${state.addId}`);
+  await page.waitForSelector('#detail-erreur');
+  assert.match(await page.textContent('#detail-erreur'), /hors de votre territoire/);
+  await page.click('#se-deconnecter');
+  await page.waitForSelector('#se-connecter');
   const scoped = await api('GET', '/api/moderation/propositions?departement=80', {cookie});
   assert.equal(scoped.status, 403);
   const list = await api('GET', '/api/moderation/propositions', {cookie});
@@ -260,6 +284,8 @@ test('the moderator of the Somme accepts the new place: on the map, in /api/site
   await page.waitForSelector(`#fiche-titre:has-text("${NAME}")`, {timeout: 30000});
   assert.equal(await page.locator('#proposer-modification').count(), 1);
   assert.equal(await page.locator('#signaler-probleme').count(), 1);
+  // Equipment and qualifications on the sheet.
+  if (withWifi) assert.match(await page.textContent('#fiche'), /Équipements en accès libre\s*Wifi/);
   // Updated today: no freshness notice.
   assert.match(await page.textContent('#fiche'), /Mis à jour le/);
   assert.equal(await page.locator('#fiche-ancienne').count(), 0);

@@ -50,7 +50,7 @@ export function labelOf(champ: string): string {
   return LABELS[champ] ?? champ;
 }
 
-export type FieldKind = 'text' | 'textarea' | 'tel' | 'email' | 'url' | 'postcode';
+export type FieldKind = 'text' | 'textarea' | 'tel' | 'email' | 'url' | 'postcode' | 'siret';
 
 /** A free-text field of the form. */
 export interface TextField {
@@ -66,6 +66,7 @@ export interface TextField {
 /** The text fields, by section of the form. */
 export const IDENTITY_FIELDS: TextField[] = [
   {name: 'nom', kind: 'text', required: true, hint: 'Le nom affiché sur la porte ou connu du public. Par exemple : Espace numérique de la médiathèque'},
+  {name: 'pivot', kind: 'siret', hint: 'Facultatif. Numéro SIRET (14 chiffres) ou RNA (W suivi de 9 chiffres) de la structure, s’il est connu.', autocomplete: 'off'},
   {name: 'structure_parente', kind: 'text', hint: "Facultatif. La structure qui porte le lieu (commune, association, centre social…)."},
   {name: 'presentation_resume', kind: 'textarea', hint: 'Une ou deux phrases : ce que le lieu propose et pour qui.'},
   {name: 'presentation_detail', kind: 'textarea', hint: 'Facultatif. Ateliers, accompagnement, conditions particulières.'},
@@ -123,6 +124,10 @@ export function checkField(f: TextField, raw: string): string | null {
       } catch {
         return 'Adresse web invalide : elle doit commencer par https:// (par exemple https://www.mediatheque.fr).';
       }
+    }
+    case 'siret': {
+      const d = v.replace(/\s/g, '');
+      return /^(\d{14}|W\d{9})$/i.test(d) ? null : 'Le SIRET compte 14 chiffres (ou le RNA : W suivi de 9 chiffres).';
     }
     case 'postcode':
       return /^\d{5}$/.test(v) ? null : 'Le code postal compte 5 chiffres.';

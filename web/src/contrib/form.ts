@@ -137,7 +137,8 @@ export async function mountForm(root: HTMLElement, params: URLSearchParams): Pro
     el.append(commentField(ctx, 'Précisez (facultatif sauf pour « Autre problème »)', 'Par exemple : le lieu a déménagé au 3 place de la Mairie ; les horaires ont changé depuis septembre.'));
   } else {
     const values: FormValues = {};
-    const val = (name: string) => formValue(place?.[name]);
+    // The unknown SIRET the import writes is shown as an empty field.
+    const val = (name: string) => (name === 'pivot' && place?.[name] === '00000000000000' ? '' : formValue(place?.[name]));
     // Le lieu.
     const identity = section('Le lieu', IDENTITY_FIELDS.map((f) => textField(ctx, f, val(f.name))));
     // Adresse et position.

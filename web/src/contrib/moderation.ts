@@ -187,6 +187,10 @@ export class ModerationPage {
     void this.#loadQueue();
     void this.#loadClosed();
     if (focus) this.#heading.focus();
+    // /moderation?proposition=N opens a proposal (a link shared between
+    // moderators).
+    const asked = Number(new URLSearchParams(window.location.search).get('proposition'));
+    if (Number.isInteger(asked) && asked > 0) void this.#openDetail(asked);
   }
 
   #renderFilters(): void {
