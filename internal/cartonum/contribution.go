@@ -166,7 +166,7 @@ const (
 )
 
 // Override records that a moderator set a field of a place: imports keep
-// it against older source values (see README, "Précédence").
+// it against older source values (see README, "History and precedence").
 type Override struct {
 	Place string          `json:"lieu"`
 	Field string          `json:"champ"` // a column of the standard (or an extra column)
