@@ -391,6 +391,11 @@ test('a report "a fermé" accepted: the place leaves /api/sites and stays in its
   await closed.locator('button:has-text("Restaurer")').click();
   await closed.locator('text=Lieu restauré').waitFor();
   await waitFor(async () => (await api('GET', `/api/sites/${encodeURIComponent(target.id)}`)).status === 200, 'restored place back');
+  // "Confirmer ces informations" refreshes date_maj.
+  await page.click('#historique-resultat button:has-text("Confirmer ces informations")');
+  await page.waitForSelector('#historique-resultat .fr-alert--success');
+  const today = new Intl.DateTimeFormat('en-CA', {timeZone: 'Europe/Paris'}).format(new Date());
+  await waitFor(async () => (await api('GET', `/api/sites/${encodeURIComponent(target.id)}`)).json.properties?.date_maj === today, 'date_maj refreshed');
 });
 
 test('script in a proposal stays inert on the tracking page, the queue and the detail', async () => {

@@ -92,6 +92,7 @@ export const CHOICE_FIELDS: {name: string; hint: string}[] = [
   {name: 'services', hint: 'Cochez tout ce que le lieu propose au public.'},
   {name: 'publics_specifiquement_adresses', hint: "Seulement si le lieu s'adresse en priorité à ces publics."},
   {name: 'prise_en_charge_specifique', hint: 'Accompagnement adapté proposé par le lieu.'},
+  {name: 'itinerance', hint: 'Le lieu reçoit à une adresse fixe, ou se déplace (bus numérique, permanences).'},
   {name: 'modalites_acces', hint: 'Comment le public peut venir.'},
   {name: 'modalites_accompagnement', hint: "Comment le public est aidé."},
   {name: 'frais_a_charge', hint: 'Ce que le public paie.'},
