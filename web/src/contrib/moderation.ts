@@ -503,7 +503,7 @@ export class ModerationPage {
   }
 
   /** The history of a place, with "Confirmer ces informations". */
-  async showHistory(id: string, out: HTMLElement): Promise<void> {
+  async showHistory(id: string, out: HTMLElement, done = ''): Promise<void> {
     try {
       const entries = await getHistory(id);
       const msg = h('div', {role: 'status'});
@@ -511,13 +511,15 @@ export class ModerationPage {
       confirm.addEventListener('click', async () => {
         try {
           await confirmPlace(id);
-          say(msg, 'success', "Informations confirmées : la date de mise à jour du lieu est celle d'aujourd'hui.");
-          void this.showHistory(id, out);
+          // The history again, with the confirmation, then the message.
+          await this.showHistory(id, out, "Informations confirmées : la date de mise à jour du lieu est celle d'aujourd'hui.");
+          out.querySelector<HTMLElement>('button')?.focus();
         } catch (e) {
           say(msg, 'error', moderationError(e));
         }
       });
       replaceChildren(out, historyList(entries ?? []), confirm, msg);
+      if (done) say(msg, 'success', done);
     } catch (e) {
       replaceChildren(out, h('div', {class: 'fr-alert fr-alert--error fr-alert--sm'}, h('p', {}, moderationError(e))));
     }
