@@ -42,6 +42,16 @@ type ScenarioResult struct {
 	After  *Result        `json:"after"`
 	Deltas []CommuneDelta `json:"deltas"`
 	Total  Delta          `json:"total"`
+	// Points are the demand points whose trip changed, in index order
+	// (DemandPoints), with their new outcome: what redraws the white zones.
+	Points []PointChange `json:"-"`
+}
+
+// PointChange is the new trip of one demand point in a scenario.
+type PointChange struct {
+	Index   int
+	Reached bool
+	Minutes float64
 }
 
 func diff(after, before *Indicators) Delta {
@@ -164,9 +174,13 @@ func (m *Model) ScenarioContext(ctx context.Context, p Params, s Scenario) (*Sce
 	if err != nil {
 		return nil, err
 	}
+	var changed []PointChange
 	for _, i := range affected {
 		if after.meters[i] != base.meters[i] || after.minutes[i] != base.minutes[i] || after.access[i] != base.access[i] {
 			dirty[m.points[i].Commune] = true
+		}
+		if after.minutes[i] != base.minutes[i] || (after.near[i] < 0) != (base.near[i] < 0) {
+			changed = append(changed, PointChange{Index: int(i), Reached: after.near[i] >= 0, Minutes: after.minutes[i]})
 		}
 	}
 	for _, j := range gone {
@@ -183,7 +197,7 @@ func (m *Model) ScenarioContext(ctx context.Context, p Params, s Scenario) (*Sce
 	}
 	m.aggregate(after, base, dirty)
 
-	r := &ScenarioResult{Before: base.res, After: after.res}
+	r := &ScenarioResult{Before: base.res, After: after.res, Points: changed}
 	for c := range m.communes {
 		if !dirty[c] {
 			continue

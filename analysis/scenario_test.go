@@ -118,6 +118,28 @@ func TestScenarioMatchesCompute(t *testing.T) {
 			if d := diff(&want.Region, &got.Before.Region); !sameDelta(d, got.Total) {
 				t.Errorf("Total = %+v, want %+v", got.Total, d)
 			}
+
+			// Points lists exactly the demand points whose trip changed,
+			// with the trip of the full recomputation.
+			before := m.Points(p)
+			full := NewModel(communes, modified, Grid{}).Points(p)
+			if !zeroish(got.Total) && len(got.Points) == 0 {
+				t.Error("the region changed but no point is listed")
+			}
+			listed := map[int]PointChange{}
+			for _, c := range got.Points {
+				listed[c.Index] = c
+			}
+			for i := range full {
+				c, ok := listed[i]
+				moved := full[i].Reached != before[i].Reached || !near(full[i].Minutes, before[i].Minutes, 1e-9)
+				if moved && !ok {
+					t.Errorf("point %d changed (%+v → %+v) but is not listed", i, before[i], full[i])
+				}
+				if ok && (c.Reached != full[i].Reached || (c.Reached && !near(c.Minutes, full[i].Minutes, 1e-9))) {
+					t.Errorf("point %d listed as %+v, full recomputation %+v", i, c, full[i])
+				}
+			}
 		})
 	}
 }
