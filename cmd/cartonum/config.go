@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cartonum/cartonum/internal/standard"
+	"github.com/cartonum/cartonum/internal/webui"
 )
 
 // Config is every setting of the program, read from flags and environment
@@ -36,6 +37,7 @@ type Config struct {
 	MaxLimit         int
 	TileCacheBytes   int64
 	Basemap          string
+	FrameAncestors   string // origins allowed to frame the embed page (webui.ParseFrameAncestors)
 	Geocoder         string
 	TileCacheControl string
 	Limits           LimitsConfig  // what anonymous clients may write (serve.go)
@@ -126,6 +128,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		fs.IntVar(&c.MaxLimit, "max-limit", envInt(getenv, "MAX_LIMIT", 1000), "largest page size of /api/sites (CARTONUM_MAX_LIMIT)")
 		fs.StringVar(&c.Geocoder, "geocoder", env(getenv, "GEOCODER", ""), "address search service (Base Adresse Nationale API, e.g. https://api-adresse.data.gouv.fr/search/); empty: communes and postcodes only (CARTONUM_GEOCODER)")
 		fs.StringVar(&c.Basemap, "basemap", env(getenv, "BASEMAP", ""), "URL of an external MapLibre basemap style for online deployments; empty: the project's own layers only (CARTONUM_BASEMAP)")
+		fs.StringVar(&c.FrameAncestors, "frame-ancestors", env(getenv, "FRAME_ANCESTORS", ""), "sites allowed to show the embed map /integration/carte in a frame, space-separated origins (https://www.example.fr, https://*.example.fr, * for any); every other page refuses frames (CARTONUM_FRAME_ANCESTORS)")
 		fs.Int64Var(&c.TileCacheBytes, "tile-cache-bytes", int64(envInt(getenv, "TILE_CACHE_BYTES", 64<<20)), "memory for cached tiles, in bytes (CARTONUM_TILE_CACHE_BYTES)")
 		fs.StringVar(&c.TileCacheControl, "tile-cache-control", env(getenv, "TILE_CACHE_CONTROL", "public, max-age=300"), "Cache-Control of tiles whose URL lacks the current data version (CARTONUM_TILE_CACHE_CONTROL)")
 		limitsFlags(fs, &c.Limits, getenv)
@@ -178,6 +181,9 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		if p, err := url.Parse(u.value); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 			return c, fmt.Errorf("--%s %q : une URL http(s) est attendue", u.flag, u.value)
 		}
+	}
+	if _, err := webui.ParseFrameAncestors(c.FrameAncestors); err != nil {
+		return c, fmt.Errorf("--frame-ancestors : %w", err)
 	}
 	if cmd == "serve" && c.SessionTTL < time.Minute {
 		return c, fmt.Errorf("--session-ttl %v : une minute au moins", c.SessionTTL)

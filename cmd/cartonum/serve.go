@@ -179,8 +179,9 @@ func (m *Main) Run(ctx context.Context) error {
 		PerClient: lim.ScenariosPerClient, PerClientWindow: 24 * time.Hour,
 		Retention: time.Duration(lim.ScenarioDays) * 24 * time.Hour,
 	})
+	frameAncestors, _ := webui.ParseFrameAncestors(m.Config.FrameAncestors) // checked by parseConfig
 	m.api = httpapi.New(m.idx, apiCfg, m.Logger).WithScenarios(scenarios).
-		WithPages(webui.New(web.Dist, webui.Options{Basemap: m.Config.Basemap}))
+		WithPages(webui.New(web.Dist, webui.Options{Basemap: m.Config.Basemap, FrameAncestors: frameAncestors}))
 	m.api.WithAccounts(&accounts.Service{Store: db, SessionTTL: m.Config.SessionTTL}) // moderators' sessions
 	if err := m.contributions(); err != nil {
 		return err

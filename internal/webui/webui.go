@@ -23,7 +23,12 @@ import (
 )
 
 // Routes are the paths of the front end's pages; "/" redirects to the first.
-var Routes = []string{"/carte", "/tableau-de-bord", "/contribuer", "/moderation"}
+// EmbedPath, the map for other sites' iframes, is the only one they may frame.
+var Routes = []string{"/carte", "/tableau-de-bord", "/contribuer", "/moderation", EmbedPath}
+
+// EmbedPath is the embeddable map (compact, without the site's header and
+// footer), the page other sites put in an <iframe> (see /integration).
+const EmbedPath = "/integration/carte"
 
 // RoutePrefixes are path prefixes whose pages take one more segment: the
 // tracking page of a proposal, /propositions/<token>.
@@ -41,6 +46,11 @@ type Options struct {
 	// ConnectSrc lists more origins the map may fetch from (the tiles,
 	// glyphs and sprites of the basemap when they live elsewhere).
 	ConnectSrc []string
+	// FrameAncestors are the origins allowed to show the embed page
+	// (EmbedPath) in a frame, as CSP sources ("https://www.amiens.fr",
+	// "https://*.somme.fr", "*" for any site); the site itself always may.
+	// Every other page refuses to be framed (frame-ancestors 'none').
+	FrameAncestors []string
 }
 
 // Handler serves the front end embedded in web.Dist with default options.
@@ -48,7 +58,7 @@ func Handler() http.Handler { return New(web.Dist, Options{}) }
 
 // New serves the front end found in fsys, which holds a "dist" directory.
 func New(fsys fs.FS, opts Options) http.Handler {
-	h := &handler{files: map[string]*file{}, csp: csp(opts)}
+	h := &handler{files: map[string]*file{}, csp: csp(opts, "'none'"), embedCSP: csp(opts, embedAncestors(opts.FrameAncestors))}
 	dist, err := fs.Sub(fsys, "dist")
 	if err != nil {
 		return h
@@ -65,6 +75,8 @@ func New(fsys fs.FS, opts Options) http.Handler {
 		if p == "index.html" {
 			f.variants[""] = injectBasemap(raw, opts.Basemap)
 			f.variants["gzip"] = gzipBytes(f.variants[""])
+			h.embed = variantOf(f, embedBody(f.variants[""]))
+			h.assets = assetsOf(raw)
 		} else {
 			if gz, err := fs.ReadFile(dist, p+".gz"); err == nil {
 				f.variants["gzip"] = gz
@@ -87,7 +99,24 @@ func New(fsys fs.FS, opts Options) http.Handler {
 		return nil
 	})
 	h.index = h.files["/index.html"]
+	h.static = staticPages(h.assets, opts.FrameAncestors)
 	return h
+}
+
+// variantOf is a file like f (same name and type) with another content.
+func variantOf(f *file, body []byte) *file {
+	v := &file{name: f.name, ctype: f.ctype, variants: map[string][]byte{"": body, "gzip": gzipBytes(body)}, etags: map[string]string{}}
+	sum := sha256.Sum256(body)
+	tag := hex.EncodeToString(sum[:8])
+	v.etags[""] = `"` + tag + `"`
+	v.etags["gzip"] = `"` + tag + `-gzip"`
+	return v
+}
+
+// embedBody marks the page as the embed page (class "integration" on
+// <body>), so that its compact layout applies from the first paint.
+func embedBody(page []byte) []byte {
+	return bytes.Replace(page, []byte("<body>"), []byte(`<body class="integration">`), 1)
 }
 
 type file struct {
@@ -98,9 +127,13 @@ type file struct {
 }
 
 type handler struct {
-	files map[string]*file
-	index *file
-	csp   string
+	files    map[string]*file
+	index    *file
+	embed    *file // index.html for EmbedPath
+	csp      string
+	embedCSP string
+	assets   assets
+	static   map[string]pageFunc // server-rendered pages by path
 }
 
 // hashed matches asset names carrying a content hash (esbuild's
@@ -128,7 +161,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case isRoute(p):
 		h.page(w, r)
 		return
-	case isRoute(strings.TrimSuffix(p, "/")):
+	case h.static[p] != nil:
+		h.staticPage(w, r)
+		return
+	case isRoute(strings.TrimSuffix(p, "/")) || h.static[strings.TrimSuffix(p, "/")] != nil:
 		target := strings.TrimSuffix(p, "/")
 		if r.URL.RawQuery != "" {
 			target += "?" + r.URL.RawQuery
@@ -174,10 +210,14 @@ func (h *handler) page(w http.ResponseWriter, r *http.Request) {
 			"(cd web && npm ci && npm run build) puis reconstruisez le binaire. L'API reste disponible sous /api.\n"))
 		return
 	}
-	hdr.Set("Content-Security-Policy", h.csp)
+	page, policy := h.index, h.csp
+	if r.URL.Path == EmbedPath && h.embed != nil {
+		page, policy = h.embed, h.embedCSP
+	}
+	hdr.Set("Content-Security-Policy", policy)
 	hdr.Set("Permissions-Policy", "geolocation=(self), camera=(), microphone=(), payment=()")
 	hdr.Set("Cache-Control", "no-cache")
-	serve(w, r, h.index)
+	serve(w, r, page)
 }
 
 func (h *handler) notFound(w http.ResponseWriter) {
@@ -274,10 +314,52 @@ func contentType(name string) string {
 	return "application/octet-stream"
 }
 
+// embedAncestors is the frame-ancestors value of the embed page: the site
+// itself (the preview on /integration) and the configured origins.
+func embedAncestors(origins []string) string {
+	out := []string{"'self'"}
+	for _, o := range origins {
+		if o == "*" {
+			return "*"
+		}
+		if o != "'self'" {
+			out = append(out, o)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// frameSource is an origin a frame-ancestors directive accepts here:
+// http(s) scheme, host (possibly "*.domain"), optional port or ":*".
+var frameSource = regexp.MustCompile(`^https?://(\*\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:([0-9]{1,5}|\*))?$`)
+
+// ParseFrameAncestors reads --frame-ancestors: origins separated by spaces
+// or commas, each "https://host[:port]" (a "*." prefix for subdomains,
+// ":*" for any port), or "*" for every site. Paths, quotes and other CSP
+// keywords are refused so that the value cannot change the policy.
+func ParseFrameAncestors(s string) ([]string, error) {
+	var out []string
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == '\t' || r == '\n' }) {
+		f = strings.TrimSuffix(f, "/")
+		if f != "*" && !frameSource.MatchString(f) {
+			return nil, &originError{f}
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+type originError struct{ value string }
+
+func (e *originError) Error() string {
+	return "origine « " + e.value + " » invalide : une origine http(s)://hôte[:port] est attendue (ou * pour tous les sites)"
+}
+
 // csp is the Content-Security-Policy of the pages. MapLibre's worker is a
 // same-origin module script (worker-src 'self'); its styles are set through
 // the CSSOM, which style-src does not restrict, so no 'unsafe-inline'.
-func csp(opts Options) string {
+// ancestors is the frame-ancestors value.
+func csp(opts Options, ancestors string) string {
 	connect := []string{"'self'"}
 	img := []string{"'self'", "data:", "blob:"}
 	for _, o := range append([]string{opts.Basemap}, opts.ConnectSrc...) {
@@ -299,7 +381,7 @@ func csp(opts Options) string {
 		"object-src 'none'",
 		"base-uri 'self'",
 		"form-action 'self'",
-		"frame-ancestors 'self'",
+		"frame-ancestors " + ancestors,
 	}, "; ")
 }
 

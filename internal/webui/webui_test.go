@@ -133,7 +133,7 @@ func TestPageSecurityHeaders(t *testing.T) {
 	res := do(t, New(distFS(), Options{}), http.MethodGet, "/carte", nil)
 	csp := res.Header.Get("Content-Security-Policy")
 	for _, want := range []string{"default-src 'self'", "script-src 'self'", "style-src 'self'", "worker-src 'self'",
-		"img-src 'self' data: blob:", "connect-src 'self'", "object-src 'none'", "frame-ancestors 'self'"} {
+		"img-src 'self' data: blob:", "connect-src 'self'", "object-src 'none'", "frame-ancestors 'none'"} {
 		if !strings.Contains(csp, want) {
 			t.Errorf("CSP %q lacks %q", csp, want)
 		}
@@ -217,5 +217,79 @@ func TestEmbedded(t *testing.T) {
 		t.Log("web/dist is not built (make web): 503 as expected")
 	default:
 		t.Fatalf("status %d", res.StatusCode)
+	}
+}
+
+func TestFrameAncestors(t *testing.T) {
+	opts := Options{FrameAncestors: []string{"https://www.amiens.fr", "http://127.0.0.2:*"}}
+	h := New(distFS(), opts)
+	for path, want := range map[string]string{
+		"/carte":                           "frame-ancestors 'none'",
+		"/moderation":                      "frame-ancestors 'none'",
+		"/integration":                     "frame-ancestors 'none'",
+		"/accessibilite":                   "frame-ancestors 'none'",
+		"/integration/carte?commune=80021": "frame-ancestors 'self' https://www.amiens.fr http://127.0.0.2:*",
+	} {
+		res := do(t, h, http.MethodGet, path, nil)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d", path, res.StatusCode)
+		}
+		if csp := res.Header.Get("Content-Security-Policy"); !strings.HasSuffix(csp, want) {
+			t.Errorf("%s: CSP %q, want it to end with %q", path, csp, want)
+		}
+	}
+	res := do(t, h, http.MethodGet, "/integration/carte", nil)
+	if b := body(t, res); !strings.Contains(b, `<body class="integration">`) {
+		t.Errorf("embed page without its class: %s", b)
+	}
+	res = do(t, New(distFS(), Options{}), http.MethodGet, "/integration/carte", nil)
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.HasSuffix(csp, "frame-ancestors 'self'") {
+		t.Errorf("default embed CSP %q", csp)
+	}
+	res = do(t, New(distFS(), Options{FrameAncestors: []string{"*"}}), http.MethodGet, "/integration/carte", nil)
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.HasSuffix(csp, "frame-ancestors *") {
+		t.Errorf("any-site embed CSP %q", csp)
+	}
+}
+
+func TestParseFrameAncestors(t *testing.T) {
+	got, err := ParseFrameAncestors(" https://www.amiens.fr, https://*.somme.fr/  http://127.0.0.2:* ")
+	if err != nil || strings.Join(got, " ") != "https://www.amiens.fr https://*.somme.fr http://127.0.0.2:*" {
+		t.Fatalf("got %q, %v", got, err)
+	}
+	if got, err := ParseFrameAncestors(""); err != nil || len(got) != 0 {
+		t.Fatalf("empty: %q, %v", got, err)
+	}
+	for _, bad := range []string{"'unsafe-inline'", "https://a.fr/chemin", "https://a.fr;script-src", "ftp://a.fr", "javascript:alert(1)", "'none'", "https://"} {
+		if _, err := ParseFrameAncestors(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestIntegrationPage(t *testing.T) {
+	h := New(distFS(), Options{FrameAncestors: []string{"https://www.amiens.fr"}})
+	res := do(t, h, http.MethodGet, "http://carto.example.fr/integration?niveau=commune&code=80021&rayon=5&dispositifs=France+Services&hauteur=500", nil)
+	b := body(t, res)
+	for _, want := range []string{
+		`&lt;iframe src=&#34;http://carto.example.fr/integration/carte?commune=80021&amp;amp;dispositifs=France&#43;Services&amp;amp;rayon=5&#34;`,
+		`height=&#34;500&#34;`, `title=&#34;Carte des lieux`, `<iframe class="statique__apercu" src="/integration/carte?commune=80021&amp;dispositifs=France&#43;Services&amp;rayon=5"`,
+		`<code>https://www.amiens.fr</code>`, `lang="fr"`,
+	} {
+		if !strings.Contains(b, want) {
+			t.Errorf("page lacks %s", want)
+		}
+	}
+	res = do(t, h, http.MethodGet, "/integration?niveau=epci&code=12&services=inconnu", nil)
+	b = body(t, res)
+	if !strings.Contains(b, "Code d&#39;EPCI invalide") || !strings.Contains(b, "Valeur inconnue : inconnu.") || strings.Contains(b, "statique__apercu") {
+		t.Errorf("errors not shown: %s", b)
+	}
+	res = do(t, h, http.MethodGet, "/accessibilite", nil)
+	b = body(t, res)
+	for _, want := range []string{"RGAA", "Défenseur des droits", "partiellement conforme", "Signaler un problème"} {
+		if !strings.Contains(b, want) {
+			t.Errorf("statement lacks %q", want)
+		}
 	}
 }
