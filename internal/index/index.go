@@ -5,10 +5,12 @@
 package index
 
 import (
+	"math"
 	"sort"
 	"sync/atomic"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
 	"github.com/paulmach/orb/planar"
 	"github.com/tidwall/rtree"
 
@@ -28,22 +30,25 @@ type Snapshot struct {
 	communeTree   rtree.RTreeG[int32]
 	anchors       map[string]orb.Point
 	communeEPCI   map[string]string
-	communeKeys   []string // matching key of each commune's name, same order as communes
+	communeKeys   []string           // matching key of each commune's name, same order as communes
+	communeWords  [][]string         // matching keys of the words of each commune's name after the first
+	communeRadius map[string]float64 // radius in metres of the disc of each commune's area
 
 	epcis        []cartonum.EPCI
 	epciByCode   map[string]*cartonum.EPCI
 	departements []cartonum.Departement
 	deptByCode   map[string]*cartonum.Departement
 
-	places     []cartonum.Place
-	placeByID  map[string]int
-	placeTree  rtree.RTreeG[int32]
-	placeText  []string                 // folded name and commune of each place
-	placeKey   []string                 // matching key of each place's name, for sorting
-	perCommune map[string]int           // number of places per commune code
-	outside    int                      // places outside the region (neighbouring supply)
-	sourceToID map[string]string        // every source id to its place id
-	hours      []*openinghours.Schedule // parsed opening hours of each place; nil when missing or unreadable
+	places       []cartonum.Place
+	placeByID    map[string]int
+	placeTree    rtree.RTreeG[int32]
+	placeText    []string                 // folded name and commune of each place
+	placeKey     []string                 // matching key of each place's name, for sorting
+	placeDisplay []string                 // display name of each place (DisplayName)
+	perCommune   map[string]int           // number of places per commune code
+	outside      int                      // places outside the region (neighbouring supply)
+	sourceToID   map[string]string        // every source id to its place id
+	hours        []*openinghours.Schedule // parsed opening hours of each place; nil when missing or unreadable
 }
 
 // Data is what a snapshot is built from.
@@ -65,6 +70,8 @@ func New(d Data) *Snapshot {
 		anchors:       make(map[string]orb.Point, len(d.Communes)),
 		communeEPCI:   make(map[string]string, len(d.Communes)),
 		communeKeys:   make([]string, len(d.Communes)),
+		communeWords:  make([][]string, len(d.Communes)),
+		communeRadius: make(map[string]float64, len(d.Communes)),
 		epcis:         d.EPCIs,
 		epciByCode:    make(map[string]*cartonum.EPCI, len(d.EPCIs)),
 		departements:  d.Departements,
@@ -73,6 +80,7 @@ func New(d Data) *Snapshot {
 		placeByID:     make(map[string]int, len(d.Places)),
 		placeText:     make([]string, len(d.Places)),
 		placeKey:      make([]string, len(d.Places)),
+		placeDisplay:  make([]string, len(d.Places)),
 		hours:         make([]*openinghours.Schedule, len(d.Places)),
 		perCommune:    make(map[string]int),
 		sourceToID:    make(map[string]string, len(d.Places)),
@@ -83,6 +91,8 @@ func New(d Data) *Snapshot {
 		k := cartonum.Key(c.Nom)
 		s.communeKeys[i] = k
 		s.communeByKey[k] = append(s.communeByKey[k], c)
+		s.communeWords[i] = wordKeys(c.Nom)
+		s.communeRadius[c.Code] = math.Sqrt(geo.Area(c.Geometry) / math.Pi)
 		b := c.Geometry.Bound()
 		s.communeTree.Insert(b.Min, b.Max, int32(i))
 		s.anchors[c.Code] = anchor(c.Geometry)
@@ -113,6 +123,7 @@ func New(d Data) *Snapshot {
 		s.placeTree.Insert(pt, pt, int32(i))
 		s.placeText[i] = cartonum.Fold(p.Nom + " " + p.Commune)
 		s.placeKey[i] = cartonum.Key(p.Nom)
+		s.placeDisplay[i] = DisplayName(p.Nom)
 		if p.Horaires != "" {
 			s.hours[i], _ = openinghours.Parse(p.Horaires)
 		}
@@ -133,6 +144,15 @@ func (s *Snapshot) Hours(p *cartonum.Place) *openinghours.Schedule {
 		return nil
 	}
 	return s.hours[i]
+}
+
+// DisplayName returns the name of a place of the snapshot normalised for
+// reading (DisplayName, computed once per snapshot).
+func (s *Snapshot) DisplayName(p *cartonum.Place) string {
+	if i, ok := s.placeByID[p.ID]; ok && s.places[i].Nom == p.Nom {
+		return s.placeDisplay[i]
+	}
+	return DisplayName(p.Nom)
 }
 
 // Version is the data version the snapshot was built from.

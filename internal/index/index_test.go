@@ -138,12 +138,18 @@ func TestSearchCommunes(t *testing.T) {
 		{"saint-amand", []string{"59001"}},
 		{"st amand", []string{"59001"}},
 		{"ste marie", []string{"62001"}},
-		{"sainte", []string{"62001"}},
-		{"amand", []string{"59002", "59001"}}, // prefix of the name first, then of a word
+		{"sainte", []string{"62001", "59001"}}, // prefix, then "sainta(mand)" one typo away
+		{"amand", []string{"59002", "59001"}},  // prefix of the name first, then of a word
 		{"6210", []string{"62001"}},
 		{"62101", []string{"62001"}},
 		{"59", []string{"59001", "59002"}},
 		{"xyz", nil},
+		{"saint-amant", []string{"59001"}}, // one typo
+		{"amandinoi", []string{"59002"}},
+		{"amandinios", []string{"59002"}}, // a transposition
+		{"crochte", []string{"62002"}},
+		{"croc", []string{"62002"}},
+		{"crocx", nil}, // 5 letters: one typo of the whole name or none
 		{"   ", nil},
 	}
 	for _, tc := range cases {

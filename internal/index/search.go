@@ -27,6 +27,10 @@ type Query struct {
 	Radius float64
 	Limit  int
 	Offset int
+	// Nearest, with Near, asks for the Nearest places beyond Radius that
+	// match the filter when none lies within it (Result.Nearest), so that
+	// a list is never a dead end.
+	Nearest int
 }
 
 // Hit is one place found, with its distance in metres from Query.Near
@@ -34,12 +38,78 @@ type Query struct {
 type Hit struct {
 	Place    *cartonum.Place
 	Distance float64
+	// Approx is true when the place is known only by its commune (drawn
+	// at the commune's anchor): its distance says little, and it is sorted
+	// as if it stood at least the commune's radius away (see sortKey).
+	Approx bool
 }
 
 // Result is one page of hits and the total number of matches.
 type Result struct {
 	Total int
 	Hits  []Hit
+	// Nearest are the places nearest to Query.Near beyond its radius,
+	// nearest first, when Query.Nearest was asked and Total is 0.
+	Nearest []Hit
+}
+
+// nearestReach bounds the search for the nearest places beyond the radius.
+const nearestReach = 300_000.0
+
+// sortKey is the distance a hit is sorted by: its distance for a place at
+// its address; for a place placed at its commune's anchor, at least the
+// commune's equivalent radius (that of a disc of the same area), since the
+// place may be anywhere in it: it no longer heads a list at "10 m" while
+// exact places within that radius come first.
+func (s *Snapshot) sortKey(h Hit) float64 {
+	if !h.Approx {
+		return h.Distance
+	}
+	r, ok := s.communeRadius[h.Place.CodeInsee]
+	if !ok {
+		r = defaultCommuneRadius
+	}
+	return math.Max(h.Distance, r)
+}
+
+// defaultCommuneRadius is the radius assumed for an approximate place whose
+// commune is unknown to the snapshot: about that of a median commune.
+const defaultCommuneRadius = 2500.0
+
+func (s *Snapshot) sortByDistance(hits []Hit) {
+	sort.Slice(hits, func(i, j int) bool {
+		a, b := s.sortKey(hits[i]), s.sortKey(hits[j])
+		if a != b {
+			return a < b
+		}
+		if hits[i].Distance != hits[j].Distance {
+			return hits[i].Distance < hits[j].Distance
+		}
+		return hits[i].Place.ID < hits[j].Place.ID
+	})
+}
+
+// within returns the places matching m within radius metres of c.
+func (s *Snapshot) within(c orb.Point, radius float64, bbox *orb.Bound, match func(int) bool) []Hit {
+	var hits []Hit
+	dLat, dLon := nearBox(c, radius)
+	min, max := [2]float64{c[0] - dLon, c[1] - dLat}, [2]float64{c[0] + dLon, c[1] + dLat}
+	if bbox != nil {
+		min = [2]float64{math.Max(min[0], bbox.Min[0]), math.Max(min[1], bbox.Min[1])}
+		max = [2]float64{math.Min(max[0], bbox.Max[0]), math.Min(max[1], bbox.Max[1])}
+	}
+	s.placeTree.Search(min, max, func(_, _ [2]float64, i int32) bool {
+		p := &s.places[i]
+		if !match(int(i)) {
+			return true
+		}
+		d := Distance(c, orb.Point{p.Longitude, p.Latitude})
+		if d <= radius {
+			hits = append(hits, Hit{Place: p, Distance: d, Approx: p.Provenance.Precision == cartonum.PrecisionCommune})
+		}
+		return true
+	})
+	return hits
 }
 
 // Search returns the places matching q: by distance when q.Near is set,
@@ -49,30 +119,8 @@ func (s *Snapshot) Search(q Query) Result {
 	var hits []Hit
 	switch {
 	case q.Near != nil:
-		c := *q.Near
-		dLat, dLon := nearBox(c, q.Radius)
-		min, max := [2]float64{c[0] - dLon, c[1] - dLat}, [2]float64{c[0] + dLon, c[1] + dLat}
-		if q.BBox != nil {
-			min = [2]float64{math.Max(min[0], q.BBox.Min[0]), math.Max(min[1], q.BBox.Min[1])}
-			max = [2]float64{math.Min(max[0], q.BBox.Max[0]), math.Min(max[1], q.BBox.Max[1])}
-		}
-		s.placeTree.Search(min, max, func(_, _ [2]float64, i int32) bool {
-			p := &s.places[i]
-			if !match(int(i)) {
-				return true
-			}
-			d := Distance(c, orb.Point{p.Longitude, p.Latitude})
-			if d <= q.Radius {
-				hits = append(hits, Hit{Place: p, Distance: d})
-			}
-			return true
-		})
-		sort.Slice(hits, func(i, j int) bool {
-			if hits[i].Distance != hits[j].Distance {
-				return hits[i].Distance < hits[j].Distance
-			}
-			return hits[i].Place.ID < hits[j].Place.ID
-		})
+		hits = s.within(*q.Near, q.Radius, q.BBox, match)
+		s.sortByDistance(hits)
 	case q.BBox != nil:
 		s.placeTree.Search(q.BBox.Min, q.BBox.Max, func(_, _ [2]float64, i int32) bool {
 			if match(int(i)) {
@@ -90,6 +138,9 @@ func (s *Snapshot) Search(q Query) Result {
 		s.sortByName(hits)
 	}
 	res := Result{Total: len(hits)}
+	if len(hits) == 0 && q.Near != nil && q.Nearest > 0 {
+		res.Nearest = s.nearest(*q.Near, q.Radius, q.Nearest, q.BBox, match)
+	}
 	if q.Offset >= len(hits) {
 		return res
 	}
@@ -99,6 +150,31 @@ func (s *Snapshot) Search(q Query) Result {
 	}
 	res.Hits = hits
 	return res
+}
+
+// nearest returns the k places matching m nearest to c beyond radius
+// (none lies within it), searching ever wider up to nearestReach.
+func (s *Snapshot) nearest(c orb.Point, radius float64, k int, bbox *orb.Bound, match func(int) bool) []Hit {
+	for r := max(radius*2, 5000); ; r *= 2 {
+		r = math.Min(r, nearestReach)
+		hits := s.within(c, r, bbox, match)
+		if len(hits) >= k || r >= nearestReach {
+			sort.Slice(hits, func(i, j int) bool {
+				if hits[i].Distance != hits[j].Distance {
+					return hits[i].Distance < hits[j].Distance
+				}
+				return hits[i].Place.ID < hits[j].Place.ID
+			})
+			// The k nearest, then every place as near as the k-th (ties).
+			n := min(k, len(hits))
+			for n < len(hits) && hits[n].Distance == hits[n-1].Distance {
+				n++
+			}
+			hits = hits[:n]
+			s.sortByDistance(hits)
+			return hits
+		}
+	}
 }
 
 func (s *Snapshot) sortByName(h []Hit) {
@@ -188,11 +264,26 @@ func Distance(a, b orb.Point) float64 {
 type CommuneMatch struct {
 	Commune  *cartonum.Commune
 	Postcode string // the matching postcode, when the query was one
+	// Fuzzy is true when the name matched only with a typo.
+	Fuzzy bool
 }
 
+// Scores of a commune match, best first.
+const (
+	scoreExact = 5 - iota
+	scorePrefix
+	scoreWordPrefix
+	scoreFuzzy
+)
+
 // SearchCommunes autocompletes communes by name (accent- and
-// case-insensitive, prefix of the name or of one of its words) or by
-// postcode prefix; exact matches first, then by population.
+// case-insensitive) or by postcode or INSEE code prefix. Names match
+// exactly, then by prefix of the name, then by prefix of one of its words,
+// then with a small typo ("abbevile", "beauvai"): a Damerau–Levenshtein
+// distance (optimal string alignment) of at most 1 for queries of 5 to 8
+// letters, 2 beyond, between the folded query and the folded name or the
+// start of the name as long as the query. Within a class, by population
+// (the larger town is the likelier one), then nearer typos first.
 func (s *Snapshot) SearchCommunes(q string, limit int) []CommuneMatch {
 	q = strings.TrimSpace(q)
 	if q == "" {
@@ -201,6 +292,7 @@ func (s *Snapshot) SearchCommunes(q string, limit int) []CommuneMatch {
 	type scored struct {
 		m     CommuneMatch
 		score int
+		dist  int
 	}
 	var out []scored
 	digits := strings.Trim(q, "0123456789") == ""
@@ -209,11 +301,12 @@ func (s *Snapshot) SearchCommunes(q string, limit int) []CommuneMatch {
 	if key == "" {
 		return nil
 	}
+	tol := typoTolerance(key)
 	for i := range s.communes {
 		c := &s.communes[i]
 		if digits {
 			if strings.HasPrefix(c.Code, q) {
-				out = append(out, scored{CommuneMatch{Commune: c}, 1})
+				out = append(out, scored{CommuneMatch{Commune: c}, 1, 0})
 				continue
 			}
 			for _, cp := range c.CodesPostaux {
@@ -222,7 +315,7 @@ func (s *Snapshot) SearchCommunes(q string, limit int) []CommuneMatch {
 					if cp == q {
 						score = 2
 					}
-					out = append(out, scored{CommuneMatch{Commune: c, Postcode: cp}, score})
+					out = append(out, scored{CommuneMatch{Commune: c, Postcode: cp}, score, 0})
 					break
 				}
 			}
@@ -231,11 +324,22 @@ func (s *Snapshot) SearchCommunes(q string, limit int) []CommuneMatch {
 		k := s.communeKeys[i]
 		switch {
 		case k == key:
-			out = append(out, scored{CommuneMatch{Commune: c}, 3})
+			out = append(out, scored{CommuneMatch{Commune: c}, scoreExact, 0})
 		case strings.HasPrefix(k, key):
-			out = append(out, scored{CommuneMatch{Commune: c}, 2})
-		case wordPrefix(c.Nom, q):
-			out = append(out, scored{CommuneMatch{Commune: c}, 1})
+			out = append(out, scored{CommuneMatch{Commune: c}, scorePrefix, 0})
+		case anyPrefix(s.communeWords[i], key):
+			out = append(out, scored{CommuneMatch{Commune: c}, scoreWordPrefix, 0})
+		case tol > 0:
+			if d, ok := typo(key, k, tol); ok {
+				out = append(out, scored{CommuneMatch{Commune: c, Fuzzy: true}, scoreFuzzy, d})
+				continue
+			}
+			for _, w := range s.communeWords[i] {
+				if d, ok := typo(key, w, tol); ok {
+					out = append(out, scored{CommuneMatch{Commune: c, Fuzzy: true}, scoreFuzzy, d})
+					break
+				}
+			}
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -245,6 +349,9 @@ func (s *Snapshot) SearchCommunes(q string, limit int) []CommuneMatch {
 		if out[i].m.Commune.Population != out[j].m.Commune.Population {
 			return out[i].m.Commune.Population > out[j].m.Commune.Population
 		}
+		if out[i].dist != out[j].dist {
+			return out[i].dist < out[j].dist
+		}
 		return out[i].m.Commune.Code < out[j].m.Commune.Code
 	})
 	if limit > 0 && len(out) > limit {
@@ -253,6 +360,134 @@ func (s *Snapshot) SearchCommunes(q string, limit int) []CommuneMatch {
 	res := make([]CommuneMatch, len(out))
 	for i, o := range out {
 		res[i] = o.m
+	}
+	return res
+}
+
+// typoTolerance is the number of typos forgiven in a query key: none below
+// 5 letters, 1 up to 8, 2 beyond.
+func typoTolerance(key string) int {
+	switch n := len([]rune(key)); {
+	case n < 5:
+		return 0
+	case n <= 8:
+		return 1
+	default:
+		return 2
+	}
+}
+
+// typo reports whether the query key q is within tol edits of the name key
+// k, or of the start of k as long as q (a name being typed) when q has at
+// least 6 letters, with the distance.
+func typo(q, k string, tol int) (int, bool) {
+	if d := osa(q, k, tol); d <= tol {
+		return d, true
+	}
+	if len(q) >= 6 && len(k) > len(q) {
+		if d := osa(q, k[:len(q)], tol); d <= tol {
+			return d, true
+		}
+	}
+	return 0, false
+}
+
+// osa is the optimal string alignment distance (Damerau–Levenshtein with
+// adjacent transpositions, no substring edited twice) between two folded
+// ASCII keys, or tol+1 as soon as it must exceed tol.
+func osa(a, b string, tol int) int {
+	if d := len(a) - len(b); d > tol || -d > tol {
+		return tol + 1
+	}
+	if a == b {
+		return 0
+	}
+	var buf [3][40]int
+	if len(b)+1 > len(buf[0]) {
+		return tol + 1
+	}
+	prev2, prev, cur := buf[0][:len(b)+1], buf[1][:len(b)+1], buf[2][:len(b)+1]
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		rowMin := i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if rowMin > tol {
+			return tol + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}
+
+// PlaceMatch is a place found by name.
+type PlaceMatch struct {
+	Place *cartonum.Place
+}
+
+// SearchPlaces finds places by name (and commune): every word of q, folded,
+// must occur in the place's folded name and commune; names starting with
+// the query first, then by name. Places outside the region are left out.
+func (s *Snapshot) SearchPlaces(q string, limit int) []PlaceMatch {
+	words := strings.Fields(cartonum.Fold(q))
+	if len(words) == 0 {
+		return nil
+	}
+	key := cartonum.Key(q)
+	type scored struct {
+		i     int
+		score int
+	}
+	var out []scored
+	for i := range s.places {
+		if s.places[i].Provenance.OutsideRegion {
+			continue
+		}
+		ok := true
+		for _, w := range words {
+			if !strings.Contains(s.placeText[i], w) {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		score := 0
+		if strings.HasPrefix(s.placeKey[i], key) {
+			score = 1
+		}
+		out = append(out, scored{i, score})
+	}
+	sort.Slice(out, func(a, b int) bool {
+		if out[a].score != out[b].score {
+			return out[a].score > out[b].score
+		}
+		ka, kb := s.placeKey[out[a].i], s.placeKey[out[b].i]
+		if ka != kb {
+			return ka < kb
+		}
+		return s.places[out[a].i].ID < s.places[out[b].i].ID
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	res := make([]PlaceMatch, len(out))
+	for i, o := range out {
+		res[i] = PlaceMatch{Place: &s.places[o.i]}
 	}
 	return res
 }
@@ -272,16 +507,26 @@ func expandAbbreviations(q string) string {
 	return strings.Join(words, " ")
 }
 
-// wordPrefix reports whether q starts one of the words of name (after the
-// first), comparing folded text.
-func wordPrefix(name, q string) bool {
-	fq := cartonum.Key(q)
+// wordKeys returns the matching keys of the words of a name after the
+// first ("Saint-Quentin" → "quentin").
+func wordKeys(name string) []string {
 	words := strings.FieldsFunc(cartonum.Fold(name), func(r rune) bool { return r == ' ' || r == '-' || r == '\'' })
 	if len(words) < 2 {
-		return false
+		return nil
 	}
+	out := make([]string, 0, len(words)-1)
 	for _, w := range words[1:] {
-		if strings.HasPrefix(cartonum.Key(w), fq) {
+		if k := cartonum.Key(w); k != "" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// anyPrefix reports whether key starts one of words.
+func anyPrefix(words []string, key string) bool {
+	for _, w := range words {
+		if strings.HasPrefix(w, key) {
 			return true
 		}
 	}
