@@ -39,6 +39,7 @@ type Config struct {
 	Basemap          string
 	FrameAncestors   string // origins allowed to frame the embed page (webui.ParseFrameAncestors)
 	Geocoder         string
+	DirectionsURL    string // template of the "Itinéraire" links ({lat}, {lon}, {nom})
 	TileCacheControl string
 	Limits           LimitsConfig  // what anonymous clients may write (serve.go)
 	SessionTTL       time.Duration // lifetime of a moderator's session
@@ -127,6 +128,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		fs.DurationVar(&c.ReloadInterval, "reload-interval", envDuration(getenv, "RELOAD_INTERVAL", 10*time.Second), "how often the database is checked for new data, 0 to never (CARTONUM_RELOAD_INTERVAL)")
 		fs.IntVar(&c.MaxLimit, "max-limit", envInt(getenv, "MAX_LIMIT", 1000), "largest page size of /api/sites (CARTONUM_MAX_LIMIT)")
 		fs.StringVar(&c.Geocoder, "geocoder", env(getenv, "GEOCODER", ""), "address search service (Base Adresse Nationale API, e.g. https://api-adresse.data.gouv.fr/search/); empty: communes and postcodes only (CARTONUM_GEOCODER)")
+		fs.StringVar(&c.DirectionsURL, "directions-url", env(getenv, "DIRECTIONS_URL", ""), "template of the \"Itinéraire\" links shown on desktops, with {lat}, {lon} and optionally {nom} (URL-encoded name); phones get a geo: link; empty: OpenStreetMap, https://www.openstreetmap.org/directions?to={lat},{lon} (CARTONUM_DIRECTIONS_URL)")
 		fs.StringVar(&c.Basemap, "basemap", env(getenv, "BASEMAP", ""), "URL of an external MapLibre basemap style for online deployments; empty: the project's own layers only (CARTONUM_BASEMAP)")
 		fs.StringVar(&c.FrameAncestors, "frame-ancestors", env(getenv, "FRAME_ANCESTORS", ""), "sites allowed to show the embed map /integration/carte in a frame, space-separated origins (https://www.example.fr, https://*.example.fr, * for any); every other page refuses frames (CARTONUM_FRAME_ANCESTORS)")
 		fs.Int64Var(&c.TileCacheBytes, "tile-cache-bytes", int64(envInt(getenv, "TILE_CACHE_BYTES", 64<<20)), "memory for cached tiles, in bytes (CARTONUM_TILE_CACHE_BYTES)")
@@ -180,6 +182,12 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		}
 		if p, err := url.Parse(u.value); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 			return c, fmt.Errorf("--%s %q : une URL http(s) est attendue", u.flag, u.value)
+		}
+	}
+	if d := c.DirectionsURL; d != "" {
+		p, err := url.Parse(strings.NewReplacer("{lat}", "0", "{lon}", "0", "{nom}", "x").Replace(d))
+		if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" || !strings.Contains(d, "{lat}") || !strings.Contains(d, "{lon}") {
+			return c, fmt.Errorf("--directions-url %q : une URL http(s) contenant {lat} et {lon} est attendue", d)
 		}
 	}
 	if _, err := webui.ParseFrameAncestors(c.FrameAncestors); err != nil {

@@ -49,3 +49,16 @@ func TestConfigEnvironment(t *testing.T) {
 		})
 	}
 }
+
+func TestDirectionsURLFlag(t *testing.T) {
+	env := func(string) string { return "" }
+	c, err := parseConfig("serve", []string{"--directions-url", "https://maps.example.fr/route?dest={lat},{lon}&n={nom}"}, env, io.Discard)
+	if err != nil || c.DirectionsURL != "https://maps.example.fr/route?dest={lat},{lon}&n={nom}" {
+		t.Fatalf("%+v %v", c.DirectionsURL, err)
+	}
+	for _, bad := range []string{"ftp://x/{lat},{lon}", "https://x/route", "javascript:alert({lat},{lon})"} {
+		if _, err := parseConfig("serve", []string{"--directions-url", bad}, env, io.Discard); err == nil {
+			t.Errorf("--directions-url %q accepted", bad)
+		}
+	}
+}

@@ -165,6 +165,7 @@ func (m *Main) Run(ctx context.Context) error {
 		apiCfg.MaxLimit = m.Config.MaxLimit
 	}
 	apiCfg.GeocoderURL = m.Config.Geocoder
+	apiCfg.DirectionsURL = m.Config.DirectionsURL
 	if m.Config.TileCacheControl != "" {
 		apiCfg.TileCacheControl = m.Config.TileCacheControl
 	}

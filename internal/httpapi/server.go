@@ -37,6 +37,9 @@ type Config struct {
 	// GeocoderURL, when set, is the address search service (Base Adresse
 	// Nationale API shape) that /api/geocode forwards to.
 	GeocoderURL string
+	// DirectionsURL is the template of the "Itinéraire" links ({lat},
+	// {lon}, {nom}); empty: DefaultDirectionsURL (OpenStreetMap).
+	DirectionsURL string
 	// Writes bounds the write routes.
 	Writes WriteLimits
 	// TrustedProxies are the CIDR prefixes of the reverse proxies whose
