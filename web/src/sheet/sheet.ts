@@ -9,7 +9,8 @@ import {formatDate, formatPhone, plainText, safeEmail, safeHttpUrl, telHref} fro
 import {DAY_NAMES, describeDay, isStale, parisDay, readable, weekComments} from '../hours.ts';
 import {isOlderThanAYear} from '../contrib/diff.ts';
 import type {Store} from '../store.ts';
-import {printOrientationSheet} from './print.ts';
+import {followFocusedPlace} from './follow.ts';
+import {displayName, printOrientationSheet} from './print.ts';
 
 /** The needs the nine services of the standard answer, for grouping. */
 export const NEEDS: {label: string; services: string[]}[] = [
@@ -111,6 +112,8 @@ export class PlaceSheet {
       if (s.url.lieu !== prev.url.lieu || (s.route !== prev.route && s.route === 'carte')) this.#show(s.url.lieu, true);
       else if (s.minute !== prev.minute && this.#current && isStale(this.#current.properties.horaires_calcules, new Date())) this.#refresh(this.#current.id);
     });
+    const map = document.getElementById('carte');
+    if (map) followFocusedPlace(store, listRoot, map);
     this.#show(store.state.url.lieu, false);
   }
 
@@ -151,8 +154,11 @@ export class PlaceSheet {
         this.#current = f;
         this.#render(f, moveFocus);
         const [lon, lat] = f.geometry.coordinates;
+        // A link to a place (/carte?lieu=ID, the sheet's short URL): the
+        // map opens centred on it.
+        if (!moveFocus && !this.#store.state.url.view) this.#store.moveCamera({center: [lon, lat], zoom: 15});
         this.#store.update({
-          selected: {id: f.id, nom: f.properties.nom, lon, lat, franceServices: (f.properties.dispositif_programmes_nationaux ?? []).includes('France Services')},
+          selected: {id: f.id, nom: displayName(f.properties), lon, lat, franceServices: (f.properties.dispositif_programmes_nationaux ?? []).includes('France Services')},
         });
       })
       .catch((err: unknown) => {
@@ -190,7 +196,7 @@ export class PlaceSheet {
     const action = (e.target as Element).closest('[data-action]')?.getAttribute('data-action');
     if (action === 'fermer') this.#close();
     else if (action === 'copier') void this.#copyLink();
-    else if (action === 'imprimer' && this.#current) printOrientationSheet(this.#current, shortLink(this.#current.id));
+    else if (action === 'imprimer' && this.#current) void printOrientationSheet(this.#current, shortLink(this.#current.id));
   }
 
   async #copyLink(): Promise<void> {
@@ -231,7 +237,8 @@ export class PlaceSheet {
       const comments = weekComments(week);
       if (comments.length) hours.push(h('p', {class: 'fiche__avertissement'}, comments.join(' ; ')));
     } else if (p.horaires) {
-      hours.push(h('p', {class: 'fiche__texte'}, plainText(p.horaires)));
+      hours.push(h('p', {class: 'fiche__a-confirmer'}, 'Horaires à confirmer auprès du lieu'));
+      hours.push(h('p', {class: 'fiche__avertissement'}, `Horaires indiqués par la source : ${plainText(p.horaires)}`));
     } else {
       hours.push(h('p', {class: 'fiche__avertissement'}, 'Horaires non renseignés.'));
     }
@@ -245,7 +252,7 @@ export class PlaceSheet {
     replaceChildren(
       this.#root,
       this.#toolbar(),
-      h('h2', {class: 'fiche__titre', id: 'fiche-titre', tabindex: -1}, p.nom),
+      h('h2', {class: 'fiche__titre', id: 'fiche-titre', tabindex: -1}, displayName(p)),
       labels.length
         ? h(
             'div',
