@@ -173,6 +173,10 @@ func (p Params) cacheKey() (key string, travel Travel, ok bool) {
 	return b.String(), p.Travel, true
 }
 
+// Matches reports whether a site is part of the supply of a request (its
+// services and dispositifs filters).
+func (p Params) Matches(s *Site) bool { return p.normalize().matches(s) }
+
 // matches reports whether the site passes the request's filter.
 func (p Params) matches(s *Site) bool {
 	return anyOf(s.Services, p.Services) && anyOf(s.Dispositifs, p.Dispositifs)

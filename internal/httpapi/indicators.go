@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"net/http"
 	"net/url"
@@ -80,8 +79,10 @@ func (s *Server) listIndicators(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	format := v.Get("format")
-	if format != "" && format != "json" && format != "csv" && format != "geojson" {
-		return invalid("format « %s » invalide : json, csv ou geojson", format)
+	switch format {
+	case "", "json", "geojson", generation.FormatCSV, generation.FormatCSVExcel, generation.FormatXLSX:
+	default:
+		return invalid("format « %s » invalide : json, geojson, %s", format, strings.Join(generation.Formats, ", "))
 	}
 	gen := s.idx.Load()
 	if _, err := gen.Rows(&analysis.Result{}, v.Get("level")); err != nil {
@@ -95,17 +96,17 @@ func (s *Server) listIndicators(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if format == "geojson" {
+	level := out[0].Level
+	switch format {
+	case "geojson":
 		indicatorsGeoJSON(w, gen, res.Params, out)
 		return nil
+	case generation.FormatCSV, generation.FormatCSVExcel, generation.FormatXLSX:
+		t := generation.IndicatorsTable(res.Params, out)
+		return writeTable(w, t, format, exportName("indicateurs", level, res.Params, format), exportParams(gen, level, res.Params, edgeOf(gen, res.Params)))
 	}
-	if format == "csv" {
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="indicateurs-%s.csv"`, out[0].Level))
-		return generation.WriteCSV(w, res.Params, out)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"params": res.Params, "level": out[0].Level,
-		"data_version": gen.Version(), "items": out})
+	writeJSON(w, http.StatusOK, map[string]any{"params": res.Params, "level": level,
+		"data_version": gen.Version(), "edge": edgeOf(gen, res.Params), "items": out})
 	return nil
 }
 

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,9 +13,11 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"github.com/cartonum/cartonum/analysis"
 	"github.com/cartonum/cartonum/internal/cartonum"
+	"github.com/cartonum/cartonum/internal/generation"
 )
 
 // scenarioRequest is the body of POST /api/scenarios.
@@ -100,6 +103,78 @@ type ScenarioSummary struct {
 	After  analysis.Indicators     `json:"after"`
 	Total  analysis.Delta          `json:"total"`
 	Deltas []analysis.CommuneDelta `json:"deltas"`
+	// EPCIDeltas and DepartementDeltas are the changes of the EPCI and
+	// départements, computed from their own before and after figures
+	// (not summed from the communes: times are population-weighted and
+	// the 90th centile is not additive).
+	EPCIDeltas        []analysis.CommuneDelta `json:"epci_deltas"`
+	DepartementDeltas []analysis.CommuneDelta `json:"departement_deltas"`
+	// WhiteZones is how the white-zone cells change (answered, not
+	// stored).
+	WhiteZones *whiteZoneChanges `json:"whitezones,omitempty"`
+}
+
+// whiteZoneChanges are the white-zone cells a scenario changes, by the id
+// of /api/whitezones: cells no longer white (Remove), and cells white
+// after it (Add: new ones, or white ones whose trip changed, replacing
+// the cell of the same id).
+type whiteZoneChanges struct {
+	Remove           []string           `json:"remove"`
+	Add              []*geojson.Feature `json:"add"`
+	PopulationBefore float64            `json:"population_before"`
+	PopulationAfter  float64            `json:"population_after"`
+}
+
+// deltasOf lists the territories whose figures differ between two lists
+// of the same territories in the same order.
+func deltasOf(before, after []analysis.Indicators) []analysis.CommuneDelta {
+	out := []analysis.CommuneDelta{}
+	for i := range after {
+		if i >= len(before) || before[i].Code != after[i].Code {
+			continue
+		}
+		b, a := &before[i], &after[i]
+		d := analysis.Delta{Sites: a.Sites - b.Sites, SitesPer10k: a.SitesPer10k - b.SitesPer10k,
+			MeanMinutes: a.MeanMinutes - b.MeanMinutes, P90Minutes: a.P90Minutes - b.P90Minutes,
+			MeanKm: a.MeanKm - b.MeanKm, P90Km: a.P90Km - b.P90Km,
+			BeyondPopulation: a.BeyondPopulation - b.BeyondPopulation, BeyondShare: a.BeyondShare - b.BeyondShare,
+			Access: a.Access - b.Access}
+		if d != (analysis.Delta{}) {
+			out = append(out, analysis.CommuneDelta{Code: a.Code, Name: a.Name, Delta: d})
+		}
+	}
+	return out
+}
+
+// whiteZoneChangesOf compares the white cells before and after a scenario.
+func whiteZoneChangesOf(gen *generation.Generation, p analysis.Params, res *analysis.ScenarioResult) *whiteZoneChanges {
+	before := gen.Model().Points(p)
+	cells := newWhiteCells(gen, edgeOf(gen, res.After.Params))
+	t := res.After.Params.ThresholdMin
+	wz := &whiteZoneChanges{Remove: []string{}, Add: []*geojson.Feature{}}
+	for i, o := range before {
+		if white(o.Reached, o.Minutes, t) {
+			wz.PopulationBefore += cells.points[i].Population
+		}
+	}
+	wz.PopulationAfter = wz.PopulationBefore
+	for _, c := range res.Points {
+		b := before[c.Index]
+		was, is := white(b.Reached, b.Minutes, t), white(c.Reached, c.Minutes, t)
+		pop := cells.points[c.Index].Population
+		switch {
+		case was && !is:
+			wz.Remove = append(wz.Remove, strconv.Itoa(c.Index))
+			wz.PopulationAfter -= pop
+		case is:
+			if !was {
+				wz.PopulationAfter += pop
+			}
+			wz.Add = append(wz.Add, cells.feature(c.Index, c.Reached, c.Minutes))
+		}
+	}
+	wz.PopulationBefore, wz.PopulationAfter = math.Round(wz.PopulationBefore), math.Round(wz.PopulationAfter)
+	return wz
 }
 
 func (s *Server) postScenario(w http.ResponseWriter, r *http.Request) error {
@@ -168,7 +243,8 @@ func (s *Server) postScenario(w http.ResponseWriter, r *http.Request) error {
 	}
 	input, _ := json.Marshal(map[string]any{"add": req.Add, "remove": req.Remove})
 	sum := ScenarioSummary{Title: req.Title, Params: res.After.Params, Input: input,
-		Before: res.Before.Region, After: res.After.Region, Total: res.Total, Deltas: res.Deltas}
+		Before: res.Before.Region, After: res.After.Region, Total: res.Total, Deltas: res.Deltas,
+		EPCIDeltas: deltasOf(res.Before.EPCI, res.After.EPCI), DepartementDeltas: deltasOf(res.Before.Departements, res.After.Departements)}
 	if sum.Deltas == nil {
 		sum.Deltas = []analysis.CommuneDelta{}
 	}
@@ -186,13 +262,20 @@ func (s *Server) postScenario(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusCreated
 		w.Header().Set("Location", fmt.Sprintf("/api/scenarios/%d", id))
 	}
+	sum.WhiteZones = whiteZoneChangesOf(gen, p, res)
 	writeJSON(w, status, sum)
 	return nil
 }
 
 func (s *Server) getScenario(w http.ResponseWriter, r *http.Request) error {
-	if err := unknownParams(r.URL.Query()); err != nil {
+	if err := unknownParams(r.URL.Query(), "format"); err != nil {
 		return err
+	}
+	format := r.URL.Query().Get("format")
+	switch format {
+	case "", "json", generation.FormatCSV, generation.FormatCSVExcel, generation.FormatXLSX:
+	default:
+		return invalid("format « %s » invalide : json, %s", format, strings.Join(generation.Formats, ", "))
 	}
 	if s.scenarios == nil {
 		return notFound("aucun scénario enregistré")
@@ -210,6 +293,50 @@ func (s *Server) getScenario(w http.ResponseWriter, r *http.Request) error {
 		return fmt.Errorf("scenario %d: %w", id, err)
 	}
 	sum.ID = id
-	writeJSON(w, http.StatusOK, sum)
-	return nil
+	if format == "" {
+		writeJSON(w, http.StatusOK, sum)
+		return nil
+	}
+	name := exportName(fmt.Sprintf("scenario-%d", id), "", sum.Params, format)
+	if format == "json" {
+		attachment(w, name)
+		writeJSON(w, http.StatusOK, sum)
+		return nil
+	}
+	return writeTable(w, scenarioTable(&sum), format, name, scenarioParams(s.idx.Load(), &sum))
+}
+
+// scenarioTable is a saved scenario's changes as a table: the region,
+// then each changed département, EPCI and commune.
+func scenarioTable(sum *ScenarioSummary) generation.Table {
+	t := generation.Table{Sheet: "Écarts", Columns: []string{"niveau", "code", "nom", "ecart_lieux", "ecart_lieux_pour_10000",
+		"ecart_temps_moyen_min", "ecart_temps_p90_min", "ecart_population_au_dela_seuil", "ecart_part_au_dela_seuil", "ecart_accessibilite_e2sfca"}}
+	row := func(level, code, name string, d analysis.Delta) []any {
+		return []any{level, code, name, d.Sites, generation.Num{V: d.SitesPer10k, Digits: 3}, generation.Num{V: d.MeanMinutes, Digits: 2},
+			generation.Num{V: d.P90Minutes, Digits: 2}, generation.Num{V: d.BeyondPopulation, Digits: 1}, generation.Num{V: d.BeyondShare, Digits: 4},
+			generation.Num{V: d.Access, Digits: 3}}
+	}
+	t.Rows = append(t.Rows, row(analysis.LevelRegion, sum.Before.Code, sum.Before.Name, sum.Total))
+	for _, l := range []struct {
+		level string
+		list  []analysis.CommuneDelta
+	}{{analysis.LevelDepartement, sum.DepartementDeltas}, {analysis.LevelEPCI, sum.EPCIDeltas}, {analysis.LevelCommune, sum.Deltas}} {
+		for _, d := range l.list {
+			t.Rows = append(t.Rows, row(l.level, d.Code, d.Name, d.Delta))
+		}
+	}
+	return t
+}
+
+func scenarioParams(gen *generation.Generation, sum *ScenarioSummary) []generation.Param {
+	var in struct {
+		Add    []addedPlace `json:"add"`
+		Remove []string     `json:"remove"`
+	}
+	_ = json.Unmarshal(sum.Input, &in)
+	out := []generation.Param{{Name: "Scénario", Value: fmt.Sprintf("n°%d", sum.ID)}, {Name: "Titre", Value: sum.Title},
+		{Name: "Lieux ajoutés", Value: len(in.Add)}, {Name: "Lieux retirés", Value: len(in.Remove)},
+		{Name: "Habitants au-delà du seuil, avant", Value: math.Round(sum.Before.BeyondPopulation)},
+		{Name: "Habitants au-delà du seuil, après", Value: math.Round(sum.After.BeyondPopulation)}}
+	return append(out, exportParams(gen, "", sum.Params, edgeOf(gen, sum.Params))...)
 }
