@@ -2,7 +2,8 @@
 // shared code, preloaded; the dashboard, loaded on demand), one hashed CSS
 // file (DSFR core and components, MapLibre's stylesheet, the app's),
 // MapLibre's worker, the icons the CSS uses, index.html, and a .gz and a
-// .br beside every text file. Nothing is fetched from the network.
+// .br beside every text file, the labels' glyphs (scripts/glyphs.mjs).
+// Nothing is fetched from the network.
 //
 //   node scripts/build.mjs            production build
 //   CARTONUM_DSFR_FONTS=1 node …      also ship the Marianne/Spectral fonts
@@ -14,6 +15,7 @@ import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writ
 import {dirname, join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {brotliCompressSync, constants, gzipSync} from 'node:zlib';
+import {writeGlyphs} from './glyphs.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -94,8 +96,11 @@ const html = readFileSync(join(root, 'src/index.html'), 'utf8')
   .replaceAll('{{FAVICON}}', '/' + faviconName);
 writeFileSync(join(dist, 'index.html'), html);
 
-// 6. Precompressed variants of the text files.
-const textual = /\.(html|js|mjs|css|svg|json|txt)$/;
+// 6. The labels' glyphs (SDF protobufs, Noto Sans), served from the binary.
+writeGlyphs(join(dist, 'glyphs'));
+
+// 7. Precompressed variants of the text files (and of the glyphs).
+const textual = /\.(html|js|mjs|css|svg|json|txt|pbf)$/;
 let report = [];
 function walk(dir) {
   for (const name of readdirSync(dir)) {
