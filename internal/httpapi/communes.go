@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -115,9 +116,53 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 			Population: c.Population, Centre: centre, BBox: [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]},
 		})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"query": q, "results": out})
+	lieux := []placeResult{}
+	if !looksLikePostcode(q) {
+		for _, m := range snap.SearchPlaces(q, 5) {
+			p := m.Place
+			lieux = append(lieux, placeResult{Type: "lieu", ID: p.ID, Nom: p.Nom, NomAffiche: snap.DisplayName(p),
+				Commune: p.Commune, CodePostal: p.CodePostal, Centre: orb.Point{p.Longitude, p.Latitude}})
+		}
+	}
+	body := map[string]any{"query": q, "results": out, "lieux": lieux}
+	if looksLikeStreetAddress(q) && s.cfg.GeocoderURL == "" {
+		body["adresse_indisponible"] = true
+		body["message"] = "La recherche par adresse (rue, numéro) n'est pas disponible sur ce service : cherchez une commune, un code postal ou le nom d'un lieu."
+	}
+	writeJSON(w, http.StatusOK, body)
 	return nil
 }
+
+// placeResult is a place found by name in the search box.
+type placeResult struct {
+	Type       string    `json:"type"`
+	ID         string    `json:"id"`
+	Nom        string    `json:"nom"`
+	NomAffiche string    `json:"nom_affiche"`
+	Commune    string    `json:"commune"`
+	CodePostal string    `json:"codePostal,omitempty"`
+	Centre     orb.Point `json:"centre"`
+}
+
+func looksLikePostcode(q string) bool { return strings.Trim(q, "0123456789 ") == "" }
+
+// streetWords are the words of French street names ("12 rue de la Paix").
+var streetWords = regexp.MustCompile(`(?i)(^|\s)(rue|avenue|av|bd|boulevard|chemin|ch|allée|allee|impasse|route|rte|place|pl|quai|cours|square|résidence|residence|lotissement|sentier|voie|faubourg|chaussée|chaussee|rond-point|passage|hameau|lieu-dit)(\s|$|\.)`)
+
+// looksLikeStreetAddress reports whether a query is a street address: a
+// house number followed by words, or a street word (rue, avenue…).
+func looksLikeStreetAddress(q string) bool {
+	q = strings.TrimSpace(q)
+	if looksLikePostcode(q) {
+		return false
+	}
+	if houseNumber.MatchString(q) {
+		return true
+	}
+	return streetWords.MatchString(q)
+}
+
+var houseNumber = regexp.MustCompile(`^\d{1,4}\s*(bis|ter|[a-z])?[\s,]+\pL`)
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	snap := s.idx.Current()

@@ -55,6 +55,20 @@ func (s *Server) config(w http.ResponseWriter, r *http.Request) error {
 		"vocabularies": vocab, "vocabulary_labels": vocabularyLabels,
 		"params":     map[string]any{"bounds": analysis.ParamBounds(), "defaults": analysis.DefaultParams()},
 		"indicators": analysis.Fields,
+		// directions_url is the template of the "Itinéraire" links on
+		// desktops ({lat}, {lon}, {nom}); phones get a geo: URI.
+		"directions_url": s.directionsURL(),
 	})
 	return nil
+}
+
+// DefaultDirectionsURL is the directions service of the "Itinéraire"
+// links when none is configured: OpenStreetMap's, to the place.
+const DefaultDirectionsURL = "https://www.openstreetmap.org/directions?to={lat},{lon}"
+
+func (s *Server) directionsURL() string {
+	if s.cfg.DirectionsURL != "" {
+		return s.cfg.DirectionsURL
+	}
+	return DefaultDirectionsURL
 }

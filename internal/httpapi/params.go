@@ -59,7 +59,7 @@ var codeParams = []struct {
 // isSiteParam reports whether name is a parameter of /api/sites.
 func isSiteParam(name string) bool {
 	switch name {
-	case "bbox", "near", "radius", "q", "ouvert", "limit", "offset":
+	case "bbox", "near", "radius", "q", "ouvert", "limit", "offset", "plus_proches":
 		return true
 	}
 	for _, p := range enumParams {
@@ -94,7 +94,7 @@ func values(v url.Values, name string) []string {
 func (s *Server) siteQuery(v url.Values, paged bool) (index.Query, error) {
 	q := index.Query{Limit: 100}
 	for name := range v {
-		if !isSiteParam(name) || (!paged && (name == "limit" || name == "offset")) {
+		if !isSiteParam(name) || (!paged && (name == "limit" || name == "offset" || name == "plus_proches")) {
 			return q, invalid("paramètre inconnu « %s »", name)
 		}
 	}
@@ -174,6 +174,16 @@ func (s *Server) siteQuery(v url.Values, paged bool) (index.Query, error) {
 			return q, invalid("limit « %s » invalide : un entier entre 1 et %d", raw, s.cfg.MaxLimit)
 		}
 		q.Limit = n
+	}
+	if raw := v.Get("plus_proches"); raw != "" {
+		if q.Near == nil {
+			return q, invalid("plus_proches n'a de sens qu'avec near=lon,lat")
+		}
+		n, err := strconv.Atoi(raw)
+		if err != nil || n < 0 || n > 20 {
+			return q, invalid("plus_proches « %s » invalide : un entier entre 0 et 20", raw)
+		}
+		q.Nearest = n
 	}
 	if raw := v.Get("offset"); raw != "" {
 		n, err := strconv.Atoi(raw)

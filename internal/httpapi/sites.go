@@ -21,8 +21,11 @@ import (
 
 // siteSummary is what lists and maps need of a place.
 type siteSummary struct {
-	ID                      string   `json:"id"`
-	Nom                     string   `json:"nom"`
+	ID  string `json:"id"`
+	Nom string `json:"nom"`
+	// NomAffiche is the name normalised for reading (index.DisplayName);
+	// Nom stays the source's.
+	NomAffiche              string   `json:"nom_affiche"`
 	Adresse                 string   `json:"adresse"`
 	ComplementAdresse       string   `json:"complement_adresse,omitempty"`
 	CodePostal              string   `json:"code_postal"`
@@ -43,6 +46,8 @@ type siteSummary struct {
 	Precision               string   `json:"precision"`
 	HorsRegion              bool     `json:"hors_region,omitempty"`
 	DistanceM               *float64 `json:"distance_m,omitempty"`
+	// HorsRayon marks the places of plus_proches, beyond the radius.
+	HorsRayon bool `json:"hors_rayon,omitempty"`
 	// HorairesCalcules is absent when the place has no opening hours.
 	HorairesCalcules *computedHours `json:"horaires_calcules,omitempty"`
 }
@@ -123,6 +128,10 @@ type featureCollection struct {
 	Limit    int       `json:"limit"`
 	Offset   int       `json:"offset"`
 	Version  int64     `json:"data_version"`
+	// PlusProches are, when plus_proches=k was asked with near and nothing
+	// lies within the radius, the k places nearest beyond it that match
+	// the filters (hors_rayon: true), nearest first.
+	PlusProches []feature `json:"plus_proches,omitempty"`
 }
 
 func nonNil(v []string) []string {
@@ -132,9 +141,9 @@ func nonNil(v []string) []string {
 	return v
 }
 
-func summary(p *cartonum.Place, dist float64, hours *computedHours) siteSummary {
+func summary(snap *index.Snapshot, p *cartonum.Place, dist float64, hours *computedHours) siteSummary {
 	s := siteSummary{
-		ID: p.ID, Nom: p.Nom, Adresse: p.Adresse, ComplementAdresse: p.ComplementAdresse,
+		ID: p.ID, Nom: p.Nom, NomAffiche: snap.DisplayName(p), Adresse: p.Adresse, ComplementAdresse: p.ComplementAdresse,
 		CodePostal: p.CodePostal, Commune: p.Commune, CodeInsee: p.CodeInsee,
 		Telephone: p.Telephone, Horaires: p.Horaires, Services: nonNil(p.Services),
 		Dispositifs: nonNil(p.Dispositifs), Publics: nonNil(p.Publics),
@@ -165,7 +174,16 @@ func (s *Server) listSites(w http.ResponseWriter, r *http.Request) error {
 		fc.Features = append(fc.Features, feature{
 			Type: "Feature", ID: h.Place.ID,
 			Geometry:   geojson.NewGeometry(orb.Point{h.Place.Longitude, h.Place.Latitude}),
-			Properties: summary(h.Place, h.Distance, hoursAt(h.Place.Horaires, snap.Hours(h.Place), now)),
+			Properties: summary(snap, h.Place, h.Distance, hoursAt(h.Place.Horaires, snap.Hours(h.Place), now)),
+		})
+	}
+	for _, h := range res.Nearest {
+		p := summary(snap, h.Place, h.Distance, hoursAt(h.Place.Horaires, snap.Hours(h.Place), now))
+		p.HorsRayon = true
+		fc.PlusProches = append(fc.PlusProches, feature{
+			Type: "Feature", ID: h.Place.ID,
+			Geometry:   geojson.NewGeometry(orb.Point{h.Place.Longitude, h.Place.Latitude}),
+			Properties: p,
 		})
 	}
 	setLinks(w, r, q, res.Total)
@@ -193,6 +211,8 @@ func setLinks(w http.ResponseWriter, r *http.Request, q index.Query, total int) 
 // siteDetail is the full record of a place with its territories.
 type siteDetail struct {
 	*cartonum.Place
+	// NomAffiche is the name normalised for reading; nom stays the source's.
+	NomAffiche      string `json:"nom_affiche"`
 	CodeEpci        string `json:"code_epci,omitempty"`
 	CodeDepartement string `json:"code_departement,omitempty"`
 	// HorairesCalcules is absent when the place has no opening hours.
@@ -209,7 +229,7 @@ func (s *Server) getSite(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return notFound("aucun lieu d'identifiant « %s »", id)
 	}
-	d := siteDetail{Place: p, CodeEpci: snap.EPCIOf(p.CodeInsee), HorairesCalcules: hoursAt(p.Horaires, snap.Hours(p), s.now())}
+	d := siteDetail{Place: p, NomAffiche: snap.DisplayName(p), CodeEpci: snap.EPCIOf(p.CodeInsee), HorairesCalcules: hoursAt(p.Horaires, snap.Hours(p), s.now())}
 	if c, ok := snap.Commune(p.CodeInsee); ok {
 		d.CodeDepartement = c.CodeDepartement
 	}

@@ -66,12 +66,12 @@ var Layers = withIndicators([]LayerInfo{
 		Fields: map[string]string{"code": "Code INSEE (à partir du zoom 8)", "nom": "Nom (à partir du zoom 8)", "population": "Population légale (à partir du zoom 8)", "departement": "Code du département (à partir du zoom 8)", "epci": "SIREN de l'EPCI (à partir du zoom 8)", "lieux": "Nombre de lieux (à partir du zoom 8)"}},
 	{ID: Sites, Description: "Lieux de médiation numérique (regroupés aux petits zooms)", MinZoom: 0, MaxZoom: MaxZoom,
 		Fields: map[string]string{
-			"id": "Identifiant du lieu", "nom": "Nom", "commune": "Commune",
+			"id": "Identifiant du lieu", "nom": "Nom (celui de la source)", "nom_affiche": "Nom normalisé pour la lecture (majuscules, tirets bas)", "commune": "Commune",
 			"services": "Services, séparés par |", "dispositifs": "Dispositifs, séparés par |",
 			"frais": "Frais à charge, séparés par |", "modalites_acces": "Modalités d'accès, séparées par |",
 			"modalites_accompagnement": "Modalités d'accompagnement, séparées par |",
 			"france_services":          "Labellisé France Services", "conseillers_numeriques": "Conseillers numériques",
-			"precision": "exact ou commune", "hors_region": "Lieu d'une région voisine (offre proche de la limite), présent seulement quand vrai", "cluster": "Regroupement de lieux",
+			"precision": "exact ou commune", "approx": "Position approximative (lieu placé au centre de sa commune), présent seulement quand vrai", "hors_region": "Lieu d'une région voisine (offre proche de la limite), présent seulement quand vrai", "cluster": "Regroupement de lieux",
 			"point_count": "Nombre de lieux du regroupement", "expansion_zoom": "Zoom où le regroupement se sépare",
 		}},
 })
@@ -695,7 +695,7 @@ func (s *Set) siteFeatures(t maptile.Tile, f index.Filter) []tiles.Feature {
 
 func siteProps(p *cartonum.Place) map[string]any {
 	props := map[string]any{
-		"id": p.ID, "nom": p.Nom, "commune": p.Commune,
+		"id": p.ID, "nom": p.Nom, "nom_affiche": index.DisplayName(p.Nom), "commune": p.Commune,
 		"services":                 strings.Join(p.Services, "|"),
 		"dispositifs":              strings.Join(p.Dispositifs, "|"),
 		"frais":                    strings.Join(p.Frais, "|"),
@@ -704,6 +704,10 @@ func siteProps(p *cartonum.Place) map[string]any {
 		"france_services":          contains(p.Dispositifs, "France Services"),
 		"conseillers_numeriques":   contains(p.Dispositifs, "Conseillers numériques"),
 		"precision":                string(p.Provenance.Precision),
+	}
+	if p.Provenance.Precision == cartonum.PrecisionCommune {
+		// Placed at its commune's anchor: drawn as a hollow pin.
+		props["approx"] = true
 	}
 	if p.Provenance.OutsideRegion {
 		// A neighbouring region's place, kept as supply near the border.
