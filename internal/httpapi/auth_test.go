@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -139,16 +138,7 @@ func (as *authServer) call(t *testing.T, method, path, cookie string, header map
 	if cookie != "" {
 		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: cookie})
 	}
-	resp, err := as.client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, b
+	return roundTrip(t, as.client, req)
 }
 
 // session is a logged-in client: its cookie and CSRF token.

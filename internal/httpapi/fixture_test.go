@@ -94,7 +94,14 @@ func do(t *testing.T, method, u string, header map[string]string, body io.Reader
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	return roundTrip(t, http.DefaultClient, req)
+}
+
+// roundTrip sends req with client and returns the response and its whole
+// body, failing the test on a transport error.
+func roundTrip(t *testing.T, client *http.Client, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

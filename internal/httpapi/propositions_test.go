@@ -123,15 +123,7 @@ func (cs *contribServer) send(t *testing.T, method, path string, body any, auth 
 			req.Header.Set(CSRFHeader, auth.csrf)
 		}
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, b := roundTrip(t, http.DefaultClient, req)
 	if auth == nil {
 		cs.public = append(cs.public, b)
 	}
