@@ -133,3 +133,62 @@ export function ordinal(n: number): string {
 export function formatRank(rank: number, total: number, unitPlural: string): string {
   return `${ordinal(rank)} sur ${formatCount(total)} ${unitPlural}`;
 }
+
+/** "de" before a place name, with French elision and contraction:
+ * "d'Amiens", "d'Yvetot", "de Laon", "du Touquet-Paris-Plage" (Le → du),
+ * "des Andelys" (Les → des), "de La Capelle". */
+export function deNom(nom: string): string {
+  const n = nom.trim();
+  const m = /^(Le|Les)\s+(.+)$/.exec(n);
+  if (m) return `${m[1] === 'Le' ? 'du' : 'des'} ${m[2]}`;
+  if (/^(L')/.test(n)) return `de ${n}`;
+  return /^[aeiouyhâàäéèêëîïôöûüœ]/i.test(n) ? `d'${n}` : `de ${n}`;
+}
+
+/** "à Amiens", "au Touquet-Paris-Plage", "aux Andelys". */
+export function aNom(nom: string): string {
+  const n = nom.trim();
+  const m = /^(Le|Les)\s+(.+)$/.exec(n);
+  if (m) return `${m[1] === 'Le' ? 'au' : 'aux'} ${m[2]}`;
+  return `à ${n}`;
+}
+
+/** The name to show of a place: its normalised display name when the
+ * server gave one, else the source's. */
+export function displayName(p: {nom: string; nom_affiche?: string}): string {
+  return p.nom_affiche || p.nom;
+}
+
+/** What a list or a sheet says of a place's opening hours: the computed
+ * state when the hours could be read; otherwise "Horaires à confirmer
+ * auprès du lieu" with the source's text as a detail (never raw syntax as
+ * the main line); null without hours. */
+export function hoursWording(
+  computed: {valide: boolean; libelle: string; ouvert: boolean} | undefined,
+  raw: string | undefined,
+): {main: string; ouvert: boolean | null; detail: string | null} | null {
+  if (computed?.valide) return {main: computed.libelle, ouvert: computed.ouvert, detail: null};
+  const text = plainText(raw ?? '');
+  if (!text) return null;
+  return {main: 'Horaires à confirmer auprès du lieu', ouvert: null, detail: text};
+}
+
+/** Whether the device is a phone: a coarse pointer or a small viewport
+ * (an "Itinéraire" link opens the phone's map application there). */
+export function isPhone(w: {matchMedia(q: string): {matches: boolean}} = window): boolean {
+  return w.matchMedia('(pointer: coarse)').matches || w.matchMedia('(max-width: 47.99em)').matches;
+}
+
+/** The default directions service: OpenStreetMap's, to the place. */
+export const DEFAULT_DIRECTIONS = 'https://www.openstreetmap.org/directions?to={lat},{lon}';
+
+/** The "Itinéraire" link of a place: a geo: URI on phones (the phone's own
+ * map application), else the directions template with {lat}, {lon} and
+ * {nom} (URL-encoded) filled in. Coordinates are rounded to 6 decimals. */
+export function directionsHref(lat: number, lon: number, nom: string, phone: boolean, template: string | null = null): string {
+  const la = lat.toFixed(6);
+  const lo = lon.toFixed(6);
+  if (phone) return `geo:${la},${lo}?q=${la},${lo}(${encodeURIComponent(nom)})`;
+  const t = safeHttpUrl((template || DEFAULT_DIRECTIONS).replace(/\{(lat|lon|nom)\}/g, '0')) ? template || DEFAULT_DIRECTIONS : DEFAULT_DIRECTIONS;
+  return t.replaceAll('{lat}', la).replaceAll('{lon}', lo).replaceAll('{nom}', encodeURIComponent(nom));
+}
