@@ -74,6 +74,7 @@ var Layers = withIndicators([]LayerInfo{
 			"precision": "exact ou commune", "approx": "Position approximative (lieu placé au centre de sa commune), présent seulement quand vrai", "hors_region": "Lieu d'une région voisine (offre proche de la limite), présent seulement quand vrai", "cluster": "Regroupement de lieux",
 			"point_count": "Nombre de lieux du regroupement", "expansion_zoom": "Zoom où le regroupement se sépare",
 		}},
+	labelsInfo,
 })
 
 // withIndicators adds to the communes and EPCI layers the indicator
@@ -175,6 +176,8 @@ type Set struct {
 	clusters  map[string]*clusterEntry
 
 	cache *Cache
+
+	labels labelSet
 }
 
 type clusterEntry struct {
@@ -570,6 +573,8 @@ func (s *Set) Encode(r Request) ([]byte, error) {
 			feats = s.groupFeatures(r.Tile, s.deps, lv.deps, lv.depBounds)
 		case Sites:
 			feats = s.siteFeatures(r.Tile, r.Filter)
+		case Labels:
+			feats = s.labelFeatures(r.Tile)
 		}
 		if len(feats) > 0 {
 			layers = append(layers, tiles.Layer{Name: name, Features: feats})
