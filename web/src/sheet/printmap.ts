@@ -36,7 +36,7 @@ export async function printMapImage(place: PrintMapPlace, timeoutMs = 10000): Pr
     container: host,
     style: ownStyle({territories, sites}),
     center: [place.lon, place.lat],
-    zoom: 14.5,
+    zoom: 13.5,
     interactive: false,
     attributionControl: false,
     pixelRatio: ratio,
