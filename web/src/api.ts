@@ -41,6 +41,8 @@ export interface ComputedHours {
 export interface PlaceSummary {
   id: string;
   nom: string;
+  /** The name normalised for reading (capitals, underscores); nom is the source's. */
+  nom_affiche?: string;
   adresse: string;
   complement_adresse?: string;
   code_postal: string;
@@ -60,6 +62,8 @@ export interface PlaceSummary {
   /** A place of a neighbouring region, kept as supply near the border. */
   hors_region?: boolean;
   distance_m?: number;
+  /** One of the nearest places beyond the radius (plus_proches). */
+  hors_rayon?: boolean;
   /** Absent when the place has no opening hours. */
   horaires_calcules?: ComputedHours;
 }
@@ -106,6 +110,8 @@ export interface SitesPage {
   limit: number;
   offset: number;
   data_version: number;
+  /** With plus_proches=k and nothing within the radius: the k nearest places beyond it. */
+  plus_proches?: Feature<PlaceSummary>[];
 }
 
 export interface CommuneInfo {
@@ -154,8 +160,33 @@ async function getJSON<T>(url: string, signal?: AbortSignal): Promise<T> {
 }
 
 export function searchCommunes(q: string, signal?: AbortSignal): Promise<SearchResult[]> {
+  return search(q, signal).then((r) => r.results);
+}
+
+/** A place found by name in the search box. */
+export interface PlaceResult {
+  type: 'lieu';
+  id: string;
+  nom: string;
+  nom_affiche: string;
+  commune: string;
+  codePostal?: string;
+  centre: [number, number];
+}
+
+/** The answer of /api/search: communes (typos forgiven), places by name,
+ * and a message when a street address was typed and the server has no
+ * geocoder. */
+export interface SearchAnswer {
+  results: SearchResult[];
+  lieux?: PlaceResult[];
+  adresse_indisponible?: boolean;
+  message?: string;
+}
+
+export function search(q: string, signal?: AbortSignal): Promise<SearchAnswer> {
   const p = new URLSearchParams({q, limit: '8'});
-  return getJSON<{results: SearchResult[]}>(`/api/search?${p}`, signal).then((r) => r.results);
+  return getJSON<SearchAnswer>(`/api/search?${p}`, signal);
 }
 
 /** One figure of the indicators, as the server declares it once for the
@@ -191,6 +222,8 @@ export interface ServerConfig {
   data_version: number;
   /** Whether /api/geocode answers (a geocoder is configured). */
   geocoder: boolean;
+  /** Template of the "Itinéraire" links on desktops ({lat}, {lon}, {nom}). */
+  directions_url?: string;
   /** Values of each vocabulary of the standard, by field name. */
   vocabularies: Record<string, string[]>;
   /** Bounds and defaults of the analysis parameters. */
