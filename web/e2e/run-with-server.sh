@@ -64,8 +64,10 @@ echo "e2e: fake geocoder on http://127.0.0.1:$BANPORT/search/"
 
 # Port 0: the kernel picks a free port, read back from the "serving" log line.
 # --min-fill 0: the tests send forms at once.
+# --frame-ancestors: the embed tests (e2e/embed.test.mjs) frame the embed
+# page from a page served on 127.0.0.2 (allowed) and on 127.0.0.3 (refused).
 CARTONUM_LOG_FORMAT=text "$BIN" serve --db "$DB" --addr 127.0.0.1:0 --reload-interval 0 --min-fill 0 \
-	--geocoder "http://127.0.0.1:$BANPORT/search/" >"$LOG" 2>&1 &
+	--geocoder "http://127.0.0.1:$BANPORT/search/" --frame-ancestors "http://127.0.0.2:*" >"$LOG" 2>&1 &
 PID=$!
 
 ADDR=
