@@ -294,16 +294,22 @@ test('exports: links built from the parameters, files served', async () => {
   await page.goto(`${url}/tableau-de-bord?seuil=30&dispositifs=France+Services&niveau=departement`);
   await boardReady(page);
   const links = await page.locator('#tdb-exports a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-  assert.equal(links.length, 4);
-  assert.match(links[0], /^\/api\/indicators\?threshold_min=30&dispositifs=France\+Services&level=departement&format=csv$/);
-  assert.match(links[1], /format=geojson/);
-  assert.match(links[2], /^\/api\/whitezones\?threshold_min=30&dispositifs=France\+Services$/);
-  assert.match(links[3], /^\/api\/export\/sites\.csv\?dispositifs=France\+Services$/);
+  assert.equal(links.length, 8);
+  const q = 'threshold_min=30&dispositifs=France\\+Services';
+  assert.match(links[0], new RegExp(`^/api/indicators\\?${q}&level=departement&format=xlsx$`));
+  assert.match(links[1], /format=csv-excel$/);
+  assert.match(links[2], new RegExp(`^/api/indicators\\?${q}&level=departement&format=csv$`));
+  assert.match(links[3], /format=geojson/);
+  assert.match(links[4], new RegExp(`^/api/whitezones\\?${q}&format=xlsx$`));
+  assert.match(links[5], new RegExp(`^/api/whitezones\\?${q}&format=csv-excel$`));
+  assert.match(links[6], new RegExp(`^/api/whitezones\\?${q}$`));
+  assert.match(links[7], /^\/api\/export\/sites\.csv\?dispositifs=France\+Services$/);
   for (const href of links) {
     const res = await page.request.get(url + href);
     assert.equal(res.status(), 200, href);
+    assert.match(res.headers()['content-disposition'] ?? '', /^attachment; filename="[a-z0-9.-]+\.(csv|xlsx|geojson)"$/, href);
   }
-  const csv = await (await page.request.get(url + links[0])).text();
+  const csv = await (await page.request.get(url + links[2])).text();
   assert.match(csv.split('\n')[1], /^departement,/);
   assert.match(csv.split('\n')[1], /,30\.0,45\.0,1\.30,,France Services\s*$/);
   // The places on the map follow the supply filter.

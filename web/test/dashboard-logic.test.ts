@@ -1,7 +1,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {requestKeys} from '../src/dashboard/loader.ts';
-import {exportLinks, parametersText} from '../src/dashboard/exports.ts';
+import {exportGroups, parametersText} from '../src/dashboard/exports.ts';
 import {compact, niceMax} from '../src/dashboard/charts.ts';
 import {decodeDash} from '../src/dashboard/state.ts';
 import {boundsOf} from '../src/map/bounds.ts';
@@ -23,19 +23,25 @@ test('requests a state needs', () => {
   assert.deepEqual(requestKeys(decodeDash('vue=9/50/2')), requestKeys(decodeDash('')));
 });
 
-test('export links record the parameters', () => {
-  const links = exportLinks(decodeDash('niveau=commune&seuil=30&services=Aide+aux+d%C3%A9marches+administratives'));
+test('export links record the parameters, in every format', () => {
+  const groups = exportGroups(decodeDash('niveau=commune&seuil=30&services=Aide+aux+d%C3%A9marches+administratives'));
+  const svc = 'services=Aide+aux+d%C3%A9marches+administratives';
   assert.deepEqual(
-    links.map((l) => l.href),
+    groups.flatMap((g) => g.links.map((l) => l.href)),
     [
-      '/api/indicators?threshold_min=30&services=Aide+aux+d%C3%A9marches+administratives&level=commune&format=csv',
-      '/api/indicators?threshold_min=30&services=Aide+aux+d%C3%A9marches+administratives&level=commune&format=geojson',
-      '/api/whitezones?threshold_min=30&services=Aide+aux+d%C3%A9marches+administratives',
-      '/api/export/sites.csv?services=Aide+aux+d%C3%A9marches+administratives',
+      `/api/indicators?threshold_min=30&${svc}&level=commune&format=xlsx`,
+      `/api/indicators?threshold_min=30&${svc}&level=commune&format=csv-excel`,
+      `/api/indicators?threshold_min=30&${svc}&level=commune&format=csv`,
+      `/api/indicators?threshold_min=30&${svc}&level=commune&format=geojson`,
+      `/api/whitezones?threshold_min=30&${svc}&format=xlsx`,
+      `/api/whitezones?threshold_min=30&${svc}&format=csv-excel`,
+      `/api/whitezones?threshold_min=30&${svc}`,
+      `/api/export/sites.csv?${svc}`,
     ],
   );
-  assert.equal(links[0]!.label, 'Indicateurs par commune');
-  assert.equal(exportLinks(decodeDash('')).at(-1)!.href, '/api/export/sites.csv');
+  assert.equal(groups[0]!.title, 'Indicateurs par commune');
+  assert.equal(groups[0]!.links[0]!.label, 'Excel');
+  assert.equal(exportGroups(decodeDash('')).at(-1)!.links[0]!.href, '/api/export/sites.csv');
   assert.match(nb(parametersText(decodeDash('detour=1.5')).join(' | ')), /Seuil de la zone blanche : 20 minutes \| Vitesse : 45 km\/h ; détour : 1,50/);
 });
 

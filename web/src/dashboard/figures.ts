@@ -2,7 +2,7 @@
 // threshold, travel times, places, accessibility, each with its rank among
 // the territories of its level when there is one.
 
-import type {IndicatorItem, RankKey} from '../api.ts';
+import type {IndicatorItem, IndicatorValues, RankKey} from '../api.ts';
 import {h} from '../dom.ts';
 import {formatDecimal, formatInt, formatMinutes, formatPercent, formatRank, plural} from '../format.ts';
 
@@ -16,11 +16,33 @@ export interface FigureRow {
   raw: number;
   detail?: string;
   rank?: string;
+  /** The value with a scenario, when one applies. */
+  after?: string;
+  afterRaw?: number;
 }
 
 /** The figures of a territory; ranks need the count of territories of its
  * level and the plural name of the level ("EPCI", "communes"). */
-export function figureRows(item: IndicatorItem, seuil: number, ranks?: {total: number; unit: string}): FigureRow[] {
+export function figureRows(item: IndicatorItem, seuil: number, ranks?: {total: number; unit: string}, after?: IndicatorValues): FigureRow[] {
+  const rows = figureRowsBefore(item, seuil, ranks);
+  if (!after) return rows;
+  const fmt: Record<string, (v: number) => string> = {
+    beyond_population: formatInt,
+    mean_minutes: (v) => formatMinutes(v),
+    p90_minutes: (v) => formatMinutes(v),
+    sites: formatInt,
+    access: (v) => formatDecimal(v, 2),
+  };
+  for (const r of rows) {
+    const v = after[r.field as keyof IndicatorValues];
+    if (typeof v !== 'number' || !fmt[r.field]) continue;
+    r.afterRaw = v;
+    r.after = fmt[r.field]!(v);
+  }
+  return rows;
+}
+
+function figureRowsBefore(item: IndicatorItem, seuil: number, ranks?: {total: number; unit: string}): FigureRow[] {
   const rank = (k: RankKey) => {
     const r = item.rank?.[k];
     return ranks && r ? formatRank(r, ranks.total, ranks.unit) : undefined;
@@ -77,7 +99,17 @@ export function figuresList(rows: FigureRow[], className = 'tdb-chiffres'): HTML
         'div',
         {class: 'tdb-chiffre', 'data-mesure': r.field},
         h('dt', {}, r.label),
-        h('dd', {class: 'tdb-chiffre__valeur', 'data-valeur': String(r.raw)}, r.value),
+        h(
+          'dd',
+          {class: 'tdb-chiffre__valeur', 'data-valeur': String(r.raw)},
+          r.after === undefined
+            ? r.value
+            : [
+                h('span', {class: 'tdb-chiffre__avant'}, h('span', {class: 'fr-sr-only'}, 'Avant : '), r.value),
+                h('span', {'aria-hidden': 'true'}, ' → '),
+                h('span', {class: 'tdb-chiffre__apres', 'data-valeur': String(r.afterRaw)}, h('span', {class: 'fr-sr-only'}, ', après : '), r.after),
+              ],
+        ),
         r.detail ? h('dd', {class: 'tdb-chiffre__detail'}, r.detail) : null,
         r.rank ? h('dd', {class: 'tdb-chiffre__rang'}, h('span', {class: 'fr-sr-only'}, 'Rang : '), r.rank) : null,
       ),

@@ -9,7 +9,9 @@ import {hatchDataURL, markDataURL, pinDataURL} from '../map/images.ts';
 import type {AppState, Store} from '../store.ts';
 import {INDICATORS, LEVEL_NAMES, valueOf} from './indicators.ts';
 import {classCounts, type Scale} from './legend.ts';
+import {outsideText, uncertainText, type EdgeInfo} from './edge.ts';
 import {showsPlaces} from './state.ts';
+import {deltasOf} from './scenariomap.ts';
 
 function swatch(color: string): HTMLElement {
   const s = h('span', {class: 'tdb-legende__pastille'});
@@ -17,8 +19,8 @@ function swatch(color: string): HTMLElement {
   return s;
 }
 
-function icon(src: string, wide = false): HTMLElement {
-  return h('img', {src, alt: '', class: wide ? 'tdb-legende__icone tdb-legende__icone--large' : 'tdb-legende__icone'});
+function icon(src: string, wide = false, faint = false): HTMLElement {
+  return h('img', {src, alt: '', class: `tdb-legende__icone${wide ? ' tdb-legende__icone--large' : ''}${faint ? ' tdb-legende__icone--pale' : ''}`});
 }
 
 export class LegendView {
@@ -28,9 +30,13 @@ export class LegendView {
   #collapsed = window.matchMedia('(max-width: 47.99em)').matches;
   #images: Record<string, string> | null = null;
 
-  constructor(store: Store, root: HTMLElement, scale: () => Scale | null) {
+  readonly #edge: EdgeInfo | null;
+
+  constructor(store: Store, root: HTMLElement, scale: () => Scale | null, edge: EdgeInfo | null = null) {
     this.#root = root;
     this.#scale = scale;
+    this.#edge = edge;
+    edge?.subscribe(() => this.#render(store.state));
     root.addEventListener('click', (e) => {
       if (!(e.target as Element).closest('[data-action="replier"]')) return;
       this.#collapsed = !this.#collapsed;
@@ -44,7 +50,8 @@ export class LegendView {
         s.dash.params.seuil !== prev.dash.params.seuil ||
         s.dash.zones !== prev.dash.zones ||
         s.dash.lieux !== prev.dash.lieux ||
-        s.dash.mode !== prev.dash.mode
+        s.dash.mode !== prev.dash.mode ||
+        s.board.scenario !== prev.board.scenario
       ) {
         this.#render(s);
       }
@@ -85,11 +92,22 @@ export class LegendView {
     const counts = classCounts(ind.data.map((i) => valueOf(i, d.indicateur)), scale);
     const img = this.#img();
     const extras: HTMLElement[] = [];
-    if (d.zones) extras.push(h('li', {}, icon(img['hachures']!), `Zone blanche : à plus de ${d.params.seuil} min d’un lieu`));
+    const edge = this.#edge?.edge ?? null;
+    const zones = this.#edge?.zones ?? null;
+    if (d.zones) extras.push(h('li', {}, icon(img['hachures']!), `Zone blanche : à plus de ${d.params.seuil} min d’un lieu${zones?.scenario ? ' (avec le scénario)' : ''}`));
+    if (d.zones && edge && zones && zones.uncertain > 0) {
+      extras.push(h('li', {class: 'tdb-legende__incertain', 'data-incertaines': zones.uncertain}, icon(img['hachures']!, false, true), uncertainText(edge)));
+    }
     if (showsPlaces(d)) {
       extras.push(h('li', {}, icon(img['lieu']!), 'Lieu pris en compte'), h('li', {}, icon(img['fs']!), 'France Services'));
     }
-    if (d.mode === 'scenario') extras.push(h('li', {}, icon(img['ajout']!), 'Lieu ajouté (scénario)'), h('li', {}, icon(img['retrait']!), 'Lieu retiré (scénario)'));
+    if (d.mode === 'scenario') {
+      extras.push(h('li', {}, icon(img['ajout']!), 'Lieu ajouté (scénario)'), h('li', {}, icon(img['retrait']!), 'Lieu retiré (scénario)'));
+      const n = s.board.scenario ? deltasOf(s.board.scenario.data, ind.level).length : 0;
+      if (n > 0 && d.ajouts.length + d.retraits.length > 0) {
+        extras.push(h('li', {class: 'tdb-legende__modifies'}, h('span', {class: 'tdb-legende__contour', 'aria-hidden': 'true'}), `${plural(n, 'territoire recoloré', 'territoires recolorés')} par le scénario (valeur après)`));
+      }
+    }
     if (d.mode === 'implantation') extras.push(h('li', {}, icon(img['proposition']!, true), 'Implantation proposée (rang)'));
     replaceChildren(
       this.#root,
@@ -106,6 +124,7 @@ export class LegendView {
           ),
         ),
         extras.length ? h('ul', {class: 'tdb-legende__autres'}, extras) : null,
+        edge ? h('p', {class: 'tdb-legende__bord', id: 'tdb-legende-bord'}, outsideText(edge)) : null,
       ),
     );
   }

@@ -13,6 +13,7 @@ import {
   postScenario,
 } from '../api.ts';
 import type {Board, Store} from '../store.ts';
+import type {Edge, EdgeInfo} from './edge.ts';
 import {apiParams, scenarioBody, sitingParams, type DashState} from './state.ts';
 
 type Slot = 'indicators' | 'detail' | 'scenario' | 'siting';
@@ -44,9 +45,11 @@ export class DashboardLoader {
   readonly #keys = new Map<string, string>();
   #regionCode: Promise<string> | null = null;
   #scenarioTimer = 0;
+  readonly #edge: EdgeInfo | null;
 
-  constructor(store: Store) {
+  constructor(store: Store, edge: EdgeInfo | null = null) {
     this.#store = store;
+    this.#edge = edge;
     store.subscribe((s, prev) => {
       if (s.route !== 'tableau-de-bord') return;
       if (s.dash !== prev.dash || s.route !== prev.route) this.run();
@@ -68,7 +71,11 @@ export class DashboardLoader {
       const res = getIndicators('region', params);
       this.#regionCode ??= res.then((r) => r.items[0]!.code);
       this.#regionCode.catch(() => (this.#regionCode = null));
-      return res.then((r) => ({region: {key: keys.region, data: r.items[0]!}}));
+      return res.then((r) => {
+        // The region's edge: places beyond it counted, uncertain distance.
+        this.#edge?.setEdge((r as {edge?: Edge}).edge);
+        return {region: {key: keys.region, data: r.items[0]!}};
+      });
     });
     const territoire = s.territoire;
     const level = s.niveau;

@@ -23,13 +23,16 @@ import {featureId, SOURCE_LAYERS} from '../map/featureids.ts';
 import {countImage, hatchImage, markImage, pinImage, shortCount} from '../map/images.ts';
 import {SITES, TERRITORIES, siteLayerIds} from '../map/style.ts';
 import type {AppState, Store} from '../store.ts';
+import type {EdgeInfo} from './edge.ts';
 import {INDICATORS, valueOf} from './indicators.ts';
+import {currentScenario, deltasOf, type ScenarioMapResult} from './scenariomap.ts';
 import {stepExpression} from './legend.ts';
 import {
   PROPOSALS,
   PROPOSALS_LAYER,
   SCENARIO,
   SCENARIO_LAYER,
+  UNCERTAIN_LAYER,
   WHITE_ZONES,
   WHITE_ZONES_LAYER,
   dashboardStyle,
@@ -38,6 +41,18 @@ import {
 } from './mapstyle.ts';
 import {LEVELS, MAX_ADDITIONS, MAX_REMOVALS, apiParams, showsPlaces, supplyParams, type Addition, type Level} from './state.ts';
 import type {Scale} from './legend.ts';
+
+/** The size of the map's picture in the printed portrait, CSS pixels. */
+const SNAPSHOT = {width: 960, height: 720};
+
+/** The map's picture: PNG data: URL, and the scale bar (its label and its
+ * length as a share of the picture's width). */
+export interface Snapshot {
+  png: string;
+  scale: {label: string; share: number} | null;
+  width: number;
+  height: number;
+}
 
 const LOCALE: Record<string, string> = {
   'AttributionControl.ToggleAttribution': 'Afficher ou masquer les crédits',
@@ -58,6 +73,8 @@ export interface BoardMapOptions {
   sites: TileJSON;
   /** The scale of the current indicator (shared with the legend). */
   scale: () => Scale | null;
+  /** The region's edge and the white cells drawn, shared with the legend. */
+  edge: EdgeInfo;
   /** The kind of hypothetical place to add (chosen in the scenario form). */
   additionKind: () => Pick<Addition, 'service' | 'dispositif'>;
   /** Room taken over the map by the legend, left out when framing. */
@@ -75,6 +92,16 @@ export class BoardMap {
   #sitesKey: string;
   #sitesAbort: AbortController | null = null;
   #zonesKey = '';
+  #zonesAbort: AbortController | null = null;
+  /** The white cells of the parameters (before any scenario). */
+  #zonesBase: {key: string; fc: FeatureCollection} | null = null;
+  /** What the white-zone source shows: its base and scenario. */
+  #zonesShown = '';
+  /** The scenario painted on the choropleth: its key, and the value
+   * before it of each territory it changed (restored on undo). */
+  #scenario: {key: string; indicators: string; indicator: string} | null = null;
+  #before = new Map<number, number>();
+  #after = new Map<number, number>();
 
   constructor(o: BoardMapOptions) {
     this.#o = o;
@@ -101,6 +128,16 @@ export class BoardMap {
     });
     this.map.touchZoomRotate.disableRotation();
     this.map.keyboard.disableRotation();
+    // For end-to-end tests: the territory at a pixel and its feature state.
+    Object.defineProperty(o.container, 'cartonumSonde', {
+      value: (x: number, y: number) => {
+        const level = this.#level;
+        if (!level) return null;
+        const f = this.map.queryRenderedFeatures([x, y], {layers: [levelLayers(level).fill]})[0];
+        if (typeof f?.id !== 'number') return null;
+        return {level, code: this.#codes.get(f.id)?.code ?? null, state: this.map.getFeatureState({source: TERRITORIES, sourceLayer: SOURCE_LAYERS[level], id: f.id})};
+      },
+    });
     this.map.addControl(new NavigationControl({showCompass: false}), 'top-right');
     this.map.addControl(new ScaleControl({unit: 'metric'}), 'bottom-right');
     this.map.addControl(new AttributionControl({compact: true}), 'bottom-right');
@@ -186,7 +223,9 @@ export class BoardMap {
       return;
     }
     const key = this.#o.store.state.dash.indicateur;
-    tip.textContent = `${item.name} : ${INDICATORS[key].format(valueOf(item, key))}`;
+    const after = this.#after.get(id);
+    const fmt = INDICATORS[key].format;
+    tip.textContent = after === undefined ? `${item.name} : ${fmt(valueOf(item, key))}` : `${item.name} : ${fmt(after)} avec le scénario (avant : ${fmt(valueOf(item, key))})`;
     tip.hidden = false;
     const w = this.#o.container.clientWidth;
     tip.style.left = `${Math.min(e.point.x + 14, w - tip.offsetWidth - 4)}px`;
@@ -291,6 +330,16 @@ export class BoardMap {
     if (ind && (ind.key !== this.#painted?.key || d.indicateur !== this.#painted.indicator || scale !== this.#painted.scale)) {
       this.#paint(ind.level, ind.key, ind.data, d.indicateur, scale);
     }
+    // The scenario's deltas recolour the territories they change.
+    const sc = currentScenario(s);
+    const keep = !sc && b.loading.scenario && d.mode === 'scenario' && d.ajouts.length + d.retraits.length > 0 && this.#scenario?.indicators === ind?.key && this.#scenario?.indicator === d.indicateur;
+    if (!keep) {
+      const want = sc && ind ? `${sc.key}` : null;
+      if (want !== (this.#scenario?.key ?? null) || (this.#scenario && (this.#scenario.indicators !== ind?.key || this.#scenario.indicator !== d.indicateur))) {
+        this.#clearScenario();
+        if (sc && ind) this.#applyScenario(sc.key, sc.data, ind.key, d.indicateur);
+      }
+    }
     // Selection.
     if (!pd || d.territoire !== pd.territoire || d.niveau !== pd.niveau || (ind?.level ?? null) !== (prev?.board.indicators?.level ?? null)) {
       for (const level of LEVELS) {
@@ -300,16 +349,15 @@ export class BoardMap {
         this.map.setFilter(ids.selection, ['==', ['id'], id]);
       }
     }
-    // White zones, fetched by MapLibre from the API's GeoJSON.
+    // White zones: fetched here, so that a scenario can change their cells.
     const zonesKey = d.zones ? apiParams(d.params).toString() : '';
     if (!pd || d.zones !== pd.zones || zonesKey !== this.#zonesKey) {
-      this.map.setLayoutProperty(WHITE_ZONES_LAYER, 'visibility', d.zones ? 'visible' : 'none');
-      if (d.zones && (zonesKey !== this.#zonesKey || !pd?.zones)) {
-        this.map.getSource<GeoJSONSource>(WHITE_ZONES)?.setData(apiURL('/api/whitezones', apiParams(d.params)));
-        this.#whenIdle();
-      }
+      for (const id of [WHITE_ZONES_LAYER, UNCERTAIN_LAYER]) this.map.setLayoutProperty(id, 'visibility', d.zones ? 'visible' : 'none');
+      if (d.zones && (zonesKey !== this.#zonesKey || !pd?.zones)) this.#fetchZones(zonesKey);
+      if (!d.zones) this.#o.edge.setZones(null);
       this.#zonesKey = zonesKey;
     }
+    if (d.zones) this.#drawZones(sc);
     // Places: the tiles filtered like the analysis's supply.
     const sitesKey = supplyParams(d.params).toString();
     if (sitesKey !== this.#sitesKey) {
@@ -370,6 +418,7 @@ export class BoardMap {
   }
 
   #paint(level: Level, key: string, items: IndicatorItem[], indicator: AppState['dash']['indicateur'], scale: Scale | null): void {
+    this.#clearScenario();
     const previous = this.#painted;
     if (previous && previous.level !== level) {
       this.#clearHover();
@@ -387,11 +436,92 @@ export class BoardMap {
       const ids = levelLayers(l);
       this.map.setLayoutProperty(ids.fill, 'visibility', l === level ? 'visible' : 'none');
       this.map.setLayoutProperty(ids.hover, 'visibility', l === level ? 'visible' : 'none');
+      this.map.setLayoutProperty(ids.changed, 'visibility', l === level ? 'visible' : 'none');
     }
     if (scale) this.map.setPaintProperty(levelLayers(level).fill, 'fill-color', stepExpression(scale) as never);
     this.#painted = {level, key, indicator, scale};
     this.#o.container.dataset['niveau'] = level;
     this.#o.container.dataset['indicateur'] = indicator;
+    this.#whenIdle();
+  }
+
+  /** Paints the territories a scenario changes with their value after it. */
+  #applyScenario(key: string, r: ScenarioMapResult, indicators: string, indicator: AppState['dash']['indicateur']): void {
+    const level = this.#level;
+    if (!level) return;
+    const field = INDICATORS[indicator].field;
+    const sourceLayer = SOURCE_LAYERS[level];
+    for (const x of deltasOf(r, level)) {
+      const id = featureId(level, x.code);
+      const item = id ? this.#codes.get(id) : undefined;
+      if (!id || !item) continue;
+      const before = valueOf(item, indicator);
+      const delta = field === 'population' ? 0 : x[field];
+      const after = before + delta;
+      this.#before.set(id, before);
+      this.#after.set(id, after);
+      this.map.setFeatureState({source: TERRITORIES, sourceLayer, id}, {v: after, modifie: true});
+    }
+    this.#scenario = {key, indicators, indicator};
+    this.#o.container.dataset['recolorees'] = String(this.#after.size);
+    this.#o.container.dataset['scenario'] = key.length > 0 ? String(r.deltas.length) : '';
+    this.#whenIdle();
+  }
+
+  /** Gives back the territories their values before the scenario. */
+  #clearScenario(): void {
+    const level = this.#level;
+    if (level && this.#before.size) {
+      const sourceLayer = SOURCE_LAYERS[level];
+      for (const [id, v] of this.#before) this.map.setFeatureState({source: TERRITORIES, sourceLayer, id}, {v, modifie: false});
+      this.#whenIdle();
+    }
+    this.#before.clear();
+    this.#after.clear();
+    this.#scenario = null;
+    this.#o.container.dataset['recolorees'] = '0';
+    delete this.#o.container.dataset['scenario'];
+  }
+
+  #fetchZones(key: string): void {
+    this.#zonesAbort?.abort();
+    const abort = new AbortController();
+    this.#zonesAbort = abort;
+    fetch(apiURL('/api/whitezones', new URLSearchParams(key)), {signal: abort.signal})
+      .then(async (res) => {
+        if (!res.ok) throw new Error(`zones blanches : ${res.status}`);
+        const fc = (await res.json()) as FeatureCollection;
+        if (abort.signal.aborted) return;
+        this.#zonesBase = {key, fc};
+        this.#zonesShown = '';
+        this.#drawZones(currentScenario(this.#o.store.state));
+        this.#whenIdle();
+      })
+      .catch((err: unknown) => {
+        if ((err as Error).name !== 'AbortError') this.#o.container.dataset['erreur'] = String(err);
+      });
+  }
+
+  /** Draws the white cells of the parameters, changed by the scenario. */
+  #drawZones(sc: {key: string; data: ScenarioMapResult} | null): void {
+    const base = this.#zonesBase;
+    if (!base || base.key !== this.#zonesKey) return;
+    const wz = sc?.data.whitezones ?? null;
+    const shown = `${base.key}|${wz ? sc!.key : ''}`;
+    if (shown === this.#zonesShown) return;
+    this.#zonesShown = shown;
+    let features = base.fc.features;
+    if (wz) {
+      const gone = new Set([...wz.remove, ...wz.add.map((f) => String(f.id))]);
+      features = [...features.filter((f) => !gone.has(String(f.id))), ...wz.add];
+    }
+    this.map.getSource<GeoJSONSource>(WHITE_ZONES)?.setData({type: 'FeatureCollection', features});
+    const uncertain = features.filter((f) => f.properties?.['incertain'] === true).length;
+    const el = this.#o.container;
+    el.dataset['zones'] = String(features.length);
+    el.dataset['zonesIncertaines'] = String(uncertain);
+    el.dataset['zonesScenario'] = wz ? '1' : '0';
+    this.#o.edge.setZones({cells: features.length, uncertain, scenario: wz !== null});
     this.#whenIdle();
   }
 
@@ -408,19 +538,48 @@ export class BoardMap {
     return boundsOf(parts.map((p) => p.geometry));
   }
 
-  /** A PNG picture of the map framing a territory (for the portrait). */
-  async snapshot(territory: {level: Level; code: string} | null): Promise<string | null> {
+  /** A picture of the map framing a territory (or the region) for the
+   * portrait, drawn at a fixed size whatever the window (the same print
+   * from a phone as from a desktop), with the scale of MapLibre's
+   * ScaleControl at that size; the map then comes back as it was. */
+  async snapshot(territory: {level: Level; code: string} | null): Promise<Snapshot | null> {
     if (!this.#loaded) return null;
-    const b = territory ? this.territoryBounds(territory.level, territory.code) : null;
-    if (b) this.map.fitBounds(new LngLatBounds([b[0], b[1]], [b[2], b[3]]), {padding: 30, maxZoom: 12, animate: false});
-    await new Promise<void>((resolve) => {
-      this.map.once('idle', () => resolve());
-      this.map.triggerRepaint();
-    });
+    const el = this.#o.container;
+    const saved = el.style.cssText;
+    const camera = {center: this.map.getCenter(), zoom: this.map.getZoom()};
+    const idle = () =>
+      new Promise<void>((resolve) => {
+        this.map.once('idle', () => resolve());
+        this.map.triggerRepaint();
+      });
+    el.style.position = 'fixed';
+    el.style.left = '-10000px';
+    el.style.top = '0';
+    el.style.width = `${SNAPSHOT.width}px`;
+    el.style.height = `${SNAPSHOT.height}px`;
+    el.style.inset = 'auto';
+    this.map.resize();
     try {
-      return this.map.getCanvas().toDataURL('image/png');
-    } catch {
-      return null;
+      const b = (territory ? this.territoryBounds(territory.level, territory.code) : null) ?? this.#o.territories.bounds ?? null;
+      if (b) this.map.fitBounds(new LngLatBounds([b[0], b[1]], [b[2], b[3]]), {padding: 24, maxZoom: 12, animate: false});
+      await idle();
+      // The ScaleControl updates on each move: its bar and label are those
+      // of this framing.
+      const bar = el.querySelector<HTMLElement>('.maplibregl-ctrl-scale');
+      const width = el.clientWidth || SNAPSHOT.width;
+      let scale: Snapshot['scale'] = null;
+      if (bar && bar.textContent && bar.offsetWidth > 0) scale = {label: bar.textContent.replace(/\s+/g, '\u00a0'), share: bar.offsetWidth / width};
+      let png: string | null = null;
+      try {
+        png = this.map.getCanvas().toDataURL('image/png');
+      } catch {
+        png = null;
+      }
+      return png ? {png, scale, width: SNAPSHOT.width, height: SNAPSHOT.height} : null;
+    } finally {
+      el.style.cssText = saved;
+      this.map.resize();
+      this.map.jumpTo(camera);
     }
   }
 

@@ -15,12 +15,15 @@ export const SCENARIO = 'scenario';
 export const PROPOSALS = 'propositions';
 
 export const WHITE_ZONES_LAYER = 'zones-blanches-hachures';
+/** Dashed outline of the white cells that are not certain (near the
+ * region's edge, no data beyond). */
+export const UNCERTAIN_LAYER = 'zones-blanches-incertaines';
 export const SCENARIO_LAYER = 'scenario-marques';
 export const PROPOSALS_LAYER = 'propositions-marques';
 
 /** Layer ids of a level. */
-export function levelLayers(level: Level): {fill: string; hover: string; casing: string; selection: string} {
-  return {fill: `choro-${level}`, hover: `survol-${level}`, casing: `selection-fond-${level}`, selection: `selection-${level}`};
+export function levelLayers(level: Level): {fill: string; hover: string; casing: string; selection: string; changed: string} {
+  return {fill: `choro-${level}`, hover: `survol-${level}`, casing: `selection-fond-${level}`, selection: `selection-${level}`, changed: `scenario-modifie-${level}`};
 }
 
 /** Pins of the places, minus those removed in the scenario. */
@@ -53,7 +56,16 @@ export function dashboardStyle(territories: TileJSON, sites: TileJSON): StyleSpe
       type: 'fill',
       source: WHITE_ZONES,
       layout: {visibility: 'none'},
-      paint: {'fill-pattern': 'hachures', 'fill-opacity': 0.85},
+      // Uncertain cells (near the region's edge, no data beyond): fainter.
+      paint: {'fill-pattern': 'hachures', 'fill-opacity': ['case', ['boolean', ['get', 'incertain'], false], 0.35, 0.85]},
+    },
+    {
+      id: UNCERTAIN_LAYER,
+      type: 'line',
+      source: WHITE_ZONES,
+      filter: ['boolean', ['get', 'incertain'], false],
+      layout: {visibility: 'none'},
+      paint: {'line-color': '#6a6a6a', 'line-width': 1, 'line-dasharray': [2, 2]},
     },
     {
       id: 'communes-contours',
@@ -87,6 +99,13 @@ export function dashboardStyle(territories: TileJSON, sites: TileJSON): StyleSpe
         ...common,
         layout: {visibility: 'none'},
         paint: {'line-color': '#161616', 'line-width': 2, 'line-opacity': ['case', ['boolean', ['feature-state', 'survol'], false], 1, 0]},
+      },
+      // Territories a scenario changed (feature state "modifie").
+      {
+        id: ids.changed,
+        ...common,
+        layout: {visibility: 'none'},
+        paint: {'line-color': '#000091', 'line-width': 1.5, 'line-opacity': ['case', ['boolean', ['feature-state', 'modifie'], false], 0.9, 0]},
       },
       {id: ids.casing, ...common, filter: ['==', ['id'], -1], paint: {'line-color': '#ffffff', 'line-width': 6}},
       {id: ids.selection, ...common, filter: ['==', ['id'], -1], paint: {'line-color': '#000091', 'line-width': 3}},

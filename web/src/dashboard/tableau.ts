@@ -7,7 +7,8 @@ import {announce, byId, h, replaceChildren} from '../dom.ts';
 import {plural} from '../format.ts';
 import type {AppState, Store} from '../store.ts';
 import {Controls} from './controls.ts';
-import {ExportsPanel, printPortrait} from './exports.ts';
+import {EdgeInfo, outsideText, uncertainText} from './edge.ts';
+import {ExportsPanel, printPortrait, type PrintedLegend} from './exports.ts';
 import {INDICATORS, LEVEL_NAMES, valueOf} from './indicators.ts';
 import type {Scale} from './legend.ts';
 import {LegendView} from './legendview.ts';
@@ -35,6 +36,21 @@ function scaleOf(store: Store): () => Scale | null {
   };
 }
 
+/** The legend of the map as printed with the portrait. */
+function printedLegendOf(s: AppState, scale: Scale | null, edge: EdgeInfo): PrintedLegend | null {
+  const ind = s.board.indicators;
+  if (!ind || !scale) return null;
+  const notes: string[] = [];
+  if (s.dash.zones) notes.push(`Hachures : zone blanche, à plus de ${s.dash.params.seuil}${'\u00a0'}min d’un lieu.`);
+  if (s.dash.zones && edge.edge && (edge.zones?.uncertain ?? 0) > 0) notes.push(`Hachures pâles en pointillés : ${uncertainText(edge.edge).replace(/^Zone blanche incertaine : /, 'zone blanche incertaine, ')}`);
+  return {
+    title: INDICATORS[s.dash.indicateur].title(s.dash.params.seuil),
+    level: LEVEL_NAMES[ind.level].one,
+    classes: scale.labels.map((label, i) => ({label, color: scale.colors[i]!})),
+    notes,
+  };
+}
+
 function showMode(s: AppState): void {
   byId('tdb-scenario').hidden = s.dash.mode !== 'scenario';
   byId('tdb-implantation').hidden = s.dash.mode !== 'implantation';
@@ -47,19 +63,22 @@ export async function mountDashboard(store: Store): Promise<{resize: () => void}
   const live = byId('tdb-annonce');
 
   new Controls(store, byId('tdb-mode'), byId('tdb-parametres'));
-  const loader = new DashboardLoader(store);
+  const edge = new EdgeInfo();
+  const printedLegend = (s: AppState) => printedLegendOf(s, scale(), edge);
+  const loader = new DashboardLoader(store, edge);
   let map: BoardMap | null = null;
 
   const territory = new TerritoryPanel({
     store,
+    edge,
     root: byId('tdb-territoire'),
     onPrint: () => {
       const s = store.state;
       const detail = s.board.detail?.data;
       if (!detail) return;
       const t = s.dash.territoire ? {level: s.dash.niveau, code: s.dash.territoire} : null;
-      void (map?.snapshot(t) ?? Promise.resolve(null)).then((png) =>
-        printPortrait({dash: store.state.dash, detail, map: png, link: window.location.href}),
+      void (map?.snapshot(t) ?? Promise.resolve(null)).then((snap) =>
+        printPortrait({dash: store.state.dash, detail, map: snap, legend: printedLegend(store.state), edge: edge.edge ? outsideText(edge.edge) : null, link: window.location.href}),
       );
     },
   });
@@ -78,7 +97,7 @@ export async function mountDashboard(store: Store): Promise<{resize: () => void}
   const scenario = new ScenarioPanel({store, root: byId('tdb-scenario'), addAtCenter: () => map?.addAtCenter()});
   new SitingPanel(store, byId('tdb-implantation'));
   new ExportsPanel(store, byId('tdb-exports'));
-  new LegendView(store, byId('tdb-legende'), scale);
+  new LegendView(store, byId('tdb-legende'), scale, edge);
 
   // Errors, and a short announcement when the map shows new figures.
   store.subscribe((s, prev) => {
@@ -118,6 +137,7 @@ export async function mountDashboard(store: Store): Promise<{resize: () => void}
     territories,
     sites,
     scale,
+    edge,
     additionKind: () => scenario.kind(),
     padding: () => {
       // Leave the legend's room on the left when the map is wide enough.

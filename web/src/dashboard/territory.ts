@@ -2,7 +2,7 @@
 // key figures with ranks, the distribution of travel times, the coverage
 // curve and the comparison with its département and the region.
 
-import type {TerritoryDetail} from '../api.ts';
+import type {IndicatorValues, TerritoryDetail} from '../api.ts';
 import {h, replaceChildren} from '../dom.ts';
 import {plural} from '../format.ts';
 import type {AppState, Store} from '../store.ts';
@@ -11,6 +11,29 @@ import {figureRows, figuresList} from './figures.ts';
 import {LEVEL_NAMES} from './indicators.ts';
 import {requestKeys} from './loader.ts';
 import type {Level} from './state.ts';
+import {currentScenario, deltasOf, type ScenarioMapResult} from './scenariomap.ts';
+import {outsideText, type EdgeInfo} from './edge.ts';
+
+/** A territory's figures after a scenario: the region's from the answer,
+ * the others as before + delta of their level (null: unchanged). */
+export function figuresAfter(d: TerritoryDetail, r: ScenarioMapResult): IndicatorValues | null {
+  const det = d.detail;
+  if (det.level === 'region') return r.after;
+  const x = deltasOf(r, det.level as Level).find((t) => t.code === det.code);
+  if (!x) return null;
+  return {
+    population: det.population,
+    sites: det.sites + x.sites,
+    sites_per_10k: det.sites_per_10k + x.sites_per_10k,
+    mean_minutes: det.mean_minutes + x.mean_minutes,
+    p90_minutes: det.p90_minutes + x.p90_minutes,
+    mean_km: det.mean_km + x.mean_km,
+    p90_km: det.p90_km + x.p90_km,
+    beyond_population: det.beyond_population + x.beyond_population,
+    beyond_share: det.beyond_share + x.beyond_share,
+    access: det.access + x.access,
+  };
+}
 
 export const LEVEL_TITLES: Record<string, string> = {commune: 'Commune', epci: 'EPCI', departement: 'Département', region: 'Région'};
 
@@ -34,6 +57,7 @@ export interface TerritoryOptions {
   store: Store;
   root: HTMLElement;
   onPrint: () => void;
+  edge?: EdgeInfo;
 }
 
 export class TerritoryPanel {
@@ -57,8 +81,19 @@ export class TerritoryPanel {
         const reduce = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
         if (!o.root.contains(document.activeElement)) o.root.scrollIntoView({block: 'start', behavior: reduce ? 'auto' : 'smooth'});
       }
-      if (s.board.detail !== prev.board.detail || s.board.loading.detail !== prev.board.loading.detail || s.dash.territoire !== prev.dash.territoire) this.#render(s);
+      if (
+        s.board.detail !== prev.board.detail ||
+        s.board.loading.detail !== prev.board.loading.detail ||
+        s.dash.territoire !== prev.dash.territoire ||
+        s.board.scenario !== prev.board.scenario ||
+        s.dash.mode !== prev.dash.mode ||
+        s.dash.ajouts !== prev.dash.ajouts ||
+        s.dash.retraits !== prev.dash.retraits
+      ) {
+        this.#render(s);
+      }
     });
+    o.edge?.subscribe(() => this.#render(o.store.state));
     this.#render(o.store.state);
   }
 
@@ -80,10 +115,14 @@ export class TerritoryPanel {
       return;
     }
     // Keep showing the previous portrait while the next one loads.
-    if (!current && root.dataset['cle'] === cur.key) return;
+    const sc = currentScenario(s);
+    const scKey = sc?.key ?? '';
+    if (!current && root.dataset['cle'] === cur.key && (root.dataset['scenario'] ?? '') === scKey) return;
     const d = cur.data;
     const det = d.detail;
     const seuil = d.params.threshold_min;
+    const after = sc && current ? figuresAfter(d, sc.data) : null;
+    const edge = this.#o.edge?.edge ?? null;
     const isRegion = det.level === 'region';
     const title = h('h2', {class: 'tdb-section__titre tdb-territoire__titre', id: 'tdb-territoire-titre', tabindex: -1}, isRegion ? 'Portrait de la région' : det.name);
     const sub = isRegion
@@ -93,8 +132,11 @@ export class TerritoryPanel {
       root,
       h('div', {class: 'tdb-territoire__entete'}, title, isRegion ? null : h('button', {type: 'button', class: 'fr-btn fr-btn--sm fr-btn--tertiary fr-btn--icon-left fr-icon-arrow-left-line', 'data-action': 'region'}, 'Région')),
       h('p', {class: 'tdb-sous-titre'}, sub),
-      figuresList(figureRows(det, seuil, rankBase(d))),
+      after ? h('p', {class: 'tdb-note tdb-avant-apres', id: 'tdb-territoire-scenario'}, 'Avec le scénario : valeur actuelle → valeur après les modifications (rangs et graphiques : situation actuelle).') : null,
+      sc && !after ? h('p', {class: 'tdb-note', id: 'tdb-territoire-scenario'}, 'Le scénario ne change pas les chiffres de ce territoire.') : null,
+      figuresList(figureRows(det, seuil, rankBase(d), after ?? undefined)),
       isRegion ? null : h('p', {class: 'tdb-note'}, 'Rang 1 = le mieux desservi.'),
+      edge ? h('p', {class: 'tdb-note tdb-bord'}, outsideText(edge)) : null,
       ...portraitCharts(d, seuil, 'tdb'),
       h(
         'div',
@@ -104,6 +146,7 @@ export class TerritoryPanel {
     );
     root.dataset['cle'] = cur.key;
     root.dataset['code'] = det.code;
+    root.dataset['scenario'] = scKey;
     if (current && this.#focusPending) {
       this.#focusPending = false;
       root.querySelector<HTMLElement>('#tdb-territoire-titre')?.focus();
