@@ -130,7 +130,7 @@ const pagesHTML = `
 
   <h2 id="parametres">Les paramètres de l'adresse</h2>
   <p>La carte intégrée est à l'adresse <code>/integration/carte</code>. Ses paramètres sont ceux de la carte publique :</p>
-  <div class="fr-table fr-table--no-caption"><div class="fr-table__wrapper"><div class="fr-table__container"><div class="fr-table__content">
+  <div class="fr-table fr-table--no-caption"><div class="fr-table__wrapper"><div class="fr-table__container" tabindex="0" role="region" aria-label="Paramètres de la carte intégrée"><div class="fr-table__content">
   <table>
     <caption>Paramètres de la carte intégrée</caption>
     <thead><tr><th scope="col">Paramètre</th><th scope="col">Valeur</th><th scope="col">Effet</th></tr></thead>
