@@ -134,6 +134,16 @@ test('what-if recolours the commune and its EPCI, the portrait and the white cel
   await page.waitForFunction(() => Number(document.getElementById('tdb-carte')?.dataset.recolorees) > 0);
   await repainted(page);
 
+  // The saved scenario downloads as a workbook named after it.
+  await page.fill('#tdb-titre-scenario', 'Décisions e2e');
+  await page.click('#tdb-enregistrer button[type="submit"]');
+  await page.waitForSelector('#tdb-enregistrer .fr-alert--success a[data-format="xlsx"]');
+  const href = await page.getAttribute('#tdb-enregistrer a[data-format="xlsx"]', 'href');
+  const res = await page.request.get(url + href);
+  assert.equal(res.status(), 200);
+  assert.match(res.headers()['content-disposition'], /^attachment; filename="scenario-\d+-20min-45kmh-detour1\.3-\d{4}-\d{2}-\d{2}\.xlsx"$/);
+  assert.equal((await res.body()).subarray(0, 2).toString(), 'PK');
+
   // Undo: the figures, the colour and the white cells come back exactly.
   await page.click('#tdb-scenario [data-action="annuler-dernier"]');
   await page.waitForSelector('#tdb-carte[data-recolorees="0"]');
@@ -250,7 +260,9 @@ async function printAt(width, height, name) {
     await page.emulateMedia({media: 'screen'});
     const mapBox = await page.locator('#tdb-carte').boundingBox();
     assert.ok(mapBox.width <= width && mapBox.x >= 0, `map back in the page: ${JSON.stringify(mapBox)}`);
-    // A picture of the printed layout: the A4 text width (186 mm).
+    // A picture of the printed layout: the A4 text width (186 mm). Printing
+    // fired "afterprint", which closed the print area: open it again.
+    await page.evaluate(() => document.body.classList.add('impression-active'));
     await page.emulateMedia({media: 'print'});
     await page.setViewportSize({width: 703, height: 1000});
     await page.screenshot({path: join(RESULTS, `${name}.png`), fullPage: true});

@@ -2,6 +2,9 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {requestKeys} from '../src/dashboard/loader.ts';
 import {exportGroups, parametersText} from '../src/dashboard/exports.ts';
+import {figuresAfter} from '../src/dashboard/territory.ts';
+import type {ScenarioMapResult} from '../src/dashboard/scenariomap.ts';
+import type {TerritoryDetail} from '../src/api.ts';
 import {compact, niceMax} from '../src/dashboard/charts.ts';
 import {decodeDash} from '../src/dashboard/state.ts';
 import {boundsOf} from '../src/map/bounds.ts';
@@ -66,4 +69,30 @@ test('bounds of geometries', () => {
     ]),
     [0, 2, 4, 6],
   );
+});
+
+test('a territory after a scenario: its figures plus the delta of its level; the region from the answer', () => {
+  const values = {population: 1000, sites: 2, sites_per_10k: 20, mean_minutes: 12, p90_minutes: 25, mean_km: 8, p90_km: 16, beyond_population: 300, beyond_share: 0.3, access: 1.5};
+  const zero = {sites: 0, sites_per_10k: 0, mean_minutes: 0, p90_minutes: 0, mean_km: 0, p90_km: 0, beyond_population: 0, beyond_share: 0, access: 0};
+  const detail = (level: string, code: string) =>
+    ({params: {threshold_min: 20, speed_kmh: 45, circuity: 1.3}, detail: {...values, level, code, name: 'X', rank: {}, histogram: [], coverage: []}, compare: [], counts: {communes: 1, epci: 1, departements: 1}}) as TerritoryDetail;
+  const r = {
+    params: {threshold_min: 20, speed_kmh: 45, circuity: 1.3},
+    before: {...values, level: 'region', code: '32', name: 'R', rank: {}},
+    after: {...values, beyond_population: 100, level: 'region', code: '32', name: 'R', rank: {}},
+    total: {...zero, beyond_population: -200},
+    deltas: [{...zero, code: '80001', name: 'A', sites: 1, beyond_population: -200, beyond_share: -0.2, mean_minutes: -3}],
+    epci_deltas: [{...zero, code: '248000531', name: 'E', beyond_population: -200, p90_minutes: -5}],
+    departement_deltas: [],
+  } as ScenarioMapResult;
+  const c = figuresAfter(detail('commune', '80001'), r)!;
+  assert.equal(c.sites, 3);
+  assert.equal(c.beyond_population, 100);
+  assert.ok(Math.abs(c.beyond_share - 0.1) < 1e-12);
+  assert.equal(c.mean_minutes, 9);
+  assert.equal(c.population, 1000);
+  assert.equal(figuresAfter(detail('epci', '248000531'), r)!.p90_minutes, 20);
+  assert.equal(figuresAfter(detail('commune', '80021'), r), null, 'unchanged commune');
+  assert.equal(figuresAfter(detail('departement', '80'), r), null);
+  assert.equal(figuresAfter(detail('region', '32'), r)!.beyond_population, 100);
 });

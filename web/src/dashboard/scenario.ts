@@ -337,6 +337,16 @@ export class ScenarioPanel {
           'div',
           {class: 'fr-alert fr-alert--success fr-alert--sm'},
           h('p', {}, `Scénario n°${r.id} enregistré${title ? ` (« ${title} »)` : ''}. `, h('a', {href: link, class: 'fr-link', target: '_blank', rel: 'noopener', title: `Scénario n°${r.id} (JSON) — nouvelle fenêtre`}, 'Voir le scénario enregistré')),
+          h(
+            'p',
+            {class: 'tdb-note'},
+            'Écarts par région, département, EPCI et commune : ',
+            h('a', {href: `${link}?format=xlsx`, class: 'fr-link fr-link--sm', download: '', 'data-format': 'xlsx'}, 'Excel'),
+            ' · ',
+            h('a', {href: `${link}?format=csv-excel`, class: 'fr-link fr-link--sm', download: '', 'data-format': 'csv-excel'}, 'CSV pour tableur'),
+            ' · ',
+            h('a', {href: `${link}?format=json`, class: 'fr-link fr-link--sm', download: '', 'data-format': 'json'}, 'JSON'),
+          ),
         ),
       );
     } catch (err) {
