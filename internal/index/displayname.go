@@ -21,6 +21,7 @@ import (
 // are normalised ("Commune d'HAZEBROUCK" → "Commune d'Hazebrouck").
 func DisplayName(raw string) string {
 	s := strings.Join(strings.Fields(strings.ReplaceAll(raw, "_", " ")), " ")
+	s = looseElision.ReplaceAllString(s, "$1'") // "Mairie d' Amiens"
 	if s == "" {
 		return s
 	}
@@ -138,6 +139,8 @@ func splitKeep(w string) []string {
 	}
 	return out
 }
+
+var looseElision = regexp.MustCompile(`\b([dDlL])['’] +`)
 
 var romanNumeral = regexp.MustCompile(`^X{0,3}(IX|IV|V?I{0,3})$`)
 

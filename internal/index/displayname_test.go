@@ -31,6 +31,7 @@ func TestDisplayName(t *testing.T) {
 		{"Espace public numérique de Lens", "Espace public numérique de Lens"},
 		{"Point info CIDFF", "Point info CIDFF"},
 		{"LA POSTE", "La Poste"},
+		{"Mairie d' Amiens", "Mairie d'Amiens"},
 		{"A G F P A S C", "A G F P A S C"},
 		{"COMMUNE DE LE CATEAU", "Commune de Le Cateau"},
 		{"SIVOM DE LA REGION D'ARLEUX", "SIVOM de la Région d'Arleux"},

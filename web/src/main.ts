@@ -1,11 +1,13 @@
 // Cartonum front end: boots the store, the router and the map page.
 
 import './styles/app.css';
+import './results/journeys.css';
 import {setWorkerUrl} from 'maplibre-gl';
 import {getConfig, getTileJSON, type TileJSON} from './api.ts';
 import {byId, h, replaceChildren} from './dom.ts';
 import {FiltersPanel} from './filters/panel.ts';
 import {pinDataURL} from './map/images.ts';
+import {approxPinDataURL} from './map/approxpin.ts';
 import {MapView} from './map/mapview.ts';
 import {trackOrigin} from './origin.ts';
 import {ResultsList} from './results/list.ts';
@@ -17,6 +19,7 @@ import {mountShell} from './shell.ts';
 import {initialState, Store} from './store.ts';
 import {decodeDash} from './dashboard/state.ts';
 import {decodeState, emptyState, facetParams, RADII} from './urlstate.ts';
+import {TERRITORY_LAYERS} from './map/style.ts';
 
 /** URL of MapLibre's worker, copied beside the bundle by the build. */
 declare const __MAPLIBRE_WORKER__: string;
@@ -33,18 +36,37 @@ function basemapURL(): string | null {
   }
 }
 
-function legend(el: HTMLElement): void {
-  replaceChildren(
-    el,
-    h(
-      'ul',
-      {},
-      h('li', {}, h('img', {src: pinDataURL(false), alt: ''}), 'Lieu de médiation numérique'),
-      h('li', {}, h('img', {src: pinDataURL(true), alt: ''}), 'France Services'),
-      h('li', {}, h('span', {class: 'legende__rond'}), 'Regroupement (nombre de lieux)'),
-      h('li', {}, h('span', {class: 'legende__rond legende__rond--fs'}), 'Regroupement avec France Services'),
-    ),
+/** The map's legend: every symbol the map can draw (pins, hollow pins of
+ * approximate positions, clusters with and without France Services, the
+ * position and the radius), foldable with a button (aria-expanded),
+ * folded at first on phones. */
+function legend(el: HTMLElement, folded: boolean): void {
+  el.removeAttribute('aria-hidden');
+  el.setAttribute('role', 'region');
+  el.setAttribute('aria-label', 'Légende de la carte');
+  const list = h(
+    'ul',
+    {id: 'legende-liste'},
+    h('li', {}, h('img', {src: pinDataURL(false), alt: ''}), 'Lieu de médiation numérique'),
+    h('li', {}, h('img', {src: pinDataURL(true), alt: ''}), 'France Services'),
+    h('li', {}, h('img', {src: approxPinDataURL(), alt: ''}), 'Position approximative (centre de la commune)'),
+    h('li', {}, h('span', {class: 'legende__rond'}), 'Regroupement (nombre de lieux)'),
+    h('li', {}, h('span', {class: 'legende__rond legende__rond--fs'}), 'Regroupement avec France Services'),
+    h('li', {}, h('span', {class: 'legende__position'}), 'Votre position'),
+    h('li', {}, h('span', {class: 'legende__rayon'}), 'Rayon de recherche'),
   );
+  const button = h(
+    'button',
+    {type: 'button', class: 'legende__bouton', 'aria-expanded': String(!folded), 'aria-controls': 'legende-liste'},
+    'Légende',
+  ) as HTMLButtonElement;
+  list.hidden = folded;
+  button.addEventListener('click', () => {
+    const open = button.getAttribute('aria-expanded') !== 'true';
+    button.setAttribute('aria-expanded', String(open));
+    list.hidden = !open;
+  });
+  replaceChildren(el, button, list);
 }
 
 async function mountMapPage(store: Store): Promise<{resize: () => void}> {
@@ -60,11 +82,15 @@ async function mountMapPage(store: Store): Promise<{resize: () => void}> {
     onSelect: (r) => {
       showMessage(geolocMessage, '');
       const info = {code: r.code, nom: r.nom, codesPostaux: r.codesPostaux, centre: r.centre, bbox: r.bbox, lieux: 0};
+      // The list fits the map to the places it lists once loaded.
       store.updateUrl({commune: r.code, autour: null, adresse: null, lieu: null}, 'push', {
         commune: info,
         origin: {lon: r.centre[0], lat: r.centre[1], label: r.nom},
       });
-      store.moveCamera({bbox: r.bbox});
+    },
+    onSelectPlace: (p) => {
+      showMessage(geolocMessage, '');
+      store.updateUrl({lieu: p.id}, 'push');
     },
     onSelectAddress: (a) => {
       showMessage(geolocMessage, '');
@@ -76,7 +102,10 @@ async function mountMapPage(store: Store): Promise<{resize: () => void}> {
         commune: null,
         origin: {lon, lat, label: a.label},
       });
-      store.moveCamera({center: [lon, lat], zoom: 16});
+    },
+    onStreetMessage: (message) => {
+      if (message) showMessage(geolocMessage, message, 'info');
+      else if (geolocMessage.textContent?.startsWith('La recherche par adresse')) showMessage(geolocMessage, '');
     },
     onAddressError: (message) => {
       if (message) showMessage(geolocMessage, message, 'error');
@@ -95,7 +124,11 @@ async function mountMapPage(store: Store): Promise<{resize: () => void}> {
   // Address search when the server has a geocoder (asked once).
   void getConfig()
     .then((c) => {
-      if (!c.geocoder) return;
+      if (c.directions_url) store.update({directions: c.directions_url});
+      if (!c.geocoder) {
+        combobox.disableAddresses();
+        return;
+      }
       combobox.enableAddresses();
       const label = byId('recherche-label');
       replaceChildren(
@@ -124,11 +157,12 @@ async function mountMapPage(store: Store): Promise<{resize: () => void}> {
     }
     showMessage(geolocMessage, '');
     combobox.setValue('');
+    // The list centres the map on the position (above the bottom sheet on
+    // phones) and fits it to the listed places once loaded.
     store.updateUrl({autour: [r.lon, r.lat], adresse: null, commune: null, lieu: null}, 'push', {
       commune: null,
       origin: {lon: r.lon, lat: r.lat, label: 'votre position'},
     });
-    store.moveCamera({center: [r.lon, r.lat], zoom: 13});
   });
 
   const radius = byId<HTMLSelectElement>('rayon');
@@ -155,7 +189,7 @@ async function mountMapPage(store: Store): Promise<{resize: () => void}> {
   new PlaceSheet(store, byId('fiche'), resultsRoot);
   trackOrigin(store);
   syncSearch();
-  legend(byId('legende'));
+  legend(byId('legende'), window.matchMedia('(max-width: 47.99em)').matches);
 
   // The map, once the TileJSON of the territories and the places are known.
   const mapEl = byId('carte');
@@ -165,7 +199,7 @@ async function mountMapPage(store: Store): Promise<{resize: () => void}> {
   let sites: TileJSON;
   try {
     [territories, sites] = await Promise.all([
-      getTileJSON('departements,epci,communes', new URLSearchParams()),
+      getTileJSON(TERRITORY_LAYERS, new URLSearchParams()),
       getTileJSON('sites', facetParams(store.state.url.filters)),
     ]);
   } catch (err) {

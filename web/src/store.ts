@@ -79,6 +79,9 @@ export interface AppState {
   filtersOpen: boolean;
   /** Advances every minute, for "ouvert maintenant". */
   minute: number;
+  /** Template of the "Itinéraire" links on desktops (/api/config), null
+   * until known (OpenStreetMap meanwhile). */
+  directions: string | null;
 }
 
 /** How a change is recorded in the browser history. */
@@ -87,7 +90,7 @@ export type HistoryMode = 'push' | 'replace' | 'none';
 export type Listener = (state: AppState, prev: AppState, history: HistoryMode) => void;
 
 export function initialState(route: Route, url: UrlState = emptyState(), dash: DashState = emptyDash()): AppState {
-  return {route, url, dash, board: emptyBoard(), commune: null, origin: null, hover: null, selected: null, camera: null, filtersOpen: false, minute: 0};
+  return {route, url, dash, board: emptyBoard(), commune: null, origin: null, hover: null, selected: null, camera: null, filtersOpen: false, minute: 0, directions: null};
 }
 
 export type Patch = Partial<AppState> | ((state: AppState) => Partial<AppState>);

@@ -9,6 +9,7 @@ import {
   NavigationControl,
   Popup,
   ScaleControl,
+  type ExpressionSpecification,
   type GeoJSONSource,
   type MapGeoJSONFeature,
   type MapLayerMouseEvent,
@@ -21,6 +22,7 @@ import {matchesClientFilters} from '../filters/predicate.ts';
 import type {AppState, PlacePoint, Store} from '../store.ts';
 import {facetParams, hasClientFilters, siteParams, type Filters} from '../urlstate.ts';
 import {countImage, pinImage, shortCount} from './images.ts';
+import {APPROX_PIN, APPROX_PIN_FS, approxPinImage} from './approxpin.ts';
 import {
   FOCUS,
   SITES,
@@ -69,9 +71,24 @@ function placesOf(features: MapGeoJSONFeature[]): {id: string; nom: string; fs: 
   for (const f of features) {
     const id = f.properties['id'];
     if (typeof id !== 'string' || seen.has(id)) continue;
-    seen.set(id, {id, nom: String(f.properties['nom'] ?? id), fs: Boolean(f.properties['france_services'])});
+    seen.set(id, {id, nom: String(f.properties['nom_affiche'] || f.properties['nom'] || id), fs: Boolean(f.properties['france_services'])});
   }
   return [...seen.values()];
+}
+
+/** Source of the list's origin: position marker and radius circle. */
+const ORIGIN = 'origine';
+
+/** A circle of radius metres around c, as a polygon of 64 sides. */
+function circle(c: [number, number], radius: number): GeoJSONFeature {
+  const ring: [number, number][] = [];
+  const dLat = radius / 111195;
+  const dLon = dLat / Math.cos((c[1] * Math.PI) / 180);
+  for (let i = 0; i <= 64; i++) {
+    const a = (i / 64) * 2 * Math.PI;
+    ring.push([c[0] + dLon * Math.cos(a), c[1] + dLat * Math.sin(a)]);
+  }
+  return {type: 'Feature', geometry: {type: 'Polygon', coordinates: [ring]}, properties: {role: 'rayon'}};
 }
 
 export class MapView {
@@ -123,6 +140,8 @@ export class MapView {
     this.map.setMissingStyleImageResolver((id) => {
       if (id === 'epingle' || id === 'epingle-fs') {
         this.map.addImage(id, pinImage(id === 'epingle-fs', ratio), {pixelRatio: ratio});
+      } else if (id === APPROX_PIN || id === APPROX_PIN_FS) {
+        this.map.addImage(id, approxPinImage(id === APPROX_PIN_FS, ratio), {pixelRatio: ratio});
       } else if (id.startsWith('nombre:')) {
         this.map.addImage(id, countImage(shortCount(Number(id.slice(7))), ratio), {pixelRatio: ratio});
       }
@@ -134,6 +153,7 @@ export class MapView {
         for (const [id, src] of Object.entries(own.sources)) this.map.addSource(id, src);
         for (const layer of own.layers) this.map.addLayer(layer);
       }
+      this.#addJourneyLayers();
       this.#loaded = true;
       // On small screens the credits start folded behind their button.
       if (window.matchMedia('(max-width: 47.99em)').matches) {
@@ -153,6 +173,69 @@ export class MapView {
     this.#store.subscribe((state, prev) => {
       if (this.#loaded) this.#render(state, prev);
     });
+  }
+
+  /** The origin of the list (position marker when it is the user's
+   * position or an address, and the radius circle), below the places; and
+   * the hollow pins of the places known only by their commune. */
+  #addJourneyLayers(): void {
+    const map = this.map;
+    const before = map.getLayer(siteLayerIds(SITES).clusters) ? siteLayerIds(SITES).clusters : undefined;
+    map.addSource(ORIGIN, {type: 'geojson', data: {type: 'FeatureCollection', features: []}});
+    map.addLayer(
+      {id: 'origine-rayon-fond', type: 'fill', source: ORIGIN, filter: ['==', ['get', 'role'], 'rayon'], paint: {'fill-color': '#000091', 'fill-opacity': 0.05}},
+      before,
+    );
+    map.addLayer(
+      {
+        id: 'origine-rayon',
+        type: 'line',
+        source: ORIGIN,
+        filter: ['==', ['get', 'role'], 'rayon'],
+        paint: {'line-color': '#000091', 'line-width': 2, 'line-dasharray': [3, 2], 'line-opacity': 0.8},
+      },
+      before,
+    );
+    map.addLayer({
+      id: 'origine-position',
+      type: 'circle',
+      source: ORIGIN,
+      filter: ['==', ['get', 'role'], 'position'],
+      paint: {
+        'circle-radius': 8,
+        'circle-color': '#0a76f6',
+        'circle-stroke-color': '#ffffff',
+        'circle-stroke-width': 3,
+        'circle-pitch-alignment': 'map',
+      },
+    });
+    for (const source of [SITES, SITES_CLIENT]) {
+      const id = siteLayerIds(source).places;
+      if (!map.getLayer(id)) continue;
+      const fs: ExpressionSpecification = ['to-boolean', ['get', 'france_services']];
+      map.setLayoutProperty(id, 'icon-image', [
+        'case',
+        ['to-boolean', ['get', 'approx']],
+        ['case', fs, APPROX_PIN_FS, APPROX_PIN],
+        ['case', fs, 'epingle-fs', 'epingle'],
+      ]);
+    }
+  }
+
+  /** Draws the origin of the list: the radius circle, and a marker when it
+   * is the user's position or an address (a commune's centre has none). */
+  #renderOrigin(s: AppState): void {
+    const src = this.map.getSource<GeoJSONSource>(ORIGIN);
+    if (!src) return;
+    const o = s.origin;
+    this.#container.dataset['origine'] = o ? (s.url.autour ? 'position' : 'commune') : '';
+    if (!o) {
+      src.setData({type: 'FeatureCollection', features: []});
+      return;
+    }
+    const feats: GeoJSONFeature[] = [circle([o.lon, o.lat], s.url.rayon * 1000)];
+    if (s.url.autour) feats.push({type: 'Feature', geometry: {type: 'Point', coordinates: [o.lon, o.lat]}, properties: {role: 'position', label: o.label}});
+    src.setData({type: 'FeatureCollection', features: feats});
   }
 
   #fitPadding(extra: number): {top: number; bottom: number; left: number; right: number} {
@@ -255,6 +338,7 @@ export class MapView {
       }
     }
     if (!prev || s.hover !== prev.hover || s.selected !== prev.selected) this.#renderFocus(s.hover, s.selected);
+    if (!prev || s.origin !== prev.origin || s.url.rayon !== prev.url.rayon || s.url.autour !== prev.url.autour) this.#renderOrigin(s);
     if (prev && s.selected && s.selected !== prev.selected) this.#ensureVisible(s.selected, !s.url.view);
     if (s.camera && s.camera !== prev?.camera && (s.camera.map ?? 'carte') === 'carte') {
       const c = s.camera;
@@ -367,6 +451,8 @@ export class MapView {
             properties: {
               id: x.p.id,
               nom: x.p.nom,
+              nom_affiche: x.p.nom_affiche ?? x.p.nom,
+              approx: x.p.precision === 'commune',
               france_services: x.p.dispositif_programmes_nationaux.includes('France Services'),
             },
           }));

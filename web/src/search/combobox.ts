@@ -1,13 +1,15 @@
-// Commune, postcode and (when the server has a geocoder) address search:
-// an ARIA 1.2 combobox with a list box of suggestions from /api/search and
-// /api/geocode (keyboard: up, down, enter, escape). Addresses come in a
-// second group (role="group", named) after the communes; every option of
-// the flat list has its own id for aria-activedescendant.
+// One search box for communes (typos forgiven by the server), postcodes,
+// place names and (when the server has a geocoder) addresses: an ARIA 1.2
+// combobox with a list box of suggestions from /api/search and
+// /api/geocode (keyboard: up, down, enter, escape). Addresses, then places,
+// come in groups (role="group", named) after the communes; every option of
+// the flat list has its own id for aria-activedescendant. A street address
+// typed without a geocoder is answered with a message saying so.
 
-import {geocode, searchCommunes, type GeocodeResult, type SearchResult} from '../api.ts';
+import {geocode, search, type GeocodeResult, type PlaceResult, type SearchResult} from '../api.ts';
 import {h, replaceChildren} from '../dom.ts';
 import {formatCount} from '../format.ts';
-import {suggestionGroups, suggestionStatus, wantsAddress} from './suggest.ts';
+import {looksLikeStreet, NO_STREET_SEARCH, suggestionGroups, suggestionStatus, wantsAddress} from './suggest.ts';
 
 export interface ComboboxOptions {
   input: HTMLInputElement;
@@ -16,13 +18,17 @@ export interface ComboboxOptions {
   onSelect: (r: SearchResult) => void;
   /** An address was chosen (address search enabled only). */
   onSelectAddress?: (a: GeocodeResult) => void;
+  /** A place was chosen by its name. */
+  onSelectPlace?: (p: PlaceResult) => void;
   /** The address search failed (French message), or succeeded again (''). */
   onAddressError?: (message: string) => void;
+  /** A street address cannot be searched (French message), or '' . */
+  onStreetMessage?: (message: string) => void;
   /** Delay before asking the server, in ms. */
   delay?: number;
 }
 
-type Item = {kind: 'commune'; r: SearchResult} | {kind: 'adresse'; a: GeocodeResult};
+type Item = {kind: 'commune'; r: SearchResult} | {kind: 'adresse'; a: GeocodeResult} | {kind: 'lieu'; p: PlaceResult};
 
 const ADDRESS_LIMIT = 5;
 
@@ -30,6 +36,9 @@ export class CommuneCombobox {
   readonly #o: ComboboxOptions;
   #communes: SearchResult[] = [];
   #addresses: GeocodeResult[] = [];
+  #places: PlaceResult[] = [];
+  /** The server's message when a street address cannot be searched. */
+  #streetMessage = '';
   #results: Item[] = [];
   #active = -1;
   #timer = 0;
@@ -56,13 +65,24 @@ export class CommuneCombobox {
   /** Also suggests addresses (the server has a geocoder). */
   enableAddresses(): void {
     this.#addressesEnabled = true;
+    this.#noGeocoder = false;
   }
+
+  /** The server has no geocoder: a street address typed is answered with
+   * a message (also when the server does not say it). */
+  disableAddresses(): void {
+    this.#addressesEnabled = false;
+    this.#noGeocoder = true;
+  }
+
+  #noGeocoder = false;
 
   /** Shows a value without searching (e.g. the chosen commune). */
   setValue(text: string): void {
     this.#o.input.value = text;
     this.#communes = [];
     this.#addresses = [];
+    this.#places = [];
     this.#results = [];
     this.close();
   }
@@ -87,6 +107,7 @@ export class CommuneCombobox {
       this.#abort?.abort();
       this.#communes = [];
       this.#addresses = [];
+      this.#places = [];
       this.#results = [];
       replaceChildren(this.#o.listbox);
       this.close();
@@ -111,9 +132,15 @@ export class CommuneCombobox {
     };
     this.#communes = [];
     this.#addresses = [];
-    const communes = searchCommunes(q, abort.signal)
+    this.#places = [];
+    this.#streetMessage = '';
+    const communes = search(q, abort.signal)
       .then((r) => {
-        if (!abort.signal.aborted) this.#communes = r;
+        if (abort.signal.aborted) return;
+        this.#communes = r.results;
+        this.#places = r.lieux ?? [];
+        if (r.adresse_indisponible) this.#streetMessage = r.message || NO_STREET_SEARCH;
+        else if (this.#noGeocoder && looksLikeStreet(q)) this.#streetMessage = NO_STREET_SEARCH;
       })
       .catch((err: unknown) => {
         if ((err as Error).name !== 'AbortError') communesFailed = true;
@@ -148,7 +175,9 @@ export class CommuneCombobox {
     const items: Item[] = [
       ...this.#communes.map((r): Item => ({kind: 'commune', r})),
       ...this.#addresses.map((a): Item => ({kind: 'adresse', a})),
+      ...this.#places.map((p): Item => ({kind: 'lieu', p})),
     ];
+    this.#o.onStreetMessage?.(this.#streetMessage);
     // Keep the active option when addresses arrive after the communes
     // (the communes keep their indices).
     const was = prev[this.#active];
@@ -163,13 +192,22 @@ export class CommuneCombobox {
       if (waiting) return;
       status.textContent = communesFailed
         ? 'La recherche a échoué. Réessayez dans un instant.'
-        : this.#addressesEnabled
+        : this.#streetMessage
+          ? this.#streetMessage
+          : this.#addressesEnabled
           ? suggestionStatus(0, 0, true)
           : 'Aucune commune trouvée.';
       return;
     }
     const option = (it: Item, i: number) =>
-      it.kind === 'commune'
+      it.kind === 'lieu'
+        ? h(
+            'li',
+            {role: 'option', id: `suggestion-${i}`, 'aria-selected': 'false', 'data-index': i, class: 'suggestions__lieu'},
+            h('span', {}, it.p.nom_affiche || it.p.nom),
+            h('span', {class: 'indice'}, it.p.commune),
+          )
+        : it.kind === 'commune'
         ? h(
             'li',
             {role: 'option', id: `suggestion-${i}`, 'aria-selected': 'false', 'data-index': i},
@@ -181,7 +219,7 @@ export class CommuneCombobox {
             {role: 'option', id: `suggestion-${i}`, 'aria-selected': 'false', 'data-index': i, class: 'suggestions__adresse'},
             h('span', {}, it.a.label),
           );
-    const groups = suggestionGroups(this.#communes.length, this.#addresses.length);
+    const groups = suggestionGroups(this.#communes.length, this.#addresses.length, this.#places.length);
     if (groups.length === 0) {
       replaceChildren(listbox, items.map(option));
     } else {
@@ -203,8 +241,9 @@ export class CommuneCombobox {
     if (keep >= 0) this.#move(keep);
     const nc = this.#communes.length;
     const na = this.#addresses.length;
-    status.textContent = this.#addressesEnabled
-      ? suggestionStatus(nc, na, true)
+    const np = this.#places.length;
+    status.textContent = this.#addressesEnabled || np
+      ? suggestionStatus(nc, na, this.#addressesEnabled, np)
       : `${formatCount(nc)} commune${nc > 1 ? 's' : ''} proposée${nc > 1 ? 's' : ''}. Flèches haut et bas pour parcourir, Entrée pour choisir.`;
   }
 
@@ -266,6 +305,11 @@ export class CommuneCombobox {
       this.#o.input.value = it.r.label;
       this.#o.status.textContent = `${it.r.nom} choisie.`;
       this.#o.onSelect(it.r);
+    } else if (it.kind === 'lieu') {
+      const nom = it.p.nom_affiche || it.p.nom;
+      this.#o.input.value = nom;
+      this.#o.status.textContent = `${nom} choisi.`;
+      this.#o.onSelectPlace?.(it.p);
     } else {
       this.#o.input.value = it.a.label;
       this.#o.status.textContent = `Adresse ${it.a.label} choisie.`;
