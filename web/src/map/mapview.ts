@@ -28,6 +28,7 @@ import {
   SITES,
   SITES_CLIENT,
   addOns,
+  basemapFonts,
   communeFeatureId,
   ownStyle,
   siteLayerIds,
@@ -149,7 +150,9 @@ export class MapView {
 
     this.map.on('load', () => {
       if (opts.basemap) {
-        const own = addOns({territories: opts.territories, sites: opts.sites}, false);
+        // The project's labels in the base map's fonts (its glyphs server
+        // knows only them), commune names left to the base map.
+        const own = addOns({territories: opts.territories, sites: opts.sites}, false, basemapFonts(this.map.getStyle()));
         for (const [id, src] of Object.entries(own.sources)) this.map.addSource(id, src);
         for (const layer of own.layers) this.map.addLayer(layer);
       }

@@ -258,7 +258,7 @@ export const LABEL_LAYERS = {departements: 'libelles-departements', epci: 'libel
 const halo = {'text-halo-color': '#ffffff', 'text-halo-width': 1.5, 'text-halo-blur': 0.5};
 
 /**
- * The names of the territories: départements (bold capitals, up to zoom
+ * The names of the territories: départements (spaced capitals, up to zoom
  * 10), EPCI (from zoom 8.5 to 11) and communes (sized by population; the
  * tiles thin them by population rank, and among those a tile holds the
  * most populated are placed first).
@@ -293,7 +293,9 @@ export function labelLayers(fonts: LabelFonts): LayerSpecification[] {
       maxzoom: 10,
       layout: {
         'text-field': ['get', 'nom'],
-        'text-font': fonts.bold,
+        // Regular capitals, spaced: the bold stack would cost the phone
+        // another 40 KB of glyphs for five names.
+        'text-font': fonts.regular,
         'text-size': ['interpolate', ['linear'], ['zoom'], 5, 11, 9, 15],
         'text-transform': 'uppercase',
         'text-letter-spacing': 0.1,
