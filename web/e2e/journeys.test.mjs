@@ -230,8 +230,11 @@ test('"Autour de moi" draws the position marker and the radius circle', async ()
   // Zoomed out, the dashed radius circle (#000091) runs 10 km around the
   // marker: many of the pixels of that ring are dark blue, few of a ring
   // half as wide.
+  const before = await view(page);
   await page.locator('.maplibregl-ctrl-zoom-out').click();
+  await page.waitForFunction((z) => Number((new URLSearchParams(location.search).get('vue') ?? '').split('/')[0]) <= z - 0.99, before.zoom);
   await page.locator('.maplibregl-ctrl-zoom-out').click();
+  await page.waitForFunction((z) => Number((new URLSearchParams(location.search).get('vue') ?? '').split('/')[0]) <= z - 1.99, before.zoom);
   const v = await settledView(page);
   await mapReady(page);
   await page.waitForTimeout(400);

@@ -319,7 +319,7 @@ export class ResultsList {
         : nearest.length > 0
           ? h('ol', {class: 'resultats__liste resultats__liste--proches', 'aria-labelledby': 'resultats-titre'}, nearest)
           : h('p', {class: 'resultats__aide'}, s.origin ? 'Aucun lieu ne correspond. Élargissez le rayon ou retirez des filtres.' : 'Aucun lieu dans cette zone.'),
-      nearest.length > 0 ? h('p', {class: 'resultats__aide'}, 'Élargissez le rayon pour les voir sur la carte avec les autres lieux.') : null,
+      nearest.length > 0 ? h('p', {class: 'resultats__aide'}, `Ils sont au-delà de ${s.url.rayon} km : élargissez le rayon pour les compter avec les autres.`) : null,
       more
         ? h('button', {type: 'button', class: 'fr-btn fr-btn--secondary fr-btn--sm fr-mt-2w', 'data-action': 'plus'}, `Afficher ${plural(Math.min(PAGE, left), 'lieu', 'lieux')} de plus`)
         : null,
