@@ -8,6 +8,7 @@
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFileSync, writeFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
 import {join} from 'node:path';
 import {RESULTS, baseURL, launch} from './browser.mjs';
 
@@ -23,6 +24,16 @@ after(async () => {
 });
 
 const shot = (page, name) => page.screenshot({path: join(RESULTS, name)});
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core (WCAG 2.1 A and AA rules) finds nothing. */
+async function audit(page, what) {
+  await page.evaluate(axeSource);
+  const res = await page.evaluate(() =>
+    globalThis.axe.run({exclude: [['.maplibregl-canvas']]}, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}),
+  );
+  assert.deepEqual(res.violations.map((v) => `${what}: ${v.id} ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), []);
+}
 
 async function boardReady(page, timeout = 30000) {
   await page.waitForSelector('#tdb-carte[data-etat="prete"]', {timeout});
@@ -118,6 +129,7 @@ test('what-if recolours the commune and its EPCI, the portrait and the white cel
   assert.ok(zonesAfter < zonesBefore, `${zonesBefore} → ${zonesAfter} white cells`);
   assert.match(await page.textContent('#tdb-legende'), /territoires? recolorés? par le scénario/);
   await shot(page, '41-scenario-apres.png');
+  await audit(page, 'scénario, avant → après');
 
   // The EPCI level: the commune's EPCI is recoloured from its own delta.
   await page.click('label[for="tdb-niveau-epci"]');
@@ -190,6 +202,7 @@ test('the region’s edge: the places beyond it counted are said in the legend a
   const fs = await api('/api/indicators?level=region&dispositifs=France+Services');
   assert.ok(fs.edge.places_outside_region < region.edge.places_outside_region);
   await shot(page, '42-bord-region.png');
+  await audit(page, 'bord de la région, exports');
 });
 
 test('exports: Excel and spreadsheet CSV downloads with meaningful names', async () => {
