@@ -2,6 +2,7 @@ package index
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"os"
 	"sync"
 	"testing"
@@ -59,5 +60,19 @@ func BenchmarkSearchCommunes(b *testing.B) {
 				s.SearchCommunes(q, 8)
 			}
 		})
+	}
+}
+
+// BenchmarkSearchNear measures a list around a point: 2,000 places, 10 km.
+func BenchmarkSearchNear(b *testing.B) {
+	cs := realCommunes()
+	if cs == nil {
+		b.Skip("../shared/data/communes-32.geojson absent")
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	c := orb.Point{2.3, 49.9}
+	s := New(Data{Communes: append([]cartonum.Commune(nil), cs...), Places: randomPlaces(r, 2000, c, 1)})
+	for range b.N {
+		s.Search(Query{Near: &c, Radius: 10000, Limit: 1000})
 	}
 }
