@@ -2,36 +2,17 @@
 // (CARTONUM_URL): the style draws names with the glyphs the binary serves
 // (no request leaves loopback), commune names are thinned by zoom, place
 // names appear when zoomed in. Screenshots in test-results/.
-//
-// The map objects are caught by a test-only trap: MapLibre's handlers and
-// controls assign the map to their `_map` property, which a setter on
-// Object.prototype records (window.__cartes) before defining the property.
+// The map objects are caught by a test-only hook (maps-hook.mjs).
 
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {join} from 'node:path';
 import {RESULTS, baseURL, launch, mapReady} from './browser.mjs';
+import {catchMaps} from './maps-hook.mjs';
 
 const url = baseURL();
 let b;
 const requests = [];
-
-/** Records the MapLibre maps of the page in window.__cartes. */
-export function catchMaps() {
-  Object.defineProperty(Object.prototype, '_map', {
-    configurable: true,
-    set(v) {
-      if (v && typeof v.queryRenderedFeatures === 'function') {
-        const list = (window.__cartes ??= []);
-        if (!list.includes(v)) list.push(v);
-      }
-      Object.defineProperty(this, '_map', {value: v, writable: true, configurable: true, enumerable: true});
-    },
-    get() {
-      return undefined;
-    },
-  });
-}
 
 before(async () => {
   b = await launch({viewport: {width: 1280, height: 800}});
