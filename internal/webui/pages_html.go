@@ -209,13 +209,14 @@ const pagesHTML = `
     <li>chaque lieu de la liste s'ouvre avec Entrée ; la fiche reçoit le focus sur son titre, Échap la ferme et rend le focus au lieu d'où l'on venait ;</li>
     <li>quand un lieu de la liste reçoit le focus, la carte le met en évidence et se déplace pour le montrer ;</li>
     <li>après un changement de page, le focus est placé sur le titre de la page et le titre du document change ;</li>
-    <li>au tableau de bord, le choix d'un territoire, l'ajout d'un lieu en scénario (« Ajouter un lieu au centre de la carte ») et les téléchargements se font au clavier ;</li>
+    <li>au tableau de bord, un territoire se choisit dans le tableau avec Entrée (le focus va à son portrait), et un lieu s'ajoute en scénario au centre de la carte déplacée avec les flèches (« Ajouter un lieu au centre de la carte »), puis s'annule ;</li>
     <li>les messages (nombre de lieux trouvés, position introuvable, erreurs de formulaire) sont placés dans des zones annoncées (<code>aria-live</code>, <code>role="status"</code>, <code>role="alert"</code>).</li>
   </ul>
   <h3>Zoom et adaptation</h3>
-  <p>Les pages testées restent utilisables sans défilement horizontal à une largeur de 320 pixels CSS, ce qui correspond
-    à un zoom de 400 % d'une fenêtre de 1280 pixels (et donc au zoom de 200 %) ; sur petit écran, la liste des lieux
-    devient un panneau au-dessus de la carte.</p>
+  <p>La carte « Trouver un lieu », la carte intégrée, la page « Intégrer la carte » et cette déclaration restent
+    utilisables sans défilement horizontal à une largeur de 320 pixels CSS, ce qui correspond à un zoom de 400 % d'une
+    fenêtre de 1280 pixels (et donc au zoom de 200 %) ; sur petit écran, la liste des lieux devient un panneau au-dessus
+    de la carte. Le tableau de bord n'a pas encore été vérifié à cette largeur.</p>
 
   <h2>La carte et son équivalent</h2>
   <p>La carte est une image dessinée : ses repères ne sont pas des éléments que l'on atteint au clavier. Son équivalent est

@@ -84,8 +84,9 @@ test('the embed page: axe, on its list and on a sheet', async () => {
   await audit(page, 'carte intégrée, fiche');
 });
 
-test('reflow at 320 CSS pixels: statement, integration page, embed page', async () => {
+test('reflow at 320 CSS pixels: statement, integration page, embed page, map', async () => {
   const {page} = b;
+  await reflows(page, '/carte?commune=80021', (p) => mapReady(p));
   await reflows(page, '/accessibilite');
   await reflows(page, '/integration?niveau=commune&code=80021');
   await reflows(page, '/integration/carte?commune=80021', (p) => mapReady(p));

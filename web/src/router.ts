@@ -61,6 +61,10 @@ export function syncHistory(store: Store, win: Window = window): void {
     else win.history.replaceState(null, '', next);
   });
   win.addEventListener('popstate', () => {
+    // A skip link (#resultats) is a history entry of its own: the state
+    // has not changed, and reading it again would reload the list under
+    // the keyboard user's focus.
+    if (win.location.pathname + win.location.search === pageURL(store.state.route, queryOf(store.state), win)) return;
     const route = routeOf(win.location.pathname) ?? 'carte';
     if (route === 'carte') store.update({route, url: decodeState(win.location.search)}, 'none');
     else store.update({route, dash: decodeDash(win.location.search)}, 'none');
