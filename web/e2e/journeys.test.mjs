@@ -426,7 +426,7 @@ test('a street address without a geocoder says street search is not available', 
   }
 });
 
-test('readable names in the list, elision in titles (de Laon, d\'Amiens)', async () => {
+test('readable names in the list, « de Doullens » in the title', async () => {
   const {page} = b;
   await page.goto(url + '/carte?commune=80253'); // Doullens
   await mapReady(page);
