@@ -134,6 +134,11 @@ test('/carte?lieu=ID opens the map centred on the place, with its sheet', async 
     {timeout: 15000},
   );
   assert.match(page.url(), new RegExp(`lieu=${amiens.id}`));
+  // « Copier le lien » copies the short URL.
+  await b.context.grantPermissions(['clipboard-read', 'clipboard-write'], {origin: url});
+  await page.click('#fiche [data-action="copier"]');
+  await page.waitForFunction(() => /copié/.test(document.querySelector('#fiche-message')?.textContent ?? ''));
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), `${url}/carte?lieu=${encodeURIComponent(amiens.id)}`);
   await page.waitForTimeout(600);
   await page.screenshot({path: join(RESULTS, 'fiche-01-lien-court.png')});
 });

@@ -200,7 +200,8 @@ export class PlaceSheet {
   }
 
   async #copyLink(): Promise<void> {
-    const url = window.location.href;
+    // The place's short URL, /carte?lieu=ID (the map opens centred on it).
+    const url = this.#current ? shortLink(this.#current.id) : window.location.href;
     const out = this.#root.querySelector<HTMLElement>('#fiche-message');
     let ok = false;
     try {
