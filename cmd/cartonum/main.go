@@ -29,7 +29,9 @@ Commands:
                              [--geocoder URL] [--geocode-min-score 0.6] places.csv...
   serve      serve the web app, the HTTP API and the vector tiles from the database
              cartonum serve [--db F] [--addr :8080] [--geocoder URL] [--basemap URL]
-                            [--session-ttl 12h]
+                            [--session-ttl 12h] [--source-name Cartonum] [--min-fill 3s]
+                            [--proposals-per-hour 10] [--directions-url TEMPLATE]
+                            [--frame-ancestors 'https://www.example.fr …']
   users      manage the moderators' and administrators' accounts
              cartonum users add --email E --role moderateur|administrateur
                                 [--departement CODE …] [--epci SIREN …] [--db F]
