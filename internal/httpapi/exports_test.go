@@ -295,7 +295,12 @@ func TestScenarioMapChanges(t *testing.T) {
 	}
 	// Stored scenarios keep the changes of territories, not the cells.
 	resp, b = postScenarioJSON(t, ts, nil, strings.NewReader(`{"store":true,"add":[{"lon":2.27,"lat":49.87}],"params":{"threshold_min":3}}`))
-	_ = json.Unmarshal(b, &sc)
+	if resp.StatusCode != 201 {
+		t.Fatalf("stored scenario: status %d: %s", resp.StatusCode, b)
+	}
+	if err := json.Unmarshal(b, &sc); err != nil {
+		t.Fatal(err)
+	}
 	_, _, b = get(t, fmt.Sprintf("%s/api/scenarios/%d", ts.URL, sc.ID))
 	if strings.Contains(string(b), `"whitezones"`) || !strings.Contains(string(b), `"epci_deltas"`) {
 		t.Errorf("stored scenario %s", b)
