@@ -67,3 +67,13 @@ export function announce(region: HTMLElement, message: string): void {
     region.textContent = message;
   }, 50);
 }
+
+/** Wraps a table in the DSFR table markup (fr-table, wrapper, container,
+ * content); classes are added to the outer fr-table element. */
+export function dsfrTable(classes: string, table: HTMLTableElement): HTMLElement {
+  return h(
+    'div',
+    {class: `fr-table ${classes}`.trim()},
+    h('div', {class: 'fr-table__wrapper'}, h('div', {class: 'fr-table__container'}, h('div', {class: 'fr-table__content'}, table))),
+  );
+}

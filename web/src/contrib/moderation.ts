@@ -5,7 +5,7 @@
 // history, "Confirmer ces informations", and the closed places with
 // "Restaurer". Every value from the data is set as text.
 
-import {h, replaceChildren} from '../dom.ts';
+import {dsfrTable, h, replaceChildren} from '../dom.ts';
 import {
   accept,
   moderationError,
@@ -34,32 +34,19 @@ import {ageInDays, alertBox, formatDateTime, inputField, say, setError} from './
 /** The "avant / après" table of the differences. */
 export function diffTable(rows: DiffRow[], caption: string): HTMLElement {
   const cell = (lines: string[]) => (lines.length === 0 ? h('td', {class: 'diff__vide'}, '(vide)') : h('td', {}, lines.length === 1 ? lines[0]! : h('ul', {}, lines.map((l) => h('li', {}, l)))));
-  return h(
-    'div',
-    {class: 'fr-table fr-table--bordered diff'},
+  return dsfrTable(
+    'fr-table--bordered diff',
     h(
-      'div',
-      {class: 'fr-table__wrapper'},
+      'table',
+      {},
+      h('caption', {}, caption),
+      h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'Champ'), h('th', {scope: 'col'}, 'Avant'), h('th', {scope: 'col'}, 'Après'))),
       h(
-        'div',
-        {class: 'fr-table__container'},
-        h(
-          'div',
-          {class: 'fr-table__content'},
-          h(
-            'table',
-            {},
-            h('caption', {}, caption),
-            h('thead', {}, h('tr', {}, h('th', {scope: 'col'}, 'Champ'), h('th', {scope: 'col'}, 'Avant'), h('th', {scope: 'col'}, 'Après'))),
-            h(
-              'tbody',
-              {},
-              rows.length
-                ? rows.map((r) => h('tr', {class: `diff__${r.kind}`, 'data-champ': r.champ}, h('th', {scope: 'row'}, r.label), cell(r.avant), cell(r.apres)))
-                : h('tr', {}, h('td', {colspan: 3}, 'Aucune différence.')),
-            ),
-          ),
-        ),
+        'tbody',
+        {},
+        rows.length
+          ? rows.map((r) => h('tr', {class: `diff__${r.kind}`, 'data-champ': r.champ}, h('th', {scope: 'row'}, r.label), cell(r.avant), cell(r.apres)))
+          : h('tr', {}, h('td', {colspan: 3}, 'Aucune différence.')),
       ),
     ),
   );
@@ -264,27 +251,14 @@ export class ModerationPage {
       replaceChildren(
         list,
         items.length
-          ? h(
-              'div',
-              {class: 'fr-table fr-table--bordered'},
+          ? dsfrTable(
+              'fr-table--bordered',
               h(
-                'div',
-                {class: 'fr-table__wrapper'},
-                h(
-                  'div',
-                  {class: 'fr-table__container'},
-                  h(
-                    'div',
-                    {class: 'fr-table__content'},
-                    h(
-                      'table',
-                      {id: 'file-table'},
-                      h('caption', {}, `${items.length} proposition${items.length > 1 ? 's' : ''}`),
-                      h('thead', {}, h('tr', {}, ['N°', 'Type', 'Nom', 'Commune', 'Déposée le', 'Statut', 'Action'].map((c) => h('th', {scope: 'col'}, c)))),
-                      h('tbody', {}, rows),
-                    ),
-                  ),
-                ),
+                'table',
+                {id: 'file-table'},
+                h('caption', {}, `${items.length} proposition${items.length > 1 ? 's' : ''}`),
+                h('thead', {}, h('tr', {}, ['N°', 'Type', 'Nom', 'Commune', 'Déposée le', 'Statut', 'Action'].map((c) => h('th', {scope: 'col'}, c)))),
+                h('tbody', {}, rows),
               ),
             )
           : h('p', {id: 'file-vide'}, 'Aucune proposition ne correspond.'),

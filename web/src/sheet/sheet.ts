@@ -4,7 +4,7 @@
 // made only of http(s) URLs, e-mail addresses and phone numbers.
 
 import {ApiError, getPlace, type ComputedHours, type Feature, type PlaceDetail} from '../api.ts';
-import {h, replaceChildren} from '../dom.ts';
+import {dsfrTable, h, replaceChildren} from '../dom.ts';
 import {formatDate, formatPhone, plainText, safeEmail, safeHttpUrl, telHref} from '../format.ts';
 import {DAY_NAMES, describeDay, isStale, parisDay, readable, weekComments} from '../hours.ts';
 import {isOlderThanAYear} from '../contrib/diff.ts';
@@ -53,35 +53,22 @@ function link(href: string, text: string, external = true): HTMLAnchorElement {
 
 /** The weekly hours computed by the server as a table, today highlighted. */
 export function hoursTable(week: ComputedHours, today: number): HTMLElement {
-  return h(
-    'div',
-    {class: 'fr-table fr-table--no-caption fr-table--bordered horaires'},
+  return dsfrTable(
+    'fr-table--no-caption fr-table--bordered horaires',
     h(
-      'div',
-      {class: 'fr-table__wrapper'},
+      'table',
+      {},
+      h('caption', {}, "Horaires d'ouverture"),
+      h('thead', {class: 'fr-sr-only'}, h('tr', {}, h('th', {scope: 'col'}, 'Jour'), h('th', {scope: 'col'}, 'Horaires'))),
       h(
-        'div',
-        {class: 'fr-table__container'},
-        h(
-          'div',
-          {class: 'fr-table__content'},
+        'tbody',
+        {},
+        DAY_NAMES.map((name, d) =>
           h(
-            'table',
-            {},
-            h('caption', {}, "Horaires d'ouverture"),
-            h('thead', {class: 'fr-sr-only'}, h('tr', {}, h('th', {scope: 'col'}, 'Jour'), h('th', {scope: 'col'}, 'Horaires'))),
-            h(
-              'tbody',
-              {},
-              DAY_NAMES.map((name, d) =>
-                h(
-                  'tr',
-                  {class: d === today ? 'est-aujourdhui' : null},
-                  h('th', {scope: 'row'}, name[0]!.toUpperCase() + name.slice(1), d === today ? h('span', {class: 'fr-sr-only'}, " (aujourd'hui)") : null),
-                  h('td', {}, describeDay(week.semaine[d])),
-                ),
-              ),
-            ),
+            'tr',
+            {class: d === today ? 'est-aujourdhui' : null},
+            h('th', {scope: 'row'}, name[0]!.toUpperCase() + name.slice(1), d === today ? h('span', {class: 'fr-sr-only'}, " (aujourd'hui)") : null),
+            h('td', {}, describeDay(week.semaine[d])),
           ),
         ),
       ),
