@@ -7,12 +7,9 @@
 
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
-import {createRequire} from 'node:module';
 import {join} from 'node:path';
-import {RESULTS, baseURL, launch, mapReady} from './browser.mjs';
+import {audit, baseURL, launch, mapReady, RESULTS} from './browser.mjs';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const url = baseURL();
 let b;
 
@@ -22,15 +19,6 @@ before(async () => {
 after(async () => {
   await b?.close();
 });
-
-async function audit(page, what) {
-  await page.evaluate(axeSource);
-  const res = await page.evaluate(() =>
-    globalThis.axe.run({exclude: [['.maplibregl-canvas']]}, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}),
-  );
-  const problems = res.violations.map((v) => `${what}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-  assert.deepEqual(problems, []);
-}
 
 /** No horizontal scrolling at 320 CSS pixels wide. */
 async function reflows(page, path, ready) {

@@ -5,11 +5,8 @@
 
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
-import {createRequire} from 'node:module';
-import {baseURL, launch, mapReady} from './browser.mjs';
+import {audit, baseURL, launch, mapReady} from './browser.mjs';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const url = baseURL();
 let b;
 
@@ -19,16 +16,6 @@ before(async () => {
 after(async () => {
   await b?.close();
 });
-
-async function audit(page, what) {
-  await page.evaluate(axeSource);
-  const res = await page.evaluate(() =>
-    // The map canvas is drawn by WebGL; its content is offered as the list.
-    globalThis.axe.run({exclude: [['.maplibregl-canvas']]}, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}),
-  );
-  const problems = res.violations.map((v) => `${what}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-  assert.deepEqual(problems, []);
-}
 
 test('map page with a list', async () => {
   const {page} = b;

@@ -2,7 +2,9 @@
 // browser) with a fresh profile, and records what the page reports.
 
 import {chromium} from 'playwright-core';
-import {mkdtempSync, mkdirSync, rmSync} from 'node:fs';
+import assert from 'node:assert/strict';
+import {mkdtempSync, mkdirSync, readFileSync, rmSync} from 'node:fs';
+import {createRequire} from 'node:module';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -82,4 +84,28 @@ export function metres(text) {
   if (!m) return NaN;
   const n = Number(m[1].replace(/[\s\u00a0\u202f]/g, '').replace(',', '.'));
   return m[2] === 'km' ? n * 1000 : n;
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Runs axe-core (WCAG 2.1 A and AA) on the page and fails the test on any
+ * violation, named with what. The map canvas is drawn by WebGL; its
+ * content is offered as the list of places. */
+export async function audit(page, what) {
+  await page.evaluate(axeSource);
+  const res = await page.evaluate(() =>
+    globalThis.axe.run({exclude: [['.maplibregl-canvas']]}, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}),
+  );
+  const problems = res.violations.map((v) => `${what}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  assert.deepEqual(problems, []);
+}
+
+/** The title of the list of places on /carte. */
+export async function listTitle(page) {
+  return (await page.locator('#resultats-titre').textContent())?.trim() ?? '';
+}
+
+/** Waits for the list of places to finish loading (it is aria-busy meanwhile). */
+export async function listSettled(page) {
+  await page.waitForSelector('#resultats:not([aria-busy])');
 }

@@ -5,7 +5,7 @@ import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {RESULTS, baseURL, launch, mapReady, metres} from './browser.mjs';
+import {baseURL, launch, listSettled, listTitle, mapReady, metres, RESULTS} from './browser.mjs';
 
 const url = baseURL();
 let b;
@@ -19,15 +19,6 @@ after(async () => {
 });
 
 const shot = (page, name) => page.screenshot({path: join(RESULTS, name)});
-
-async function listTitle(page) {
-  return (await page.locator('#resultats-titre').textContent())?.trim() ?? '';
-}
-
-/** Waits for the list to finish loading (it is aria-busy meanwhile). */
-async function listSettled(page) {
-  await page.waitForSelector('#resultats:not([aria-busy])');
-}
 
 async function distances(page) {
   // Places at their address (an approximate one, placed at its commune's

@@ -13,14 +13,11 @@
 
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
-import {createRequire} from 'node:module';
 import {join} from 'node:path';
-import {RESULTS, baseURL, launch} from './browser.mjs';
+import {audit, baseURL, launch, RESULTS} from './browser.mjs';
 
 const url = baseURL();
 const PASSWORD = process.env.CARTONUM_E2E_PASSWORD ?? 'e2e-mot-de-passe-2026';
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const stamp = Date.now().toString(36);
 const NAME = `Espace numérique e2e ${stamp}`;
 const XSS_NAME = `<img src=x onerror="window.__xss=1">Lieu piège ${stamp}<script>window.__xss=2</script>`;
@@ -39,15 +36,6 @@ after(async () => {
 });
 
 const shot = (page, name) => page.screenshot({path: join(RESULTS, name), fullPage: true});
-
-async function audit(page, what) {
-  await page.evaluate(axeSource);
-  const res = await page.evaluate(() =>
-    globalThis.axe.run({exclude: [['.maplibregl-canvas']]}, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}),
-  );
-  const problems = res.violations.map((v) => `${what}: ${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
-  assert.deepEqual(problems, []);
-}
 
 /** A JSON call from Node (no browser cookies), with an optional session. */
 async function api(method, path, {body, cookie, csrf} = {}) {

@@ -9,7 +9,7 @@ import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {join} from 'node:path';
 import {inflateSync} from 'node:zlib';
-import {RESULTS, baseURL, launch, mapReady, metres} from './browser.mjs';
+import {baseURL, launch, listSettled, listTitle, mapReady, metres, RESULTS} from './browser.mjs';
 
 const url = baseURL();
 let b;
@@ -23,14 +23,6 @@ after(async () => {
 });
 
 const shot = (page, name) => page.screenshot({path: join(RESULTS, name)});
-
-async function listTitle(page) {
-  return (await page.locator('#resultats-titre').textContent())?.trim() ?? '';
-}
-
-async function listSettled(page) {
-  await page.waitForSelector('#resultats:not([aria-busy])');
-}
 
 /** Types a query in the search box and chooses the first suggestion. */
 async function searchFirst(page, q) {

@@ -8,9 +8,8 @@
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFileSync, writeFileSync} from 'node:fs';
-import {createRequire} from 'node:module';
 import {join} from 'node:path';
-import {RESULTS, baseURL, launch} from './browser.mjs';
+import {audit, baseURL, launch, RESULTS} from './browser.mjs';
 
 const url = baseURL();
 let b;
@@ -24,16 +23,6 @@ after(async () => {
 });
 
 const shot = (page, name) => page.screenshot({path: join(RESULTS, name)});
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe-core (WCAG 2.1 A and AA rules) finds nothing. */
-async function audit(page, what) {
-  await page.evaluate(axeSource);
-  const res = await page.evaluate(() =>
-    globalThis.axe.run({exclude: [['.maplibregl-canvas']]}, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}),
-  );
-  assert.deepEqual(res.violations.map((v) => `${what}: ${v.id} ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`), []);
-}
 
 async function boardReady(page, timeout = 30000) {
   await page.waitForSelector('#tdb-carte[data-etat="prete"]', {timeout});
