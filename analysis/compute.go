@@ -13,6 +13,7 @@ type engine struct {
 	p     Params
 	met   metric
 	set   *siteSet
+	w     []float64 // demand weight of each point (demandWeights)
 	bands []Band
 	// crow-fly: squared-chord bounds of each band
 	bandLo2, bandHi2 []float64
@@ -21,7 +22,7 @@ type engine struct {
 }
 
 func (m *Model) newEngine(p Params) *engine {
-	e := &engine{m: m, p: p, met: newMetric(p), set: m.siteSet(p), bands: p.Bands}
+	e := &engine{m: m, p: p, met: newMetric(p), set: m.siteSet(p), w: m.demandWeights(p), bands: p.Bands}
 	e.reachMin = maxReach(p.Bands)
 	if e.met.crow {
 		for _, b := range p.Bands {
@@ -140,14 +141,14 @@ func (e *engine) ratioAt(v vec3, pt orb.Point, w float64) float64 {
 	if e.met.crow {
 		m.ptree.within(v, e.reach2, func(i int32, d2 float64) {
 			if wt := e.weight2(d2); wt > 0 {
-				d += m.points[i].Population * wt
+				d += e.w[i] * wt
 			}
 		})
 	} else {
 		m.ptree.within(v, e.reach2, func(i int32, d2 float64) {
 			_, t := e.met.trip(d2, m.points[i].Point, pt)
 			if wt := bandWeight(e.bands, t); wt > 0 {
-				d += m.points[i].Population * wt
+				d += e.w[i] * wt
 			}
 		})
 	}

@@ -61,7 +61,7 @@ func (m *Model) Detail(p Params, level, code string) (*Detail, bool) {
 	total := 0.0
 	for _, s := range spans {
 		for i := s[0]; i < s[1]; i++ {
-			pop, t := m.points[i].Population, st.minutes[i]
+			pop, t := st.eng.w[i], st.minutes[i]
 			total += pop
 			b := nb - 1
 			if t < maxMinutes {

@@ -192,7 +192,7 @@ func (m *Model) aggregate(st *state, prev *state, dirty []bool) {
 }
 
 func (t *tally) addPoint(st *state, i int, thr float64) {
-	p := st.eng.m.points[i].Population
+	p := st.eng.w[i]
 	t.pop += p
 	t.acc += p * st.access[i]
 	if st.minutes[i] > thr {
@@ -212,7 +212,7 @@ func (m *Model) quantiles(st *state, in *Indicators, spans [][2]int32, buf []vw)
 		total := 0.0
 		for _, s := range spans {
 			for i := s[0]; i < s[1]; i++ {
-				if p := m.points[i].Population; p > 0 && !math.IsInf(st.minutes[i], 1) {
+				if p := st.eng.w[i]; p > 0 && !math.IsInf(st.minutes[i], 1) {
 					v := st.minutes[i]
 					if km {
 						v = st.meters[i] / 1000

@@ -20,6 +20,7 @@ type Model struct {
 	communes []Commune
 	region   string // code of the region (Commune.Region)
 	points   []DemandPoint
+	pop      []float64 // Population of each point: the default demand weights
 	pvec     []vec3
 	cstart   []int32 // commune c owns points [cstart[c], cstart[c+1])
 	anchors  []orb.Point
@@ -81,6 +82,10 @@ func NewModel(communes []Commune, sites []Site, demand DemandSource) *Model {
 	}
 	slices.SortStableFunc(pts, func(a, b DemandPoint) int { return cmp.Compare(a.Commune, b.Commune) })
 	m.points = pts
+	m.pop = make([]float64, len(pts))
+	for i := range pts {
+		m.pop[i] = pts[i].Population
+	}
 	m.cstart = make([]int32, len(m.communes)+1)
 	for _, d := range pts {
 		m.cstart[d.Commune+1]++

@@ -25,6 +25,11 @@ type Commune struct {
 	// in the indicators of those levels (the first non-empty name of their
 	// communes wins); Region is the code of the region's indicators.
 	EPCIName, DepartementName, Region string
+	// Fragility is the commune's digital-fragility score (higher is more
+	// fragile); zero or NaN means unknown. With Params.WeightFragility the
+	// demand of the commune is weighted by its score relative to the
+	// population-weighted mean of the known scores (see weights.go).
+	Fragility float64
 }
 
 // Site is a place that supplies digital-inclusion services. Point is
@@ -48,6 +53,29 @@ type DemandPoint struct {
 	Commune    int
 	Point      orb.Point
 	Population float64
+	// Elderly is the inhabitants aged 65 or more and Poor the inhabitants
+	// of households below the poverty line among Population; zero when
+	// unknown. The demand profiles of Params.Profile weigh them.
+	Elderly, Poor float64
+}
+
+// Demand profiles: whose demand the indicators measure.
+const (
+	ProfilePopulation = "population" // every inhabitant (default)
+	ProfileElderly    = "65plus"     // inhabitants aged 65 or more
+	ProfilePoor       = "pauvres"    // inhabitants of poor households
+	ProfileMix        = "mixte"      // Params.Mix weights of the three
+)
+
+// Profiles lists the demand profiles, default first.
+var Profiles = []string{ProfilePopulation, ProfileElderly, ProfilePoor, ProfileMix}
+
+// Mix weighs the three populations of a demand point in the "mixte"
+// profile: demand = Population·Population + Elderly·Elderly + Poor·Poor.
+type Mix struct {
+	Population float64 `json:"population"`
+	Elderly    float64 `json:"elderly"`
+	Poor       float64 `json:"poor"`
 }
 
 // Band is a travel-time band of E2SFCA: trips of FromMin to ToMin minutes
@@ -78,6 +106,13 @@ type Params struct {
 	// and SpeedKmh, e.g. with a routing engine. It must be deterministic
 	// and should implement Reacher.
 	Travel Travel `json:"-"`
+	// Profile is the demand profile (Profiles); empty is
+	// ProfilePopulation. Mix weighs the populations of ProfileMix (all
+	// zero: 1 each). WeightFragility weighs each commune's demand by its
+	// relative fragility.
+	Profile         string `json:"profile"`
+	Mix             Mix    `json:"mix"`
+	WeightFragility bool   `json:"weight_fragility"`
 }
 
 // DefaultParams returns a 20-minute white-zone threshold, a circuity of 1.3,
@@ -120,6 +155,18 @@ func (p Params) normalize() Params {
 		return cmpFloat(a.ToMin, b.ToMin)
 	})
 	p.Bands = bands
+	p.Profile = strings.ToLower(strings.TrimSpace(p.Profile))
+	if p.Profile == "" {
+		p.Profile = ProfilePopulation
+	}
+	if p.Profile == ProfileMix {
+		if !(p.Mix.Population >= 0) || !(p.Mix.Elderly >= 0) || !(p.Mix.Poor >= 0) ||
+			p.Mix.Population+p.Mix.Elderly+p.Mix.Poor == 0 {
+			p.Mix = Mix{Population: 1, Elderly: 1, Poor: 1}
+		}
+	} else {
+		p.Mix = Mix{}
+	}
 	p.Services = cleanList(p.Services)
 	p.Dispositifs = cleanList(p.Dispositifs)
 	return p
@@ -165,6 +212,14 @@ func (p Params) cacheKey() (key string, travel Travel, ok bool) {
 		f(band.FromMin)
 		f(band.ToMin)
 		f(band.Weight)
+	}
+	b.WriteString(p.Profile)
+	b.WriteByte(',')
+	f(p.Mix.Population)
+	f(p.Mix.Elderly)
+	f(p.Mix.Poor)
+	if p.WeightFragility {
+		b.WriteString("fragility,")
 	}
 	b.WriteString(p.filterKey())
 	if p.Travel != nil && !reflect.TypeOf(p.Travel).Comparable() {

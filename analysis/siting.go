@@ -54,7 +54,7 @@ func (m *Model) SitingContext(ctx context.Context, p Params, o SitingOptions) ([
 	total, done := 0.0, 0.0
 	var unc []int32 // uncovered demand points with people
 	for i := range m.points {
-		pop := m.points[i].Population
+		pop := e.w[i]
 		total += pop
 		if st.minutes[i] <= thr {
 			done += pop
@@ -105,7 +105,7 @@ func (m *Model) SitingContext(ctx context.Context, p Params, o SitingOptions) ([
 	}
 	gain := func(c int) float64 {
 		g := 0.0
-		visit(c, func(k int32) { g += m.points[unc[k]].Population })
+		visit(c, func(k int32) { g += e.w[unc[k]] })
 		return g
 	}
 
