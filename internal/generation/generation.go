@@ -117,7 +117,7 @@ func NewModel(snap *index.Snapshot) *analysis.Model {
 		c := &communes[i]
 		ac[i] = analysis.Commune{Code: c.Code, Name: c.Nom, EPCI: snap.EPCIOf(c.Code),
 			Departement: c.CodeDepartement, Population: float64(c.Population), Geometry: c.Geometry,
-			Region: c.CodeRegion}
+			Region: c.CodeRegion, Fragility: c.Fragility}
 		if e, ok := snap.EPCI(ac[i].EPCI); ok {
 			ac[i].EPCIName = e.Nom
 		}
