@@ -103,6 +103,9 @@ type Commune struct {
 	Population      int      `json:"population"`
 	// Geometry is the contour, WGS84, as a MultiPolygon.
 	Geometry orb.MultiPolygon `json:"-"`
+	// Fragility is the commune's digital-fragility score (cartonum
+	// import-fragility), 0 when unknown.
+	Fragility float64 `json:"-"`
 }
 
 // EPCI is an intercommunal body (établissement public de coopération

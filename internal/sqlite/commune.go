@@ -13,12 +13,14 @@ func (db *DB) Communes(ctx context.Context) ([]cartonum.Commune, error) {
 	return readCommunes(ctx, db.read)
 }
 
-// readCommunes reads every commune through q, ordered by code.
+// readCommunes reads every commune through q, ordered by code, with its
+// fragility score (0 when it has none).
 func readCommunes(ctx context.Context, q querier) ([]cartonum.Commune, error) {
 	rows, err := q.QueryContext(ctx, `
-		SELECT code, nom, code_departement, code_region, code_epci, codes_postaux, population, geometry
-		FROM communes
-		ORDER BY code`)
+		SELECT c.code, c.nom, c.code_departement, c.code_region, c.code_epci, c.codes_postaux, c.population,
+			c.geometry, COALESCE(f.score, 0)
+		FROM communes c LEFT JOIN commune_fragility f ON f.code = c.code
+		ORDER BY c.code`)
 	if err != nil {
 		return nil, fmt.Errorf("communes: %w", err)
 	}
@@ -32,7 +34,7 @@ func readCommunes(ctx context.Context, q querier) ([]cartonum.Commune, error) {
 	for rows.Next() {
 		var c cartonum.Commune
 		if err := rows.Scan(&c.Code, &c.Nom, &c.CodeDepartement, &c.CodeRegion, &c.CodeEpci,
-			&postaux, &c.Population, &geometry); err != nil {
+			&postaux, &c.Population, &geometry, &c.Fragility); err != nil {
 			return nil, fmt.Errorf("communes: %w", err)
 		}
 		if c.CodesPostaux, err = decodeStrings(postaux); err != nil {
