@@ -54,6 +54,7 @@ func (s *Server) routes() chi.Router {
 			r.Get("/scenarios/{id}", s.handle(s.getScenario))
 			r.Get("/siting", s.handle(s.getSiting))
 			r.Get("/whitezones", s.handle(s.whiteZones))
+			r.Get("/openapi.json", s.handle(s.openAPI))
 
 			// Writes: anonymous clients, so every one is limited in
 			// rate and body size (and the handlers bound each field).
