@@ -49,6 +49,8 @@ type Snapshot struct {
 	outside      int                      // places outside the region (neighbouring supply)
 	sourceToID   map[string]string        // every source id to its place id
 	hours        []*openinghours.Schedule // parsed opening hours of each place; nil when missing or unreadable
+
+	text *textIndex // search box indexes over communes and places
 }
 
 // Data is what a snapshot is built from.
@@ -133,6 +135,7 @@ func New(d Data) *Snapshot {
 			s.perCommune[p.CodeInsee]++
 		}
 	}
+	s.text = newTextIndex(s)
 	return s
 }
 

@@ -289,76 +289,116 @@ func (s *Snapshot) SearchCommunes(q string, limit int) []CommuneMatch {
 	if q == "" {
 		return nil
 	}
-	type scored struct {
-		m     CommuneMatch
-		score int
-		dist  int
-	}
-	var out []scored
+	top := topK[communeScore]{k: limit, less: lessCommune}
 	digits := strings.Trim(q, "0123456789") == ""
 	q = expandAbbreviations(q)
 	key := cartonum.Key(q)
 	if key == "" {
 		return nil
 	}
-	tol := typoTolerance(key)
-	for i := range s.communes {
-		c := &s.communes[i]
-		if digits {
+	t := s.text
+	if digits {
+		for _, e := range prefixRange(t.codes, q) {
+			top.add(communeScore{CommuneMatch{Commune: &s.communes[e.commune]}, 1, 0})
+		}
+		for _, e := range prefixRange(t.postcodes, q) {
+			c := &s.communes[e.commune]
 			if strings.HasPrefix(c.Code, q) {
-				out = append(out, scored{CommuneMatch{Commune: c}, 1, 0})
-				continue
+				continue // found by its code
 			}
-			for _, cp := range c.CodesPostaux {
+			for _, cp := range c.CodesPostaux { // the commune's first matching postcode
 				if strings.HasPrefix(cp, q) {
-					score := 1
-					if cp == q {
-						score = 2
+					if cp == e.code {
+						score := 1
+						if cp == q {
+							score = 2
+						}
+						top.add(communeScore{CommuneMatch{Commune: c, Postcode: cp}, score, 0})
 					}
-					out = append(out, scored{CommuneMatch{Commune: c, Postcode: cp}, score, 0})
-					break
-				}
-			}
-			continue
-		}
-		k := s.communeKeys[i]
-		switch {
-		case k == key:
-			out = append(out, scored{CommuneMatch{Commune: c}, scoreExact, 0})
-		case strings.HasPrefix(k, key):
-			out = append(out, scored{CommuneMatch{Commune: c}, scorePrefix, 0})
-		case anyPrefix(s.communeWords[i], key):
-			out = append(out, scored{CommuneMatch{Commune: c}, scoreWordPrefix, 0})
-		case tol > 0:
-			if d, ok := typo(key, k, tol); ok {
-				out = append(out, scored{CommuneMatch{Commune: c, Fuzzy: true}, scoreFuzzy, d})
-				continue
-			}
-			for _, w := range s.communeWords[i] {
-				if d, ok := typo(key, w, tol); ok {
-					out = append(out, scored{CommuneMatch{Commune: c, Fuzzy: true}, scoreFuzzy, d})
 					break
 				}
 			}
 		}
+		return matches(top.sorted())
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].score != out[j].score {
-			return out[i].score > out[j].score
+	found := 0
+	withPrefix(t.full, key, func(e *nameEntry) {
+		score := scorePrefix
+		if e.key == key {
+			score = scoreExact
 		}
-		if out[i].m.Commune.Population != out[j].m.Commune.Population {
-			return out[i].m.Commune.Population > out[j].m.Commune.Population
-		}
-		if out[i].dist != out[j].dist {
-			return out[i].dist < out[j].dist
-		}
-		return out[i].m.Commune.Code < out[j].m.Commune.Code
+		found++
+		top.add(communeScore{CommuneMatch{Commune: &s.communes[e.commune]}, score, 0})
 	})
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
+	withPrefix(t.words, key, func(e *nameEntry) {
+		c := int(e.commune)
+		if strings.HasPrefix(s.communeKeys[c], key) {
+			return // found by its name
+		}
+		for k, w := range s.communeWords[c] { // once, by its first matching word
+			if strings.HasPrefix(w, key) {
+				if int32(k) == e.word {
+					found++
+					top.add(communeScore{CommuneMatch{Commune: &s.communes[c]}, scoreWordPrefix, 0})
+				}
+				break
+			}
+		}
+	})
+	// Typos rank after every exact and prefix match: look for them only
+	// when those leave room.
+	if tol := typoTolerance(key); tol > 0 && (limit <= 0 || found < limit) {
+		t.typoCandidates(key, tol, len(s.communes), func(ci int32) {
+			c := int(ci)
+			if strings.HasPrefix(s.communeKeys[c], key) || anyPrefix(s.communeWords[c], key) {
+				return
+			}
+			if d, ok := s.communeTypo(c, key, tol); ok {
+				top.add(communeScore{CommuneMatch{Commune: &s.communes[c], Fuzzy: true}, scoreFuzzy, d})
+			}
+		})
 	}
-	res := make([]CommuneMatch, len(out))
-	for i, o := range out {
+	return matches(top.sorted())
+}
+
+// communeTypo reports whether key is within tol typos of commune i's name
+// or of one of its words, with the distance (the name's first).
+func (s *Snapshot) communeTypo(i int, key string, tol int) (int, bool) {
+	if d, ok := typo(key, s.communeKeys[i], tol); ok {
+		return d, true
+	}
+	for _, w := range s.communeWords[i] {
+		if d, ok := typo(key, w, tol); ok {
+			return d, true
+		}
+	}
+	return 0, false
+}
+
+// communeScore is a commune match with its class and typo distance.
+type communeScore struct {
+	m     CommuneMatch
+	score int
+	dist  int
+}
+
+// lessCommune orders matches by class, population, typo distance and code.
+func lessCommune(a, b communeScore) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	if a.m.Commune.Population != b.m.Commune.Population {
+		return a.m.Commune.Population > b.m.Commune.Population
+	}
+	if a.dist != b.dist {
+		return a.dist < b.dist
+	}
+	return a.m.Commune.Code < b.m.Commune.Code
+}
+
+func matches(l []communeScore) []CommuneMatch {
+	res := make([]CommuneMatch, len(l))
+	for i, o := range l {
 		res[i] = o.m
 	}
 	return res
@@ -451,40 +491,32 @@ func (s *Snapshot) SearchPlaces(q string, limit int) []PlaceMatch {
 		i     int
 		score int
 	}
-	var out []scored
-	for i := range s.places {
-		if s.places[i].Provenance.OutsideRegion {
-			continue
+	top := topK[scored]{k: limit, less: func(a, b scored) bool {
+		if a.score != b.score {
+			return a.score > b.score
 		}
-		ok := true
+		ka, kb := s.placeKey[a.i], s.placeKey[b.i]
+		if ka != kb {
+			return ka < kb
+		}
+		return s.places[a.i].ID < s.places[b.i].ID
+	}}
+	s.text.placeCandidates(words, len(s.places), func(i int) {
+		if s.places[i].Provenance.OutsideRegion {
+			return
+		}
 		for _, w := range words {
 			if !strings.Contains(s.placeText[i], w) {
-				ok = false
-				break
+				return
 			}
-		}
-		if !ok {
-			continue
 		}
 		score := 0
 		if strings.HasPrefix(s.placeKey[i], key) {
 			score = 1
 		}
-		out = append(out, scored{i, score})
-	}
-	sort.Slice(out, func(a, b int) bool {
-		if out[a].score != out[b].score {
-			return out[a].score > out[b].score
-		}
-		ka, kb := s.placeKey[out[a].i], s.placeKey[out[b].i]
-		if ka != kb {
-			return ka < kb
-		}
-		return s.places[out[a].i].ID < s.places[out[b].i].ID
+		top.add(scored{i, score})
 	})
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
-	}
+	out := top.sorted()
 	res := make([]PlaceMatch, len(out))
 	for i, o := range out {
 		res[i] = PlaceMatch{Place: &s.places[o.i]}
