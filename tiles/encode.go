@@ -37,6 +37,14 @@ type Feature struct {
 type Layer struct {
 	Name     string
 	Features []Feature
+
+	// Grid, when above 1, quantises the layer's coordinates to multiples
+	// of Grid tile units instead of every unit: a 512-pixel tile has 8
+	// units per pixel, so a Grid of 8 keeps what a pixel can show and lets
+	// the points that fall on the same pixel merge. Every feature of the
+	// layer is snapped to the same grid, so borders shared by neighbours
+	// stay shared. The extent stays Extent.
+	Grid int32
 }
 
 // Errors returned by Encode, wrapped with the layer and feature concerned.
@@ -119,6 +127,9 @@ type encoder struct {
 	world  orb.Bound // the tile and its buffer, in world coordinates
 	box    orb.Bound // the tile and its buffer, in tile coordinates
 
+	// The layer being encoded: its quantum, in tile units (1 = none).
+	grid float64
+
 	// The feature being encoded.
 	pts     orb.Ring    // projected coordinates
 	clipBuf [2]orb.Ring // clipping scratch space
@@ -163,6 +174,10 @@ func (e *encoder) encode(t maptile.Tile, layers []Layer) ([]byte, error) {
 			return nil, fmt.Errorf("layer %d %q: %w", li, l.Name, ErrLayerName)
 		}
 		e.names[l.Name] = struct{}{}
+		e.grid = 1
+		if l.Grid > 1 {
+			e.grid = float64(l.Grid)
+		}
 		if err := e.layer(l); err != nil {
 			return nil, fmt.Errorf("layer %q: %w", l.Name, err)
 		}
@@ -392,20 +407,22 @@ func (e *encoder) project(ps []orb.Point, closed bool) orb.Ring {
 	return out
 }
 
-// round returns the tile-coordinate point nearest p.
-func round(p orb.Point) ipoint {
-	return ipoint{int32(math.Round(p[0])), int32(math.Round(p[1]))}
+// round returns the point of the layer's grid nearest p, in tile
+// coordinates.
+func (e *encoder) round(p orb.Point) ipoint {
+	if e.grid == 1 {
+		return ipoint{int32(math.Round(p[0])), int32(math.Round(p[1]))}
+	}
+	return ipoint{int32(math.Round(p[0]/e.grid) * e.grid), int32(math.Round(p[1]/e.grid) * e.grid)}
 }
 
 // point keeps p, a point in world coordinates, if it lies in the buffered
 // tile and differs from the previous point kept.
 func (e *encoder) point(p orb.Point) {
-	x := math.Round((p[0]*e.n - e.tx) * Extent)
-	y := math.Round((p[1]*e.n - e.ty) * Extent)
-	if x < -Buffer || x > Extent+Buffer || y < -Buffer || y > Extent+Buffer {
+	q := e.round(orb.Point{(p[0]*e.n - e.tx) * Extent, (p[1]*e.n - e.ty) * Extent})
+	if q.x < -Buffer || q.x > Extent+Buffer || q.y < -Buffer || q.y > Extent+Buffer {
 		return
 	}
-	q := ipoint{int32(x), int32(y)}
 	if n := len(e.ipts); n > 0 && e.ipts[n-1] == q {
 		return
 	}
@@ -440,7 +457,7 @@ func (e *encoder) line(ps []orb.Point) {
 func (e *encoder) appendRounded(ps []orb.Point) {
 	start := len(e.ipts)
 	for _, p := range ps {
-		q := round(p)
+		q := e.round(p)
 		if n := len(e.ipts); n > start && e.ipts[n-1] == q {
 			continue
 		}

@@ -461,3 +461,54 @@ func TestEncodeConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodeGrid: a layer with a Grid has every coordinate on multiples
+// of it; two neighbours sharing a border still share it once snapped; a
+// ring smaller than a grid cell collapses and is left out, and the points
+// of a ring that fall on the same grid point merge.
+func TestEncodeGrid(t *testing.T) {
+	left := orb.Polygon{ring(100, 100, 203, 100, 205, 150, 203, 300, 100, 300)}
+	right := orb.Polygon{ring(203, 100, 400, 100, 400, 300, 203, 300, 205, 150)}
+	tiny := orb.Polygon{ring(500, 500, 503, 500, 503, 503)}
+	layers := []Layer{{Name: "g", Grid: 8, Features: []Feature{
+		{ID: 1, Geometry: left}, {ID: 2, Geometry: right}, {ID: 3, Geometry: tiny},
+	}}}
+	raw, err := Encode(testTile, layers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	validate(t, raw)
+	dec, err := mvtcheck.Decode(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	feats := dec.Layers[0].Features
+	if len(feats) != 2 || feats[0].ID != 1 || feats[1].ID != 2 {
+		t.Fatalf("features %+v, want 1 and 2 (3 is smaller than a grid cell)", feats)
+	}
+	points := map[[2]int64]int{}
+	for _, f := range feats {
+		for _, r := range f.Geometry {
+			for _, p := range r {
+				if p[0]%8 != 0 || p[1]%8 != 0 {
+					t.Errorf("feature %d: point %v off the grid", f.ID, p)
+				}
+				points[p]++
+			}
+		}
+	}
+	// The shared border (203,100)-(205,150)-(203,300) snaps to
+	// (200,104)-(208,152)-(200,304) in both features.
+	for _, p := range [][2]int64{{200, 104}, {208, 152}, {200, 304}} {
+		if points[p] != 2 {
+			t.Errorf("border point %v in %d features, want 2", p, points[p])
+		}
+	}
+	plain, err := Encode(testTile, []Layer{{Name: "g", Features: layers[0].Features}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(raw) >= len(plain) {
+		t.Errorf("grid tile %d bytes, unsnapped %d", len(raw), len(plain))
+	}
+}
