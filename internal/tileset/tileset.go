@@ -62,8 +62,8 @@ var Layers = withIndicators([]LayerInfo{
 		Fields: map[string]string{"code": "Code du département", "nom": "Nom", "population": "Population", "lieux": "Nombre de lieux"}},
 	{ID: EPCI, Description: "Intercommunalités (EPCI) de la région", MinZoom: 0, MaxZoom: MaxZoom,
 		Fields: map[string]string{"code": "SIREN", "nom": "Nom", "type": "CA, CC, CU ou METRO", "population": "Population", "lieux": "Nombre de lieux"}},
-	{ID: Communes, Description: "Communes de la région ; identifiant numérique = code INSEE lu comme un nombre (2A004 → 20004, 2B033 → 120033), seul attribut avant le zoom 8", MinZoom: 5, MaxZoom: MaxZoom,
-		Fields: map[string]string{"code": "Code INSEE (à partir du zoom 8)", "nom": "Nom (à partir du zoom 8)", "population": "Population légale (à partir du zoom 8)", "departement": "Code du département (à partir du zoom 8)", "epci": "SIREN de l'EPCI (à partir du zoom 8)", "lieux": "Nombre de lieux (à partir du zoom 8)"}},
+	{ID: Communes, Description: "Communes de la région ; identifiant numérique = code INSEE lu comme un nombre (2A004 → 20004, 2B033 → 120033), seul attribut avant le zoom 9", MinZoom: 5, MaxZoom: MaxZoom,
+		Fields: map[string]string{"code": "Code INSEE (à partir du zoom 9)", "nom": "Nom (à partir du zoom 9)", "population": "Population légale (à partir du zoom 9)", "departement": "Code du département (à partir du zoom 9)", "epci": "SIREN de l'EPCI (à partir du zoom 9)", "lieux": "Nombre de lieux (à partir du zoom 9)"}},
 	{ID: Sites, Description: "Lieux de médiation numérique (regroupés aux petits zooms)", MinZoom: 0, MaxZoom: MaxZoom,
 		Fields: map[string]string{
 			"id": "Identifiant du lieu", "nom": "Nom (celui de la source)", "nom_affiche": "Nom normalisé pour la lecture (majuscules, tirets bas)", "commune": "Commune",
@@ -90,7 +90,7 @@ func withIndicators(layers []LayerInfo) []LayerInfo {
 			}
 			desc := f.Label + " (" + f.Unit + ")"
 			if layers[i].ID == Communes {
-				desc += " (à partir du zoom 8)"
+				desc += " (à partir du zoom 9)"
 			}
 			layers[i].Fields[f.Tile] = desc
 		}
@@ -148,11 +148,13 @@ type polyMeta struct {
 }
 
 // DetailZoom is the zoom from which commune features carry their
-// properties; below it, where one tile holds most of the region's 3,782
-// communes, they carry only their numeric id (tiles.CommuneID of the INSEE
-// code), which keeps a whole-region tile under 100 KB: maps join figures
-// by feature id (feature state), names are in the API.
-const DetailZoom = 8
+// properties; below it, where one tile holds hundreds or thousands of the
+// region's 3,782 communes, they carry only their numeric id
+// (tiles.CommuneID of the INSEE code), which keeps every tile under
+// 100 KB (with its ten properties, the densest z8 tile of Hauts-de-France,
+// around Lille, weighs 200 KB): maps join figures by feature id (feature
+// state), names are in the API and in the libelles layer.
+const DetailZoom = 9
 
 // Set is the tile data of one snapshot.
 type Set struct {
@@ -443,16 +445,44 @@ func unproject(in map[string]orb.MultiPolygon) map[string]orb.MultiPolygon {
 // Snapshot returns the snapshot the tiles are made from.
 func (s *Set) Snapshot() *index.Snapshot { return s.snap }
 
-// tolerance is the simplification tolerance at zoom z, in world units: one
-// tile unit (1/4096 of the tile) from DetailZoom on, two below it, where a
-// tile holds most of the region's 3,782 communes (two units are a quarter
-// of a pixel on a 512-pixel tile: invisible, and the tile stays light).
+// Pixel is the size of a pixel of a 512-pixel tile, in tile units: what
+// the generalisation of the polygons is matched to.
+const Pixel = tiles.Extent / 512
+
+// RegionZoom is the deepest zoom at which one tile holds all, or most, of
+// a region (Hauts-de-France fits in one z6 tile): there, every commune
+// is a feature of the same tile, and what a feature costs whatever its
+// shape (its id, type and first point, about 20 bytes) is most of the
+// tile.
+const RegionZoom = 6
+
+// tolerance is the simplification tolerance at zoom z, in world units:
+//   - up to RegionZoom, 1.5 pixel (12 units), with the points snapped to
+//     the pixel grid (grid): a commune there is 2 to 4 pixels wide and a
+//     whole-region tile stays under 100 KB (one pixel leaves it at 103 KB);
+//   - below DetailZoom, half a pixel (4 units);
+//   - from DetailZoom on, one tile unit (an eighth of a pixel), where tiles
+//     carry the communes' properties and hold a few hundred of them.
 func tolerance(z int) float64 {
-	units := 1.0
-	if z < DetailZoom {
-		units = 2
+	var units float64
+	switch {
+	case z <= RegionZoom:
+		units = 1.5 * Pixel
+	case z < DetailZoom:
+		units = Pixel / 2
+	default:
+		units = 1
 	}
 	return units / (float64(tiles.Extent) * math.Exp2(float64(z)))
+}
+
+// grid is the quantum, in tile units, of the polygon layers at zoom z (see
+// tiles.Layer.Grid): the pixel up to RegionZoom, one unit deeper.
+func grid(z int) int32 {
+	if z <= RegionZoom {
+		return Pixel
+	}
+	return 1
 }
 
 // level returns the generalised polygons of zoom z (computed once).
@@ -577,7 +607,11 @@ func (s *Set) Encode(r Request) ([]byte, error) {
 			feats = s.labelFeatures(r.Tile)
 		}
 		if len(feats) > 0 {
-			layers = append(layers, tiles.Layer{Name: name, Features: feats})
+			l := tiles.Layer{Name: name, Features: feats}
+			if name == Communes || name == EPCI || name == Departements {
+				l.Grid = grid(int(r.Tile.Z))
+			}
+			layers = append(layers, l)
 		}
 	}
 	if len(layers) == 0 {

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
+	"github.com/cartonum/cartonum/analysis"
 	"github.com/cartonum/cartonum/internal/index"
 	"github.com/cartonum/cartonum/internal/standard"
 	"github.com/cartonum/cartonum/internal/territory"
@@ -108,23 +110,56 @@ func TestEveryTileValid(t *testing.T) {
 	}
 }
 
-// TestLowZoomTileSize: the communes tiles of z6 stay light on average
-// (PostGIS ST_AsMVT: 250 KB).
-func TestLowZoomTileSize(t *testing.T) {
+// TestTileSizeLimits: every communes tile covering the region weighs at
+// most 100 KB uncompressed at every zoom, the whole-region z6 tile
+// included (170 KB when the low zooms were simplified at a quarter of a
+// pixel with the properties from z8, 200 KB for the densest z8 tile), and
+// the combined base-map request (departements,epci,communes,sites) at most
+// 150 KB. The communes carry four indicator attributes with distinct
+// values, as the server's tiles do.
+func TestTileSizeLimits(t *testing.T) {
 	s := regionSet(t)
-	total, n := 0, 0
-	for _, tile := range regionTiles(s, 6) {
-		raw, err := s.Encode(Request{Layers: []string{Communes}, Tile: tile})
-		if err != nil {
-			t.Fatal(err)
+	attrs := map[string]map[string]any{}
+	for i, c := range s.snap.Communes() {
+		a := map[string]any{}
+		for k, f := range analysis.Fields {
+			if f.Tile != "" {
+				a[f.Tile] = float64(i*7+k) / 10 // distinct per commune, as real figures mostly are
+			}
 		}
-		if raw != nil {
-			total += len(raw)
-			n++
-		}
+		attrs[c.Code] = a
 	}
-	if mean := total / n; mean > 100_000 {
-		t.Errorf("z6 communes tiles: mean %d bytes over %d tiles, want under 100 KB", mean, n)
+	s = New(s.snap, DefaultConfig(), Attributes{Communes: attrs})
+	maxZ := MaxZoom
+	if testing.Short() {
+		maxZ = 11
+	}
+	limits := []struct {
+		layers []string
+		max    int
+	}{
+		{[]string{Communes}, 100_000},
+		{allLayers, 150_000},
+	}
+	for _, l := range limits {
+		for z := 5; z <= maxZ; z++ {
+			largest, at := 0, maptile.Tile{}
+			for _, tile := range regionTiles(s, z) {
+				raw, err := s.Encode(Request{Layers: l.layers, Tile: tile})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(raw) > largest {
+					largest, at = len(raw), tile
+				}
+			}
+			if largest > l.max {
+				t.Errorf("%s z%d: tile %d/%d/%d weighs %d bytes, more than %d", strings.Join(l.layers, ","), z, at.Z, at.X, at.Y, largest, l.max)
+			}
+			if z == RegionZoom && largest < l.max/4 {
+				t.Errorf("%s z%d: largest tile %d bytes: the whole region is not drawn", strings.Join(l.layers, ","), z, largest)
+			}
+		}
 	}
 }
 

@@ -10,11 +10,11 @@ import (
 	"github.com/cartonum/cartonum/tiles"
 )
 
-// TestSimplifiedWithinOneTileUnit: from zoom 8 (DetailZoom) every vertex
+// TestSimplifiedWithinOneTileUnit: from zoom 9 (DetailZoom) every vertex
 // of every commune's source contour lies within one tile unit (1/4096 of
 // a tile) of its generalised contour. A tolerance doubled (or 8×) in
-// tolerance(z) breaks it. (Below zoom 8 the tolerance is two units and
-// the slivers that ring repair removes may lie a little farther.)
+// tolerance(z) breaks it. (Below DetailZoom the tolerance is half a
+// pixel, 1.5 pixel up to RegionZoom: see tolerance.)
 func TestSimplifiedWithinOneTileUnit(t *testing.T) {
 	s := regionSet(t)
 	communes := s.snap.Communes()
