@@ -27,6 +27,10 @@ Commands:
                              [--epci epci.json] [--departements deps.geojson]
                              [--report report.json] [--keep-outside] [--margin-km 30]
                              [--geocoder URL] [--geocode-min-score 0.6] places.csv...
+  import-fragility  import a digital-fragility score per commune or IRIS
+             (La MedNum's export or any CSV; see cartonum import-fragility -h)
+             cartonum import-fragility FILE --code-col C --score-col S
+                                       [--level commune|iris] [--population-col P] [--sep auto]
   serve      serve the web app, the HTTP API and the vector tiles from the database
              cartonum serve [--db F] [--addr :8080] [--geocoder URL] [--basemap URL]
                             [--session-ttl 12h] [--source-name Cartonum] [--min-fill 3s]
@@ -89,6 +93,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		}
 		fmt.Fprint(stdout, usage)
 		return nil
+	case "import-fragility":
+		return runImportFragility(ctx, rest, getenv, stdout, stderr)
 	case "import", "serve", "download", "imports", "analyse", "backup":
 	case "users":
 		var err error
