@@ -3,8 +3,6 @@ package analysis
 import (
 	"context"
 	"math"
-
-	"github.com/paulmach/orb"
 )
 
 // engine evaluates one normalized request.
@@ -19,6 +17,8 @@ type engine struct {
 	bandLo2, bandHi2 []float64
 	reachMin         float64 // longest trip with a positive weight
 	reach2           float64 // squared chord that holds every such trip
+	// routed: the matrix of plausible pairs of the site set
+	mx *pmatrix
 }
 
 func (m *Model) newEngine(p Params) *engine {
@@ -91,11 +91,23 @@ func (e *engine) solve(ctx context.Context) (*state, error) {
 		access:  make([]float64, n),
 		ratio:   make([]float64, len(e.set.ids)),
 	}
+	if !e.met.crow {
+		mx, err := m.matrix(ctx, e)
+		if err != nil {
+			return nil, err
+		}
+		e.mx = mx
+		if err := e.solveRouted(ctx, st, mx, nil); err != nil {
+			return nil, err
+		}
+		st.finish()
+		return st, nil
+	}
 	// Step 1: each site's supply over the weighted population around it.
 	err := parallelForContext(ctx, len(e.set.ids), 16, func(lo, hi int) {
 		for j := lo; j < hi; j++ {
 			s := &m.sites[e.set.ids[j]]
-			st.ratio[j] = e.ratioAt(m.svec[e.set.ids[j]], s.Point, siteWeight(s))
+			st.ratio[j] = e.ratioAt(m.svec[e.set.ids[j]], siteWeight(s))
 		}
 	})
 	if err != nil {
@@ -110,6 +122,14 @@ func (e *engine) solve(ctx context.Context) (*state, error) {
 	if err != nil {
 		return nil, err
 	}
+	st.finish()
+	return st, nil
+}
+
+// finish computes the farthest nearest site, the unreached points and
+// the sites of each commune.
+func (st *state) finish() {
+	e, m := st.eng, st.eng.m
 	for _, t := range st.minutes {
 		switch {
 		case math.IsInf(t, 1):
@@ -124,7 +144,6 @@ func (e *engine) solve(ctx context.Context) (*state, error) {
 			st.siteCount[c]++
 		}
 	}
-	return st, nil
 }
 
 func siteWeight(s *Site) float64 {
@@ -134,32 +153,23 @@ func siteWeight(s *Site) float64 {
 	return 1
 }
 
-// ratioAt is step 1 of E2SFCA for a site at v (pt) of supply w.
-func (e *engine) ratioAt(v vec3, pt orb.Point, w float64) float64 {
+// ratioAt is step 1 of E2SFCA (crow-fly) for a site at v of supply w.
+func (e *engine) ratioAt(v vec3, w float64) float64 {
 	m := e.m
 	d := 0.0
-	if e.met.crow {
-		m.ptree.within(v, e.reach2, func(i int32, d2 float64) {
-			if wt := e.weight2(d2); wt > 0 {
-				d += e.w[i] * wt
-			}
-		})
-	} else {
-		m.ptree.within(v, e.reach2, func(i int32, d2 float64) {
-			_, t := e.met.trip(d2, m.points[i].Point, pt)
-			if wt := bandWeight(e.bands, t); wt > 0 {
-				d += e.w[i] * wt
-			}
-		})
-	}
+	m.ptree.within(v, e.reach2, func(i int32, d2 float64) {
+		if wt := e.weight2(d2); wt > 0 {
+			d += e.w[i] * wt
+		}
+	})
 	if d > 0 {
 		return w / d
 	}
 	return 0
 }
 
-// evalPoint returns the nearest site of demand point i and its E2SFCA
-// score, over the set's sites minus removed (indexed by set position, may be
+// evalPoint returns the crow-fly nearest site of demand point i and its
+// E2SFCA score, over the set's sites minus removed (indexed by set position, may be
 // nil) plus add (may be nil).
 func (e *engine) evalPoint(i int, ratio []float64, removed []bool, add *extra) (near int32, meters, minutes, access float64) {
 	m := e.m
@@ -169,82 +179,35 @@ func (e *engine) evalPoint(i int, ratio []float64, removed []bool, add *extra) (
 		skip = func(j int32) bool { return removed[j] }
 	}
 	best, bestD2, acc := int32(-1), math.Inf(1), 0.0
-	if e.met.crow {
-		visit := func(j int32, d2 float64, r float64) {
-			if d2 < bestD2 || (d2 == bestD2 && j < best) {
-				best, bestD2 = j, d2
-			}
-			if w := e.weight2(d2); w > 0 {
-				acc += r * w
-			}
+	visit := func(j int32, d2 float64, r float64) {
+		if d2 < bestD2 || (d2 == bestD2 && j < best) {
+			best, bestD2 = j, d2
 		}
-		e.set.tree.within(q, e.reach2, func(j int32, d2 float64) {
-			if removed == nil || !removed[j] {
-				visit(j, d2, ratio[j])
-			}
-		})
-		if add != nil {
-			add.tree.within(q, e.reach2, func(k int32, d2 float64) {
-				visit(int32(add.base)+k, d2, add.ratio[k])
-			})
-		}
-		if best < 0 {
-			best, bestD2 = e.set.tree.nearest(q, skip)
-			if add != nil {
-				if k, d2 := add.tree.nearest(q, nil); k >= 0 && d2 < bestD2 {
-					best, bestD2 = int32(add.base)+k, d2
-				}
-			}
-		}
-		if best < 0 {
-			return -1, math.Inf(1), math.Inf(1), 0
-		}
-		meters, minutes = e.met.trip(bestD2, orb.Point{}, orb.Point{})
-		return best, meters, minutes, acc
-	}
-
-	// A Travel: seed with the crow-fly nearest site, then examine every
-	// site that could be nearer in time or within the bands.
-	pt := m.points[i].Point
-	sitePoint := func(j int32) orb.Point {
-		if add != nil && int(j) >= add.base {
-			return add.sites[int(j)-add.base].Point
-		}
-		return m.sites[e.set.ids[j]].Point
-	}
-	bestMin, bestMeters := math.Inf(1), math.Inf(1)
-	offer := func(j int32, d2 float64, r float64) {
-		mt, t := e.met.trip(d2, pt, sitePoint(j))
-		if !math.IsInf(t, 1) && (t < bestMin || (t == bestMin && j < best)) {
-			best, bestMin, bestMeters = j, t, mt
-		}
-		if w := bandWeight(e.bands, t); w > 0 {
+		if w := e.weight2(d2); w > 0 {
 			acc += r * w
 		}
 	}
-	seed, seedD2 := e.set.tree.nearest(q, skip)
-	if add != nil {
-		if k, d2 := add.tree.nearest(q, nil); k >= 0 && (seed < 0 || d2 < seedD2) {
-			seed = int32(add.base) + k
-		}
-	}
-	if seed < 0 {
-		return -1, math.Inf(1), math.Inf(1), 0
-	}
-	_, seedMin := e.met.trip(0, pt, sitePoint(seed))
-	r2 := math.Max(e.reach2, e.searchBound2(seedMin))
-	e.set.tree.within(q, r2, func(j int32, d2 float64) {
+	e.set.tree.within(q, e.reach2, func(j int32, d2 float64) {
 		if removed == nil || !removed[j] {
-			offer(j, d2, ratio[j])
+			visit(j, d2, ratio[j])
 		}
 	})
 	if add != nil {
-		add.tree.within(q, r2, func(k int32, d2 float64) {
-			offer(int32(add.base)+k, d2, add.ratio[k])
+		add.tree.within(q, e.reach2, func(k int32, d2 float64) {
+			visit(int32(add.base)+k, d2, add.ratio[k])
 		})
 	}
 	if best < 0 {
-		return -1, math.Inf(1), math.Inf(1), acc
+		best, bestD2 = e.set.tree.nearest(q, skip)
+		if add != nil {
+			if k, d2 := add.tree.nearest(q, nil); k >= 0 && d2 < bestD2 {
+				best, bestD2 = int32(add.base)+k, d2
+			}
+		}
 	}
-	return best, bestMeters, bestMin, acc
+	if best < 0 {
+		return -1, math.Inf(1), math.Inf(1), 0
+	}
+	meters, minutes = e.met.trip(bestD2)
+	return best, meters, minutes, acc
 }

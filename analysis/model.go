@@ -35,9 +35,13 @@ type Model struct {
 	cEPCI      []int32 // group of each commune, -1 if none
 	cDep       []int32
 
+	// travel is the Travel of requests that set none (UseTravel).
+	travel Travel
+
 	mu    sync.Mutex
 	sets  map[string]*siteSet
 	cache []*cacheEntry
+	mats  []*matEntry // routed: matrices of plausible pairs, most recent first
 }
 
 // group is an EPCI or a département: a code and its communes.
@@ -224,6 +228,11 @@ func (m *Model) siteSet(p Params) *siteSet {
 	return s
 }
 
+// UseTravel sets the Travel of the requests that set none in
+// Params.Travel (crow-fly when t is nil), e.g. a *Routing for a routing
+// engine. Call it once, before the model is shared.
+func (m *Model) UseTravel(t Travel) { m.travel = t }
+
 // Communes returns the model's communes, ordered by code; DemandPoint.Commune
 // indexes this slice. It must not be modified.
 func (m *Model) Communes() []Commune { return m.communes }
@@ -265,6 +274,9 @@ func (m *Model) state(p Params) *state {
 func (m *Model) stateContext(ctx context.Context, p Params) (*state, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if p.Travel == nil {
+		p.Travel = m.travel
 	}
 	p = p.normalize()
 	key, travel, ok := p.cacheKey()

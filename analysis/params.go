@@ -103,9 +103,18 @@ type Params struct {
 	// Bands are the E2SFCA travel-time bands.
 	Bands []Band `json:"bands"`
 	// Travel, when set, replaces the crow-fly model built from Circuity
-	// and SpeedKmh, e.g. with a routing engine. It must be deterministic
-	// and should implement Reacher.
+	// and SpeedKmh, e.g. with a routing engine (*Routing). It must be
+	// deterministic. When nil, the model's default travel applies
+	// (Model.UseTravel), else crow-fly.
 	Travel Travel `json:"-"`
+	// TravelModel names the travel model of an answer: "crowfly", or the
+	// routing's name ("osrm"), with the engine's host and the plausible
+	// pairs asked (Routing.K, Routing.CutoffKm). Filled by the model;
+	// ignored on input.
+	TravelModel    string  `json:"travel_model"`
+	TravelEngine   string  `json:"travel_engine,omitempty"`
+	TravelK        int     `json:"travel_k,omitempty"`
+	TravelCutoffKm float64 `json:"travel_cutoff_km,omitempty"`
 	// Profile is the demand profile (Profiles); empty is
 	// ProfilePopulation. Mix weighs the populations of ProfileMix (all
 	// zero: 1 each). WeightFragility weighs each commune's demand by its
@@ -169,6 +178,7 @@ func (p Params) normalize() Params {
 	}
 	p.Services = cleanList(p.Services)
 	p.Dispositifs = cleanList(p.Dispositifs)
+	p.describeTravel()
 	return p
 }
 

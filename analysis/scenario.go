@@ -114,10 +114,19 @@ func (m *Model) ScenarioContext(ctx context.Context, p Params, s Scenario) (*Sce
 	add.commun = make([]int32, len(add.sites))
 	for k := range add.sites {
 		add.vec[k] = toVec(add.sites[k].Point)
-		add.ratio[k] = e.ratioAt(add.vec[k], add.sites[k].Point, siteWeight(&add.sites[k]))
+		if e.met.crow {
+			add.ratio[k] = e.ratioAt(add.vec[k], siteWeight(&add.sites[k]))
+		}
 		add.commun[k] = int32(m.loc.locate(add.sites[k].Point, MaxSnapMeters))
 	}
 	add.tree = newKDTree(add.vec)
+	if !e.met.crow {
+		after, err := m.scenarioRouted(ctx, base, removed, gone, add, false)
+		if err != nil {
+			return nil, err
+		}
+		return m.scenarioResult(base, after, nil, gone, add), nil
+	}
 
 	// Points a change can affect: within the bands of a changed site, or
 	// whose nearest site may change.
@@ -143,13 +152,12 @@ func (m *Model) ScenarioContext(ctx context.Context, p Params, s Scenario) (*Sce
 		})
 	}
 	for k := range add.sites {
-		pt := add.sites[k].Point
 		m.ptree.within(add.vec[k], r2, func(i int32, d2 float64) {
 			if d2 <= bandR2 {
 				touch(i)
 				return
 			}
-			if _, t := e.met.trip(d2, m.points[i].Point, pt); t <= base.minutes[i] {
+			if _, t := e.met.trip(d2); t <= base.minutes[i] {
 				touch(i)
 			}
 		})
@@ -165,7 +173,6 @@ func (m *Model) ScenarioContext(ctx context.Context, p Params, s Scenario) (*Sce
 		ratio:     base.ratio,
 		siteCount: slices.Clone(base.siteCount),
 	}
-	dirty := make([]bool, len(m.communes))
 	err = parallelForContext(ctx, len(affected), 256, func(lo, hi int) {
 		for _, i := range affected[lo:hi] {
 			after.near[i], after.meters[i], after.minutes[i], after.access[i] = e.evalPoint(int(i), base.ratio, removed, add)
@@ -174,6 +181,45 @@ func (m *Model) ScenarioContext(ctx context.Context, p Params, s Scenario) (*Sce
 	if err != nil {
 		return nil, err
 	}
+	return m.scenarioResult(base, after, affected, gone, add), nil
+}
+
+// scenarioRouted evaluates a scenario under a routing: the scenario's
+// sparse matrix (only the pairs the base one lacks are asked), then the
+// whole E2SFCA over it (a site's catchment changes when a point's
+// plausible sites do). With full, every pair is asked again.
+func (m *Model) scenarioRouted(ctx context.Context, base *state, removed []bool, gone []int32, add *extra, full bool) (*state, error) {
+	e := base.eng
+	mx, err := e.scenarioMatrix(ctx, e.mx, removed, gone, add, full)
+	if err != nil {
+		return nil, err
+	}
+	n := len(m.points)
+	after := &state{
+		eng:       e,
+		near:      make([]int32, n),
+		meters:    make([]float64, n),
+		minutes:   make([]float64, n),
+		access:    make([]float64, n),
+		siteCount: slices.Clone(base.siteCount),
+	}
+	if err := e.solveRouted(ctx, after, mx, add); err != nil {
+		return nil, err
+	}
+	return after, nil
+}
+
+// scenarioResult aggregates a scenario's state whose points in affected
+// (every point when nil) may differ from base.
+func (m *Model) scenarioResult(base, after *state, affected []int32, gone []int32, add *extra) *ScenarioResult {
+	e := base.eng
+	if affected == nil {
+		affected = make([]int32, len(m.points))
+		for i := range affected {
+			affected[i] = int32(i)
+		}
+	}
+	dirty := make([]bool, len(m.communes))
 	var changed []PointChange
 	for _, i := range affected {
 		if after.meters[i] != base.meters[i] || after.minutes[i] != base.minutes[i] || after.access[i] != base.access[i] {
@@ -207,5 +253,5 @@ func (m *Model) ScenarioContext(ctx context.Context, p Params, s Scenario) (*Sce
 		}
 	}
 	r.Total = diff(&after.res.Region, &base.res.Region)
-	return r, nil
+	return r
 }

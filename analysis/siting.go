@@ -3,6 +3,8 @@ package analysis
 import (
 	"container/heap"
 	"context"
+	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 )
@@ -73,17 +75,32 @@ func (m *Model) SitingContext(ctx context.Context, p Params, o SitingOptions) ([
 	covered := make([]bool, len(unc))
 	r2 := e.searchBound2(thr)
 
-	// Candidates.
+	// Candidates. Under a routing, only where people are not covered (each
+	// candidate costs the engine a column).
+	routed := !e.met.crow
 	var cpts []orb.Point
 	var cvec []vec3
 	var ccom []int32
 	if o.CommuneCandidates {
+		var open []bool
+		if routed {
+			open = make([]bool, len(m.communes))
+			for _, i := range unc {
+				open[m.points[i].Commune] = true
+			}
+		}
 		for c := range m.communes {
-			if len(m.communes[c].Geometry) > 0 {
+			if len(m.communes[c].Geometry) > 0 && (open == nil || open[c]) {
 				cpts = append(cpts, m.anchors[c])
 				cvec = append(cvec, toVec(m.anchors[c]))
 				ccom = append(ccom, int32(c))
 			}
+		}
+	} else if routed {
+		for _, i := range unc {
+			cpts = append(cpts, m.points[i].Point)
+			cvec = append(cvec, m.pvec[i])
+			ccom = append(ccom, int32(m.points[i].Commune))
 		}
 	} else {
 		cvec = m.pvec
@@ -98,10 +115,23 @@ func (m *Model) SitingContext(ctx context.Context, p Params, o SitingOptions) ([
 			if covered[k] {
 				return
 			}
-			if _, t := e.met.trip(d2, m.points[unc[k]].Point, cpts[c]); t <= thr {
+			if _, t := e.met.trip(d2); t <= thr {
 				fn(k)
 			}
 		})
+	}
+	if routed {
+		covers, err := e.sitingCovers(ctx, unc, utree, cpts, cvec)
+		if err != nil {
+			return nil, err
+		}
+		visit = func(c int, fn func(k int32)) {
+			for _, k := range covers[c] {
+				if !covered[k] {
+					fn(k)
+				}
+			}
+		}
 	}
 	gain := func(c int) float64 {
 		g := 0.0
@@ -163,6 +193,38 @@ func (m *Model) SitingContext(ctx context.Context, p Params, o SitingOptions) ([
 		})
 	}
 	return out, nil
+}
+
+// sitingCovers asks the routing the trips from the uncovered points to the
+// candidates within the cut-off and within ThresholdMin at
+// Routing.TopSpeedKmh, and returns, for each candidate, the uncovered
+// points (indices in unc) it brings within ThresholdMin.
+func (e *engine) sitingCovers(ctx context.Context, unc []int32, utree *kdtree, cpts []orb.Point, cvec []vec3) ([][]int32, error) {
+	m, rt, thr := e.m, &e.met.rt, e.p.ThresholdMin
+	r2 := metersChord(math.Min(rt.CutoffKm*1000, thr*rt.TopSpeedKmh*1000/60))
+	var pairs []Pair
+	var of [][2]int32 // candidate, uncovered point of each pair
+	for c := range cvec {
+		utree.within(cvec[c], r2, func(k int32, _ float64) {
+			pairs = append(pairs, Pair{From: m.points[unc[k]].Point, To: cpts[c]})
+			of = append(of, [2]int32{int32(c), k})
+		})
+	}
+	trips, err := fetchTrips(ctx, rt, pairs)
+	if err != nil {
+		return nil, err
+	}
+	covers := make([][]int32, len(cvec))
+	for p, t := range trips {
+		if t.Minutes <= thr {
+			c := of[p][0]
+			covers[c] = append(covers[c], of[p][1])
+		}
+	}
+	for _, l := range covers {
+		slices.Sort(l)
+	}
+	return covers, nil
 }
 
 func tooClose(v vec3, chosen []vec3, spacing2 float64) bool {

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"testing"
@@ -12,9 +13,17 @@ import (
 // routing engine's often are: trips of exactly the threshold happen.
 type wholeMinutes struct{ c Crowfly }
 
-func (w wholeMinutes) Distance(a, b orb.Point) (float64, float64) {
-	m, min := w.c.Distance(a, b)
-	return m, math.Round(min)
+func (w wholeMinutes) Matrix(ctx context.Context, src, dst []orb.Point) (*Matrix, error) {
+	mx, err := w.c.Matrix(ctx, src, dst)
+	if err != nil {
+		return nil, err
+	}
+	for _, row := range mx.Minutes {
+		for j := range row {
+			row[j] = math.Round(row[j])
+		}
+	}
+	return mx, nil
 }
 
 // TestWhiteZoneAtThreshold: people exactly ThresholdMin from a site are

@@ -1,24 +1,43 @@
 package analysis
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"math"
 
 	"github.com/paulmach/orb"
 )
 
-// Travel gives the travel distance and time from a to b (longitude,
-// latitude). Crowfly is the default; a routing engine can replace it.
+// Travel gives the trips from many sources to many destinations at once
+// (longitude, latitude): the batch call a routing engine answers (OSRM's
+// table service) and the crow-fly model computes. Crowfly is the default.
 type Travel interface {
-	Distance(a, b orb.Point) (meters, minutes float64)
+	// Matrix returns the trips from every source to every destination,
+	// or an error when the trips could not all be had: the model never
+	// fills a gap with another travel model.
+	Matrix(ctx context.Context, sources, destinations []orb.Point) (*Matrix, error)
 }
 
-// Reacher is implemented by a Travel that can bound its trips: Reach returns
-// the longest great-circle distance, in meters, that a trip of the given
-// minutes can cover (e.g. minutes × the top speed). The model uses it to ask
-// the Travel only about the sites that can matter; without it every site is
-// examined.
-type Reacher interface {
-	Reach(minutes float64) (meters float64)
+// Matrix holds trips from sources (rows) to destinations (columns):
+// Meters[i][j] and Minutes[i][j]; +Inf (or NaN) when j cannot be reached
+// from i.
+type Matrix struct {
+	Meters, Minutes [][]float64
+}
+
+// NewMatrix returns a matrix of rows × cols trips, all unreachable.
+func NewMatrix(rows, cols int) *Matrix {
+	m := &Matrix{Meters: make([][]float64, rows), Minutes: make([][]float64, rows)}
+	cells := make([]float64, 2*rows*cols)
+	for k := range cells {
+		cells[k] = math.Inf(1)
+	}
+	for i := range rows {
+		m.Meters[i], cells = cells[:cols:cols], cells[cols:]
+		m.Minutes[i], cells = cells[:cols:cols], cells[cols:]
+	}
+	return m
 }
 
 // Crowfly is travel along the great circle stretched by a circuity factor, at
@@ -49,12 +68,146 @@ func (c Crowfly) Distance(a, b orb.Point) (meters, minutes float64) {
 	return meters, meters / c.metersPerMinute()
 }
 
+// Matrix returns the crow-fly trips between every source and destination.
+// The model does not call it: it computes crow-fly trips in place, on the
+// squared chords of its k-d trees.
+func (c Crowfly) Matrix(ctx context.Context, sources, destinations []orb.Point) (*Matrix, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m := NewMatrix(len(sources), len(destinations))
+	for i, a := range sources {
+		for j, b := range destinations {
+			m.Meters[i][j], m.Minutes[i][j] = c.Distance(a, b)
+		}
+	}
+	return m, nil
+}
+
 // Reach returns the great-circle distance a trip of the given minutes
 // covers.
 func (c Crowfly) Reach(minutes float64) float64 {
 	c = c.norm()
 	return minutes * c.metersPerMinute() / c.Circuity
 }
+
+// Routing is a routing engine's Travel with the pairs the model asks it
+// about. A what-if scenario or a siting asks only the trips of the new
+// sites; Cache keeps the trips between requests and runs.
+//
+// Plausible pairs. A demand point is asked only about its K nearest
+// matching sites by straight line within CutoffKm; every other site is out
+// of its reach. Sites a scenario adds are asked about every demand point
+// within CutoffKm, on top of the K nearest of the existing sites (so that
+// adding a site never lengthens a trip).
+type Routing struct {
+	// Engine computes the trips, e.g. an OSRM client.
+	Engine Travel
+	// Name names the model in answers (Params.TravelModel), e.g. "osrm";
+	// Host is the engine's host, without credentials nor path.
+	Name, Host string
+	// K is the number of nearest sites asked per demand point (10 when
+	// zero); CutoffKm the straight-line distance beyond which no site is
+	// asked (50 km when zero).
+	K        int
+	CutoffKm float64
+	// TopSpeedKmh bounds the straight-line speed of any trip (90 km/h when
+	// zero): siting asks about the candidates within ThresholdMin at that
+	// speed.
+	TopSpeedKmh float64
+	// MaxCoordinates is the most sources plus destinations of one Matrix
+	// call (100 when zero: OSRM's default --max-table-size);
+	// Concurrency the calls in flight (4 when zero).
+	MaxCoordinates int
+	Concurrency    int
+	// Cache, when set, keeps the trips between requests and runs.
+	Cache TripCache
+}
+
+// Matrix asks the engine.
+func (r *Routing) Matrix(ctx context.Context, sources, destinations []orb.Point) (*Matrix, error) {
+	return r.Engine.Matrix(ctx, sources, destinations)
+}
+
+// Defaults of Routing.
+const (
+	DefaultRoutingK        = 10
+	DefaultRoutingCutoffKm = 50
+	defaultTopSpeedKmh     = 90
+	defaultMaxCoordinates  = 100
+	defaultConcurrency     = 4
+)
+
+// routingOf returns the routing of a Travel that is not Crowfly, defaults
+// filled; any Travel other than a *Routing is asked with the defaults.
+func routingOf(t Travel) Routing {
+	var r Routing
+	if rt, ok := t.(*Routing); ok && rt != nil {
+		r = *rt
+	} else {
+		r = Routing{Engine: t}
+	}
+	if r.Name == "" {
+		r.Name = "routage"
+	}
+	if r.K <= 0 {
+		r.K = DefaultRoutingK
+	}
+	if !(r.CutoffKm > 0) {
+		r.CutoffKm = DefaultRoutingCutoffKm
+	}
+	if !(r.TopSpeedKmh > 0) {
+		r.TopSpeedKmh = defaultTopSpeedKmh
+	}
+	if r.MaxCoordinates < 2 {
+		r.MaxCoordinates = defaultMaxCoordinates
+	}
+	if r.Concurrency <= 0 {
+		r.Concurrency = defaultConcurrency
+	}
+	return r
+}
+
+// Pair is a trip asked of a routing engine: from a demand point to a site.
+type Pair struct{ From, To orb.Point }
+
+// Trip is the length and duration of a trip; Minutes is +Inf when the
+// engine found no route.
+type Trip struct{ Meters, Minutes float64 }
+
+// TripCache keeps a routing engine's trips (e.g. in SQLite), so that a
+// restart, a new data version or a what-if asks the engine only about the
+// pairs it never answered.
+type TripCache interface {
+	// Trips returns the known trips of pairs; known[k] is false when
+	// pairs[k] was never stored.
+	Trips(ctx context.Context, pairs []Pair) (trips []Trip, known []bool, err error)
+	// Store keeps trips of pairs.
+	Store(ctx context.Context, pairs []Pair, trips []Trip) error
+}
+
+// ErrTravelUnavailable is wrapped by the errors of a routing engine that
+// cannot be reached or does not answer in time (as opposed to one that
+// answers wrongly).
+var ErrTravelUnavailable = errors.New("calculateur d'itinéraires injoignable")
+
+// TravelError is the failure of a routing engine during a request: the
+// request has no answer rather than crow-fly figures labelled as road
+// times.
+type TravelError struct {
+	Model string // Routing.Name
+	Err   error
+}
+
+func (e *TravelError) Error() string {
+	return fmt.Sprintf("calcul des temps de trajet (%s) impossible : %v", e.Model, e.Err)
+}
+
+func (e *TravelError) Unwrap() error { return e.Err }
+
+// Unavailable reports whether the engine could not be reached or was too
+// slow, rather than answering wrongly.
+func (e *TravelError) Unavailable() bool { return errors.Is(e.Err, ErrTravelUnavailable) }
 
 // vec3 is a point on the unit sphere.
 type vec3 [3]float64
@@ -95,13 +248,15 @@ func metersChord(m float64) float64 {
 }
 
 // metric is the travel model of one request: the crow-fly fast path, which
-// works on squared chords, or a Travel.
+// works on squared chords, or a routing engine asked through a sparse
+// matrix of plausible pairs.
 type metric struct {
-	crow    bool
-	fly     Crowfly
-	mpm     float64 // crow: road meters per minute
-	travel  Travel
-	reacher Reacher
+	crow bool
+	fly  Crowfly
+	mpm  float64 // crow: road meters per minute
+	rt   Routing // routed: the routing, defaults filled
+	// travel is the request's Travel as given: the key of its matrices.
+	travel Travel
 }
 
 func newMetric(p Params) metric {
@@ -110,37 +265,39 @@ func newMetric(p Params) metric {
 			c = c.norm()
 			return metric{crow: true, fly: c, mpm: c.metersPerMinute()}
 		}
-		r, _ := p.Travel.(Reacher)
-		return metric{travel: p.Travel, reacher: r}
+		return metric{rt: routingOf(p.Travel), travel: p.Travel}
 	}
 	c := Crowfly{Circuity: p.Circuity, SpeedKmh: p.SpeedKmh}.norm()
 	return metric{crow: true, fly: c, mpm: c.metersPerMinute()}
 }
 
-// trip returns the travel from a to b, whose squared chord is d2.
-func (t *metric) trip(d2 float64, a, b orb.Point) (meters, minutes float64) {
-	if t.crow {
-		m := chordMeters(d2) * t.fly.Circuity
-		return m, m / t.mpm
-	}
-	meters, minutes = t.travel.Distance(a, b)
-	if math.IsNaN(minutes) {
-		minutes = math.Inf(1)
-	}
-	return meters, minutes
+// trip returns the crow-fly travel of squared chord d2.
+func (t *metric) trip(d2 float64) (meters, minutes float64) {
+	m := chordMeters(d2) * t.fly.Circuity
+	return m, m / t.mpm
 }
 
-// reach2 returns a squared chord beyond which no trip takes minutes or
-// less. The crow-fly bound is exact; a Travel's is padded against rounding,
-// since its trips are checked one by one anyway.
+// reach2 returns a crow-fly squared chord beyond which no trip takes
+// minutes or less (routed: beyond which the routing asks nothing).
 func (t *metric) reach2(minutes float64) float64 {
 	switch {
+	case !t.crow:
+		return metersChord(t.rt.CutoffKm * 1000)
 	case math.IsInf(minutes, 1):
 		return 4
-	case t.crow:
-		return metersChord(minutes * t.mpm / t.fly.Circuity)
-	case t.reacher != nil:
-		return math.Min(4, metersChord(t.reacher.Reach(minutes))*(1+1e-9)+1e-18)
 	}
-	return 4
+	return metersChord(minutes * t.mpm / t.fly.Circuity)
+}
+
+// describeTravel fills the fields that name the travel model of an answer.
+func (p *Params) describeTravel() {
+	p.TravelModel, p.TravelEngine, p.TravelK, p.TravelCutoffKm = "crowfly", "", 0, 0
+	if p.Travel == nil {
+		return
+	}
+	if _, ok := p.Travel.(Crowfly); ok {
+		return
+	}
+	r := routingOf(p.Travel)
+	p.TravelModel, p.TravelEngine, p.TravelK, p.TravelCutoffKm = r.Name, r.Host, r.K, r.CutoffKm
 }
