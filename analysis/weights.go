@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 )
 
 // ValidProfile reports whether s names a demand profile (empty is the
@@ -84,4 +85,50 @@ func (m *Model) demandWeights(p Params) []float64 {
 		w[i] = v
 	}
 	return w
+}
+
+// ProfileError is a request for a demand profile the model has no data
+// for: its demand points carry no inhabitants aged 65+ (Elderly) or no
+// inhabitants of poor households (Poor), as when no gridded population was
+// given to the model.
+type ProfileError struct {
+	Profile string
+	// Missing is "Elderly" or "Poor".
+	Missing string
+}
+
+func (e *ProfileError) Error() string {
+	what := "les personnes de 65 ans ou plus"
+	if e.Missing == "Poor" {
+		what = "les personnes des ménages pauvres"
+	}
+	return fmt.Sprintf("profil « %s » indisponible : les données ne comptent pas %s ; importez la population carroyée de l'Insee (cartonum import-grid FICHIER)", e.Profile, what)
+}
+
+// CheckProfileData returns a *ProfileError when the request's profile
+// (CheckProfile's error when it is unknown) weighs inhabitants aged 65+ or
+// of poor households and no demand point counts any: the indicators would
+// all be zero rather than wrong-looking, so callers refuse the request.
+func (m *Model) CheckProfileData(p Params) error {
+	if err := CheckProfile(strings.ToLower(strings.TrimSpace(p.Profile))); err != nil {
+		return err
+	}
+	p = p.normalize()
+	needElderly := p.Profile == ProfileElderly || (p.Profile == ProfileMix && p.Mix.Elderly > 0)
+	needPoor := p.Profile == ProfilePoor || (p.Profile == ProfileMix && p.Mix.Poor > 0)
+	hasElderly, hasPoor := !needElderly, !needPoor
+	for i := range m.points {
+		if hasElderly && hasPoor {
+			break
+		}
+		hasElderly = hasElderly || m.points[i].Elderly > 0
+		hasPoor = hasPoor || m.points[i].Poor > 0
+	}
+	switch {
+	case !hasElderly:
+		return &ProfileError{Profile: p.Profile, Missing: "Elderly"}
+	case !hasPoor:
+		return &ProfileError{Profile: p.Profile, Missing: "Poor"}
+	}
+	return nil
 }
