@@ -31,7 +31,7 @@ func priorityToy() (*Model, Params) {
 func TestPriorities(t *testing.T) {
 	m, p := priorityToy()
 	type row struct {
-		code                                      string
+		code                                     string
 		beyond, fragility, coverage, factor, wtd float64
 	}
 	for _, tc := range []struct {
