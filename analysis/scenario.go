@@ -84,42 +84,10 @@ func (m *Model) ScenarioContext(ctx context.Context, p Params, s Scenario) (*Sce
 		return nil, err
 	}
 	e := base.eng
-	n := len(e.set.ids)
-
-	removed := make([]bool, n)
-	var gone []int32
-	if len(s.Remove) > 0 {
-		ids := make(map[string]bool, len(s.Remove))
-		for _, id := range s.Remove {
-			ids[id] = true
-		}
-		for j, id := range e.set.ids {
-			if ids[m.sites[id].ID] {
-				removed[j] = true
-				gone = append(gone, int32(j))
-			}
-		}
-	}
-	add := &extra{base: n}
-	for _, site := range s.Add {
-		if validPoint(site.Point) && e.p.matches(&site) {
-			add.sites = append(add.sites, site)
-		}
-	}
+	removed, gone, add := m.scenarioSites(base, s)
 	if len(gone) == 0 && len(add.sites) == 0 {
 		return &ScenarioResult{Before: base.res, After: base.res}, nil
 	}
-	add.vec = make([]vec3, len(add.sites))
-	add.ratio = make([]float64, len(add.sites))
-	add.commun = make([]int32, len(add.sites))
-	for k := range add.sites {
-		add.vec[k] = toVec(add.sites[k].Point)
-		if e.met.crow {
-			add.ratio[k] = e.ratioAt(add.vec[k], siteWeight(&add.sites[k]))
-		}
-		add.commun[k] = int32(m.loc.locate(add.sites[k].Point, MaxSnapMeters))
-	}
-	add.tree = newKDTree(add.vec)
 	if !e.met.crow {
 		after, err := m.scenarioRouted(ctx, base, removed, gone, add, false)
 		if err != nil {
@@ -254,4 +222,47 @@ func (m *Model) scenarioResult(base, after *state, affected []int32, gone []int3
 	}
 	r.Total = diff(&after.res.Region, &base.res.Region)
 	return r
+}
+
+// scenarioSites returns the set positions a scenario removes (as a mask
+// and a list) and the sites it adds that match the request, with their
+// tree, commune and (crow-fly) E2SFCA ratio.
+func (m *Model) scenarioSites(base *state, s Scenario) (removed []bool, gone []int32, add *extra) {
+	e := base.eng
+	n := len(e.set.ids)
+
+	removed = make([]bool, n)
+	if len(s.Remove) > 0 {
+		ids := make(map[string]bool, len(s.Remove))
+		for _, id := range s.Remove {
+			ids[id] = true
+		}
+		for j, id := range e.set.ids {
+			if ids[m.sites[id].ID] {
+				removed[j] = true
+				gone = append(gone, int32(j))
+			}
+		}
+	}
+	add = &extra{base: n}
+	for _, site := range s.Add {
+		if validPoint(site.Point) && e.p.matches(&site) {
+			add.sites = append(add.sites, site)
+		}
+	}
+	if len(gone) == 0 && len(add.sites) == 0 {
+		return removed, gone, add
+	}
+	add.vec = make([]vec3, len(add.sites))
+	add.ratio = make([]float64, len(add.sites))
+	add.commun = make([]int32, len(add.sites))
+	for k := range add.sites {
+		add.vec[k] = toVec(add.sites[k].Point)
+		if e.met.crow {
+			add.ratio[k] = e.ratioAt(add.vec[k], siteWeight(&add.sites[k]))
+		}
+		add.commun[k] = int32(m.loc.locate(add.sites[k].Point, MaxSnapMeters))
+	}
+	add.tree = newKDTree(add.vec)
+	return removed, gone, add
 }
