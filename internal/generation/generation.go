@@ -38,6 +38,10 @@ type Config struct {
 	// PrefillTiles is how many of the previous generation's most recently
 	// used tiles Rebuild encodes before the new generation is published.
 	PrefillTiles int
+	// Demand spreads the communes' population over demand points: the
+	// gridded population of the snapshot's data version (see Demand), or
+	// the uniform grid when nil.
+	Demand analysis.DemandSource
 }
 
 // DefaultConfig returns the defaults documented in README.
@@ -73,7 +77,7 @@ func Build(ctx context.Context, snap *index.Snapshot, cfg Config) (*Generation, 
 // that the requests after the swap do not all miss the cache at once.
 func Rebuild(ctx context.Context, prev *Generation, snap *index.Snapshot, cfg Config) (*Generation, error) {
 	start := time.Now()
-	g := &Generation{snap: snap, model: NewModel(snap)}
+	g := &Generation{snap: snap, model: newModel(snap, cfg.Demand)}
 	defaults, err := g.model.ComputeContext(ctx, analysis.DefaultParams())
 	if err != nil {
 		return nil, fmt.Errorf("indicateurs de la version %d : %w", snap.Version(), err)
@@ -109,8 +113,12 @@ func Rebuild(ctx context.Context, prev *Generation, snap *index.Snapshot, cfg Co
 
 // NewModel builds the analysis model of a snapshot: its communes with
 // their population, EPCI and département, and every place as a site
-// (places of neighbouring regions as supply only).
-func NewModel(snap *index.Snapshot) *analysis.Model {
+// (places of neighbouring regions as supply only), the population spread
+// on the uniform grid.
+func NewModel(snap *index.Snapshot) *analysis.Model { return newModel(snap, nil) }
+
+// newModel is NewModel with a demand source (the uniform grid when nil).
+func newModel(snap *index.Snapshot, demand analysis.DemandSource) *analysis.Model {
 	communes := snap.Communes()
 	ac := make([]analysis.Commune, len(communes))
 	for i := range communes {
@@ -132,7 +140,7 @@ func NewModel(snap *index.Snapshot) *analysis.Model {
 		sites = append(sites, analysis.Site{ID: p.ID, Point: orb.Point{p.Longitude, p.Latitude},
 			Services: p.OfferedServices(), Dispositifs: p.Dispositifs, SupplyOnly: p.Provenance.OutsideRegion})
 	}
-	return analysis.NewModel(ac, sites, analysis.Grid{})
+	return analysis.NewModel(ac, sites, demand)
 }
 
 // Snapshot is the index snapshot of the generation.
@@ -153,8 +161,11 @@ func (g *Generation) BuildTime() time.Duration { return g.took }
 
 // Compute returns the indicators of a request, from the model's cache of
 // recent requests (Build computed the default parameters), stopping early
-// when ctx is done.
+// when ctx is done. A demand profile without data is refused (CheckProfile).
 func (g *Generation) Compute(ctx context.Context, p analysis.Params) (*analysis.Result, error) {
+	if err := g.CheckProfile(p); err != nil {
+		return nil, err
+	}
 	return g.model.ComputeContext(ctx, p)
 }
 
