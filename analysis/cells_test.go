@@ -165,3 +165,26 @@ func TestLocator(t *testing.T) {
 		}
 	}
 }
+
+func TestParseMix(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Mix
+		ok   bool
+	}{
+		{"1,2,2", Mix{1, 2, 2}, true},
+		{" 0.5 , 0 , 1 ", Mix{0.5, 0, 1}, true},
+		{"0,0,0", Mix{}, false},
+		{"1,2", Mix{}, false},
+		{"1,-1,2", Mix{}, false},
+		{"1,NaN,2", Mix{}, false},
+		{"1,Inf,2", Mix{}, false},
+		{"a,b,c", Mix{}, false},
+		{"", Mix{}, false},
+	} {
+		got, err := ParseMix(tc.in)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("ParseMix(%q) = %+v, %v", tc.in, got, err)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -131,4 +132,28 @@ func (m *Model) CheckProfileData(p Params) error {
 		return &ProfileError{Profile: p.Profile, Missing: "Poor"}
 	}
 	return nil
+}
+
+// ParseMix reads the weights of the "mixte" profile written
+// "population,65plus,pauvres", e.g. "1,2,2": three numbers, none negative,
+// not all zero. The API's mix parameter and the analyse command's --mix
+// share it.
+func ParseMix(s string) (Mix, error) {
+	parts := strings.Split(s, ",")
+	bad := fmt.Errorf("mix « %s » invalide : trois poids positifs ou nuls, population,65plus,pauvres, par exemple 1,2,2", s)
+	if len(parts) != 3 {
+		return Mix{}, bad
+	}
+	var w [3]float64
+	for i, part := range parts {
+		v, err := strconv.ParseFloat(strings.TrimSpace(part), 64)
+		if err != nil || !(v >= 0) || math.IsInf(v, 0) {
+			return Mix{}, bad
+		}
+		w[i] = v
+	}
+	if w[0]+w[1]+w[2] == 0 {
+		return Mix{}, bad
+	}
+	return Mix{Population: w[0], Elderly: w[1], Poor: w[2]}, nil
 }
