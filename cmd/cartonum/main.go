@@ -31,6 +31,10 @@ Commands:
              (La MedNum's export or any CSV; see cartonum import-fragility -h)
              cartonum import-fragility FILE --code-col C --score-col S
                                        [--level commune|iris] [--population-col P] [--sep auto]
+  import-grid  import INSEE's gridded population (Filosofi 200 m squares, CSV or
+             GeoPackage): demand where people live, and the 65plus, pauvres and
+             mixte profiles (see cartonum import-grid -h)
+             cartonum import-grid FILE [--db F] [--report F]
   serve      serve the web app, the HTTP API and the vector tiles from the database
              cartonum serve [--db F] [--addr :8080] [--geocoder URL] [--basemap URL]
                             [--session-ttl 12h] [--source-name Cartonum] [--min-fill 3s]
@@ -52,6 +56,7 @@ Commands:
              cartonum analyse [--db F] [--level commune] [--format csv] [--out F]
                               [--threshold-min 20] [--speed-kmh 45] [--circuity 1.3]
                               [--services 'Aide aux démarches administratives'] [--dispositifs 'France Services']
+                              [--profil population|65plus|pauvres|mixte] [--mix 1,2,2]
   imports    list past imports
   help       show this help, or a command's flags: cartonum help import
 
@@ -95,6 +100,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return nil
 	case "import-fragility":
 		return runImportFragility(ctx, rest, getenv, stdout, stderr)
+	case "import-grid":
+		return runImportGrid(ctx, rest, getenv, stdout, stderr)
 	case "import", "serve", "download", "imports", "analyse", "backup":
 	case "users":
 		var err error
