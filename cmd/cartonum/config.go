@@ -78,6 +78,8 @@ type Config struct {
 	Circuity     float64
 	Services     string
 	Dispositifs  string
+	Profile      string // demand profile (analysis.Profiles), Mix its weights for mixte
+	Mix          string
 }
 
 // env returns the environment variable CARTONUM_<name>, or def.
@@ -153,6 +155,8 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		fs.Float64Var(&c.Circuity, "circuity", 1.3, "road distance over straight-line distance")
 		fs.StringVar(&c.Services, "services", "", "only places offering one of these services (separated by |)")
 		fs.StringVar(&c.Dispositifs, "dispositifs", "", "only places of one of these dispositifs (separated by |), e.g. 'France Services'")
+		fs.StringVar(&c.Profile, "profil", "population", "whose demand: population, 65plus, pauvres or mixte (65plus, pauvres and mixte need cartonum import-grid)")
+		fs.StringVar(&c.Mix, "mix", "", "weights of the mixte profile: population,65plus,pauvres, e.g. 1,2,2 (default 1,1,1)")
 	case "users add":
 		fs.StringVar(&c.Email, "email", "", "the account's e-mail address")
 		fs.StringVar(&c.Role, "role", "", "moderateur or administrateur")
