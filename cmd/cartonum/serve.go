@@ -326,7 +326,13 @@ func (m *Main) build(ctx context.Context, snap *index.Snapshot) (*generation.Gen
 	if m.idx != nil {
 		prev = m.idx.Load()
 	}
-	gen, err := generation.Rebuild(ctx, prev, snap, m.genCfg)
+	cfg := m.genCfg
+	demand, err := loadDemand(ctx, m.db)
+	if err != nil {
+		return nil, err
+	}
+	cfg.Demand = demand
+	gen, err := generation.Rebuild(ctx, prev, snap, cfg)
 	if err != nil {
 		return nil, err
 	}
