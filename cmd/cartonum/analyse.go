@@ -47,6 +47,20 @@ func runAnalyse(ctx context.Context, cfg Config, stdout io.Writer) error {
 			*pair.dst = append(*pair.dst, c)
 		}
 	}
+	p.Profile = strings.ToLower(strings.TrimSpace(cfg.Profile))
+	if err := analysis.CheckProfile(p.Profile); err != nil {
+		return err
+	}
+	if cfg.Mix != "" {
+		if p.Profile != analysis.ProfileMix {
+			return fmt.Errorf("--mix ne vaut qu'avec --profil %s", analysis.ProfileMix)
+		}
+		mix, err := analysis.ParseMix(cfg.Mix)
+		if err != nil {
+			return err
+		}
+		p.Mix = mix
+	}
 	switch cfg.Level {
 	case analysis.LevelCommune, analysis.LevelEPCI, analysis.LevelDepartement, analysis.LevelRegion:
 	default:
@@ -68,7 +82,11 @@ func runAnalyse(ctx context.Context, cfg Config, stdout io.Writer) error {
 		return fmt.Errorf("%s ne contient aucune commune : lancez d'abord cartonum import", cfg.DB)
 	}
 	start := time.Now()
-	gen, err := generation.Build(ctx, snap, generation.Config{NoTiles: true})
+	demand, err := loadDemand(ctx, db)
+	if err != nil {
+		return err
+	}
+	gen, err := generation.Build(ctx, snap, generation.Config{NoTiles: true, Demand: demand})
 	if err != nil {
 		return err
 	}
