@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"cmp"
+	"context"
 	"maps"
 	"math"
 	"slices"
@@ -42,10 +43,20 @@ const (
 // LevelEPCI, LevelDepartement or LevelRegion, whose code is ignored) and
 // code, or false when there is none.
 func (m *Model) Detail(p Params, level, code string) (*Detail, bool) {
-	st := m.state(p)
+	d, ok, _ := m.DetailContext(context.Background(), p, level, code)
+	return d, ok
+}
+
+// DetailContext is Detail stopping early, with ctx's error, when ctx is
+// done, or with the error of a routing engine.
+func (m *Model) DetailContext(ctx context.Context, p Params, level, code string) (*Detail, bool, error) {
+	st, err := m.stateContext(ctx, p)
+	if err != nil {
+		return nil, false, err
+	}
 	in, spans, ok := m.territory(st.res, level, code)
 	if !ok {
-		return nil, false
+		return nil, false, nil
 	}
 	d := &Detail{Indicators: in}
 	d.Rank = maps.Clone(in.Rank)
@@ -84,7 +95,7 @@ func (m *Model) Detail(p Params, level, code string) (*Detail, bool) {
 			d.Coverage[t].Share = cum / total
 		}
 	}
-	return d, true
+	return d, true, nil
 }
 
 // territory finds a territory's indicators and the spans of its demand
@@ -134,7 +145,17 @@ type PointResult struct {
 // Points returns the outcome of a request at every demand point, in the
 // order of DemandPoints: what a map of white zones draws.
 func (m *Model) Points(p Params) []PointResult {
-	st := m.state(p)
+	out, _ := m.PointsContext(context.Background(), p)
+	return out
+}
+
+// PointsContext is Points stopping early, with ctx's error, when ctx is
+// done, or with the error of a routing engine.
+func (m *Model) PointsContext(ctx context.Context, p Params) ([]PointResult, error) {
+	st, err := m.stateContext(ctx, p)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]PointResult, len(m.points))
 	for i := range out {
 		out[i].Access = st.access[i] * 1e4
@@ -144,5 +165,5 @@ func (m *Model) Points(p Params) []PointResult {
 			out[i].Meters, out[i].Minutes = st.meters[i], st.minutes[i]
 		}
 	}
-	return out
+	return out, nil
 }

@@ -182,8 +182,9 @@ type TripCache interface {
 	// Trips returns the known trips of pairs; known[k] is false when
 	// pairs[k] was never stored.
 	Trips(ctx context.Context, pairs []Pair) (trips []Trip, known []bool, err error)
-	// Store keeps trips of pairs.
-	Store(ctx context.Context, pairs []Pair, trips []Trip) error
+	// Store keeps trips of pairs; a cache that cannot write reports it
+	// itself (it costs queries, not answers).
+	Store(ctx context.Context, pairs []Pair, trips []Trip)
 }
 
 // ErrTravelUnavailable is wrapped by the errors of a routing engine that
