@@ -1,5 +1,27 @@
 package httpapi
 
+// Demand profiles: the API contract of the profil parameter (issue 12),
+// which the dashboard's profile selector uses.
+//
+//   - profil=population|65plus|pauvres|mixte (case-insensitive; default
+//     population): whose demand the figures measure — every inhabitant,
+//     those aged 65 or more, those of poor households (Filosofi: Ind ×
+//     Men_pauv / Men), or a weighted sum of the three.
+//   - mix=P,E,Q: the weights of population, 65plus and pauvres for
+//     profil=mixte (default 1,1,1), three numbers ≥ 0, not all zero.
+//   - Taken by GET /api/indicators (every format: json, geojson, csv,
+//     csv-excel, xlsx), GET /api/indicators/{level}/{code}, GET /api/siting
+//     and GET /api/whitezones; POST /api/scenarios takes them in its body as
+//     "params": {"profil": "65plus", "mix": "1,2,2"}.
+//   - 400 (French message) for an unknown profil, a malformed mix, or mix
+//     without profil=mixte; 409 (French message telling to run cartonum
+//     import-grid) when the profile needs inhabitants aged 65+ or of poor
+//     households and no gridded population was imported.
+//   - Every answer's params carry "profile" and "mix" ({"population",
+//     "elderly", "poor"}, zero unless mixte); population and
+//     beyond_population are then counts of the profile's people (for
+//     mixte, of weighted people).
+
 import (
 	"math"
 	"net/url"
@@ -10,9 +32,34 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/cartonum/cartonum/analysis"
 	"github.com/cartonum/cartonum/internal/cartonum"
 	"github.com/cartonum/cartonum/internal/index"
 )
+
+// profileParams are the demand-profile parameters of every endpoint that
+// computes indicators.
+var profileParams = []string{"profil", "mix"}
+
+// parseProfile reads profil and mix (see the contract above) into p.
+func parseProfile(v url.Values, p *analysis.Params) error {
+	raw := strings.ToLower(strings.TrimSpace(v.Get("profil")))
+	if err := analysis.CheckProfile(raw); err != nil {
+		return invalid("profil « %s » inconnu : %s", v.Get("profil"), strings.Join(analysis.Profiles, ", "))
+	}
+	p.Profile = raw
+	if m := v.Get("mix"); m != "" {
+		if raw != analysis.ProfileMix {
+			return invalid("mix n'a de sens qu'avec profil=%s", analysis.ProfileMix)
+		}
+		mix, err := analysis.ParseMix(m)
+		if err != nil {
+			return invalid("%s", err.Error())
+		}
+		p.Mix = mix
+	}
+	return nil
+}
 
 func invalid(format string, args ...any) error {
 	return cartonum.Errorf(cartonum.KindInvalid, format, args...)
