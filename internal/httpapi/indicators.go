@@ -23,7 +23,10 @@ var analysisParams = []string{"threshold_min", "speed_kmh", "circuity", "service
 // analysis.Params.Validate.
 func parseParams(v url.Values, allowed ...string) (analysis.Params, error) {
 	p := analysis.DefaultParams()
-	if err := unknownParams(v, append(allowed, analysisParams...)...); err != nil {
+	if err := unknownParams(v, append(append(allowed, analysisParams...), profileParams...)...); err != nil {
+		return p, err
+	}
+	if err := parseProfile(v, &p); err != nil {
 		return p, err
 	}
 	b := analysis.ParamBounds()
@@ -197,6 +200,9 @@ func (s *Server) getSiting(w http.ResponseWriter, r *http.Request) error {
 	}
 	gen := s.idx.Load()
 	snap := gen.Snapshot()
+	if err := gen.CheckProfile(p); err != nil {
+		return err
+	}
 	props, err := gen.Model().SitingContext(r.Context(), p, o)
 	if err != nil {
 		return err
