@@ -28,6 +28,8 @@ type scenarioRequest struct {
 		Circuity     float64  `json:"circuity"`
 		Services     []string `json:"services"`
 		Dispositifs  []string `json:"dispositifs"`
+		Profile      string   `json:"profil"` // see parseProfile
+		Mix          string   `json:"mix"`
 	} `json:"params"`
 	Add    []addedPlace `json:"add"`
 	Remove []string     `json:"remove"`
@@ -201,12 +203,21 @@ func (s *Server) postScenario(w http.ResponseWriter, r *http.Request) error {
 	}
 	v["services"] = req.Params.Services
 	v["dispositifs"] = req.Params.Dispositifs
+	if req.Params.Profile != "" {
+		v.Set("profil", req.Params.Profile)
+	}
+	if req.Params.Mix != "" {
+		v.Set("mix", req.Params.Mix)
+	}
 	p, err := parseParams(v)
 	if err != nil {
 		return err
 	}
 	gen := s.idx.Load()
 	snap := gen.Snapshot()
+	if err := gen.CheckProfile(p); err != nil {
+		return err
+	}
 	var sc analysis.Scenario
 	for i, a := range req.Add {
 		pt := orb.Point{a.Lon, a.Lat}
