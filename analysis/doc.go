@@ -14,8 +14,29 @@
 // (even–odd rule, holes and multipolygons included). A commune with no cell
 // centre inside gets one point inside its polygon (its centroid when inside,
 // otherwise the middle of the widest horizontal chord). The commune's
-// population is split evenly among its points. The DemandSource interface lets
-// a gridded population (INSEE 200 m Filosofi squares) replace the grid.
+// population is split evenly among its points.
+//
+// Where people live is better known from INSEE's gridded population (the
+// Filosofi squares of 200 m, imported by cartonum import-grid, each square
+// assigned to the commune holding its centre). Cells, the DemandSource over
+// those squares, makes every populated square a demand point of its commune
+// and scales the squares of a commune together so that they add up to its
+// legal population: the grid says where, the census how many. Communes with
+// no square — INSEE withholds the smallest counts (secret statistique) —
+// keep the uniform spread above.
+//
+// Profiles. A demand point also counts its inhabitants aged 65 or more
+// (Elderly: the squares' Ind_65_79 + Ind_80p) and those of poor households
+// (Poor: Ind × Men_pauv / Men, the squares counting households), scaled with
+// its population; points of communes without a square take the shares of
+// their département's squares (of all squares when the département has
+// none). Params.Profile chooses whose demand the indicators, E2SFCA ratios
+// and siting gains weigh (weights.go): every inhabitant (default), the 65+,
+// the poor, or Params.Mix's weighted sum of the three; Population and
+// BeyondPopulation are then counts of those people. Without a gridded
+// population no point counts any 65+ or poor inhabitant, and
+// Model.CheckProfileData refuses the profiles that need them rather than
+// answer zeros.
 //
 // Travel. Travel from a demand point to a site is the great-circle distance
 // (sphere of radius orb.EarthRadius) times a circuity factor (1.3 by default:
