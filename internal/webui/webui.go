@@ -137,8 +137,9 @@ type handler struct {
 }
 
 // hashed matches asset names carrying a content hash (esbuild's
-// [name]-[HASH] or the build script's -[hex]).
-var hashed = regexp.MustCompile(`^/assets/[^/]+-[A-Za-z0-9]{8,}\.[a-z0-9]+$`)
+// [name]-[HASH] or the build script's -[hex]) and the glyphs, stored under
+// the hash of their content (/glyphs/<hex>/<stack>/<range>.pbf).
+var hashed = regexp.MustCompile(`^(/assets/[^/]+-[A-Za-z0-9]{8,}\.[a-z0-9]+|/glyphs/[0-9a-f]{10}/[^/]+/[0-9]+-[0-9]+\.pbf)$`)
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
@@ -301,6 +302,7 @@ var types = map[string]string{
 	".woff":  "font/woff",
 	".png":   "image/png",
 	".ico":   "image/x-icon",
+	".pbf":   "application/x-protobuf",
 }
 
 func contentType(name string) string {
@@ -356,7 +358,8 @@ func (e *originError) Error() string {
 }
 
 // csp is the Content-Security-Policy of the pages. MapLibre's worker is a
-// same-origin module script (worker-src 'self'); its styles are set through
+// same-origin module script the page preloads and starts from a blob: URL
+// (worker-src 'self' blob:, web/src/map/worker.ts); its styles are set through
 // the CSSOM, which style-src does not restrict, so no 'unsafe-inline'.
 // ancestors is the frame-ancestors value.
 func csp(opts Options, ancestors string) string {
@@ -376,7 +379,7 @@ func csp(opts Options, ancestors string) string {
 		"img-src " + strings.Join(img, " "),
 		"font-src 'self'",
 		"connect-src " + strings.Join(connect, " "),
-		"worker-src 'self'",
+		"worker-src 'self' blob:",
 		"child-src 'self'",
 		"object-src 'none'",
 		"base-uri 'self'",
@@ -387,13 +390,19 @@ func csp(opts Options, ancestors string) string {
 
 var basemapMeta = []byte(`<meta name="cartonum-basemap" content="">`)
 
-// injectBasemap writes the basemap URL into index.html's meta tag.
+// glyphsPreload is index.html's preload of the project's glyphs, useless
+// over a base map (its labels use the base map's glyphs server).
+var glyphsPreload = regexp.MustCompile(`[ \t]*<link rel="preload" href="/glyphs/[^"]*" as="fetch" crossorigin="anonymous">\r?\n?`)
+
+// injectBasemap writes the basemap URL into index.html's meta tag and drops
+// the preload of the project's glyphs.
 func injectBasemap(page []byte, basemap string) []byte {
 	if basemap == "" {
 		return page
 	}
 	tag := `<meta name="cartonum-basemap" content="` + html.EscapeString(basemap) + `">`
-	return bytes.Replace(page, basemapMeta, []byte(tag), 1)
+	page = bytes.Replace(page, basemapMeta, []byte(tag), 1)
+	return glyphsPreload.ReplaceAll(page, nil)
 }
 
 func gzipBytes(b []byte) []byte {

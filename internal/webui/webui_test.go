@@ -12,7 +12,9 @@ import (
 )
 
 func distFS() fstest.MapFS {
-	index := []byte(`<!doctype html><html lang="fr"><head><meta name="cartonum-basemap" content=""></head><body>carte</body></html>`)
+	index := []byte(`<!doctype html><html lang="fr"><head><meta name="cartonum-basemap" content="">` + "\n" +
+		`  <link rel="preload" href="/glyphs/0123456789/Noto%20Sans%20Regular/0-255.pbf" as="fetch" crossorigin="anonymous">` + "\n" +
+		`</head><body>carte</body></html>`)
 	js := []byte(strings.Repeat("console.log('cartonum');", 50))
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
@@ -26,6 +28,11 @@ func distFS() fstest.MapFS {
 		"dist/assets/app-ABCDEFGH.js.br":    {Data: []byte("fake-brotli")},
 		"dist/assets/worker-0123456789.mjs": {Data: []byte("export {}")},
 		"dist/assets/app.css.LEGAL.txt":     {Data: []byte("MIT")},
+		// The glyphs under the hash of their content (scripts/build.mjs).
+		"dist/glyphs/0123456789/Noto Sans Regular/0-255.pbf":    {Data: []byte("glyphes")},
+		"dist/glyphs/0123456789/Noto Sans Regular/0-255.pbf.br": {Data: []byte("glyphes-br")},
+		// A glyph file outside a hashed directory is not cached for long.
+		"dist/glyphs/Noto Sans Regular/0-255.pbf": {Data: []byte("glyphes")},
 	}
 }
 
@@ -96,6 +103,13 @@ func TestHandler(t *testing.T) {
 			want: map[string]string{"Content-Type": "text/javascript; charset=utf-8", "Vary": ""}},
 		{name: "unhashed file not cached for long", target: "/assets/app.css.LEGAL.txt", status: http.StatusOK,
 			want: map[string]string{"Cache-Control": "no-cache"}},
+		{name: "hashed glyphs cached for a year, brotli", target: "/glyphs/0123456789/Noto%20Sans%20Regular/0-255.pbf",
+			header: map[string]string{"Accept-Encoding": "gzip, br"}, status: http.StatusOK, contains: "glyphes-br",
+			want: map[string]string{"Cache-Control": "public, max-age=31536000, immutable", "Content-Encoding": "br",
+				"Content-Type": "application/x-protobuf", "Vary": "Accept-Encoding"}},
+		{name: "unhashed glyphs revalidated", target: "/glyphs/Noto%20Sans%20Regular/0-255.pbf", status: http.StatusOK,
+			want: map[string]string{"Cache-Control": "no-cache", "Content-Type": "application/x-protobuf"}},
+		{name: "glyphs of an unknown hash", target: "/glyphs/9999999999/Noto%20Sans%20Regular/0-255.pbf", status: http.StatusNotFound},
 		{name: "placeholder not served", target: "/README.txt", status: http.StatusNotFound},
 		{name: "precompressed file not served by name", target: "/assets/app-ABCDEFGH.js.gz", status: http.StatusNotFound},
 		{name: "index only through routes", target: "/index.html", status: http.StatusNotFound},
@@ -132,7 +146,7 @@ func TestHandler(t *testing.T) {
 func TestPageSecurityHeaders(t *testing.T) {
 	res := do(t, New(distFS(), Options{}), http.MethodGet, "/carte", nil)
 	csp := res.Header.Get("Content-Security-Policy")
-	for _, want := range []string{"default-src 'self'", "script-src 'self'", "style-src 'self'", "worker-src 'self'",
+	for _, want := range []string{"default-src 'self'", "script-src 'self'", "style-src 'self'", "worker-src 'self' blob:",
 		"img-src 'self' data: blob:", "connect-src 'self'", "object-src 'none'", "frame-ancestors 'none'"} {
 		if !strings.Contains(csp, want) {
 			t.Errorf("CSP %q lacks %q", csp, want)
@@ -163,6 +177,25 @@ func TestConditionalRequest(t *testing.T) {
 	}
 }
 
+// The glyphs carry a validator too: a revisit costs a 304, not the file.
+func TestGlyphsConditionalRequest(t *testing.T) {
+	h := New(distFS(), Options{})
+	for _, target := range []string{"/glyphs/0123456789/Noto%20Sans%20Regular/0-255.pbf", "/glyphs/Noto%20Sans%20Regular/0-255.pbf"} {
+		first := do(t, h, http.MethodGet, target, map[string]string{"Accept-Encoding": "br"})
+		etag := first.Header.Get("ETag")
+		if first.StatusCode != http.StatusOK || etag == "" {
+			t.Fatalf("%s: status %d, ETag %q", target, first.StatusCode, etag)
+		}
+		again := do(t, h, http.MethodGet, target, map[string]string{"Accept-Encoding": "br", "If-None-Match": etag})
+		if again.StatusCode != http.StatusNotModified {
+			t.Errorf("%s: status %d, want 304", target, again.StatusCode)
+		}
+		if b := body(t, again); b != "" {
+			t.Errorf("%s: 304 with a body %q", target, b)
+		}
+	}
+}
+
 func TestGzipBodyDecodes(t *testing.T) {
 	res := do(t, New(distFS(), Options{}), http.MethodGet, "/carte", map[string]string{"Accept-Encoding": "gzip"})
 	zr, err := gzip.NewReader(res.Body)
@@ -188,6 +221,13 @@ func TestBasemap(t *testing.T) {
 	}
 	if strings.Contains(csp, "javascript") {
 		t.Errorf("CSP took a non-http origin: %q", csp)
+	}
+	// Over a base map the project's glyphs are not needed: not preloaded.
+	if strings.Contains(page, "/glyphs/") {
+		t.Errorf("glyphs still preloaded over a base map: %s", page)
+	}
+	if own := body(t, do(t, New(distFS(), Options{}), http.MethodGet, "/carte", nil)); !strings.Contains(own, `<link rel="preload" href="/glyphs/0123456789/`) {
+		t.Errorf("glyphs not preloaded without a base map: %s", own)
 	}
 }
 

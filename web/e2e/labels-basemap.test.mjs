@@ -21,6 +21,9 @@ import {RESULTS, baseURL, launch, mapReady} from './browser.mjs';
 import {catchMaps} from './maps-hook.mjs';
 
 const upstream = baseURL();
+/** Where the binary serves its glyphs, under their content hash (read from
+ * the page, which preloads the first range). */
+let glyphsPath;
 let proxy;
 let origin;
 let b;
@@ -81,6 +84,8 @@ async function forward(req, res) {
 }
 
 before(async () => {
+  glyphsPath = /\/glyphs\/[0-9a-f]{10}(?=\/)/.exec(await (await fetch(upstream + '/carte')).text())?.[0];
+  assert.ok(glyphsPath, 'chemin des glyphes absent de la page');
   proxy = createServer((req, res) => {
     const u = new URL(req.url, 'http://x');
     if (u.pathname === '/fond/style.json') {
@@ -93,7 +98,7 @@ before(async () => {
       const stack = decodeURIComponent(m[1]);
       fontRequests.push(stack);
       const own = stack.includes('Bold') ? 'Noto Sans Bold' : 'Noto Sans Regular';
-      fetch(`${upstream}/glyphs/${encodeURIComponent(own)}/${m[2]}.pbf`)
+      fetch(`${upstream}${glyphsPath}/${encodeURIComponent(own)}/${m[2]}.pbf`)
         .then(async (r) => {
           res.writeHead(r.status, {'content-type': 'application/x-protobuf'});
           res.end(Buffer.from(await r.arrayBuffer()));

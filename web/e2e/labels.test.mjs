@@ -46,17 +46,23 @@ test('the style has symbol layers drawn with the embedded glyphs', async () => {
     const s = window.__cartes[0].getStyle();
     return {glyphs: s.glyphs, symbols: s.layers.filter((l) => l.type === 'symbol' && l.layout?.['text-field']).map((l) => ({id: l.id, font: l.layout['text-font']}))};
   });
-  assert.equal(style.glyphs, `${new URL(url).origin}/glyphs/{fontstack}/{range}.pbf`);
+  // Under the hash of their content, so that browsers keep them (immutable).
+  assert.match(style.glyphs, new RegExp(`^${new URL(url).origin}/glyphs/[0-9a-f]{10}/\\{fontstack\\}/\\{range\\}\\.pbf$`));
   const ids = style.symbols.map((s) => s.id);
   for (const id of ['libelles-departements', 'libelles-epci', 'libelles-communes', 'lieux-lieux']) assert.ok(ids.includes(id), `${id} in ${ids}`);
   for (const s of style.symbols) assert.match(String(s.font), /^Noto Sans (Regular|Bold)$/);
   // Glyphs were asked for and served by the binary itself.
   const glyphs = requests.filter((u) => u.includes('/glyphs/'));
-  assert.ok(glyphs.some((u) => /\/glyphs\/Noto%20Sans%20Regular\/0-255\.pbf$/.test(u)), glyphs.join('\n'));
+  assert.ok(glyphs.some((u) => /\/glyphs\/[0-9a-f]{10}\/Noto%20Sans%20Regular\/0-255\.pbf$/.test(u)), glyphs.join('\n'));
   for (const u of glyphs) {
     const res = await page.request.get(u);
     assert.equal(res.status(), 200, u);
     assert.ok((await res.body()).length > 1000, u);
+    assert.equal(res.headers()['cache-control'], 'public, max-age=31536000, immutable', u);
+    assert.equal(res.headers()['content-type'], 'application/x-protobuf', u);
+    // A validator too: a revisit without the cache's freshness costs a 304.
+    const again = await page.request.get(u, {headers: {'If-None-Match': res.headers()['etag']}});
+    assert.equal(again.status(), 304, u);
   }
   // Nothing left loopback.
   for (const u of requests) {

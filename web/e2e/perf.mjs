@@ -14,7 +14,8 @@
 //   labels    when the first commune name is on screen (queryRenderedFeatures
 //             on libelles-communes; "-" when the style has no such layer)
 // and the bytes transferred (encoded, headers included) until "usable",
-// by kind: JS, CSS, tiles (+ TileJSON), glyphs, other. The table gives the
+// by kind: JS (MapLibre's worker included), CSS, tiles (+ TileJSON),
+// glyphs, other. The table gives the
 // median of the runs.
 
 import {chromium} from 'playwright-core';
@@ -101,7 +102,12 @@ async function once(browser, url) {
     const at = Date.now();
     try {
       const sz = await req.sizes();
-      done.push({url: req.url(), type: req.resourceType(), bytes: sz.responseHeadersSize + sz.responseBodySize, at});
+      // The worker's script is reported with a body of 0 bytes (its
+      // request belongs to the worker's target): its Content-Length, the
+      // encoded size the server sent, counts instead.
+      let body = sz.responseBodySize;
+      if (body === 0) body = Number((await req.response())?.headers()['content-length'] ?? 0) || 0;
+      done.push({url: req.url(), type: req.resourceType(), bytes: sz.responseHeadersSize + body, at});
     } catch {
       /* the context is closing */
     }
@@ -144,13 +150,13 @@ try {
     rows.push([
       t.name, s(med((r) => r.load)), s(med((r) => r.usable)), s(med((r) => r.labels)),
       kb(b('js')), kb(b('css')), kb(b('tiles')), kb(b('glyphs')), kb(b('other')),
-      kb(med((r) => r.bytes.js + r.bytes.tiles + r.bytes.glyphs)), kb(med((r) => Object.values(r.bytes).reduce((x, y) => x + y, 0))),
+      kb(med((r) => r.bytes.js + r.bytes.css + r.bytes.tiles + r.bytes.glyphs)), kb(med((r) => Object.values(r.bytes).reduce((x, y) => x + y, 0))),
     ]);
   }
 } finally {
   await browser.close();
 }
-const head = ['build', 'load', 'usable', 'labels', 'JS', 'CSS', 'tiles', 'glyphs', 'other', 'JS+tiles+glyphs', 'total'];
+const head = ['build', 'load', 'usable', 'labels', 'JS', 'CSS', 'tiles', 'glyphs', 'other', 'JS+CSS+tiles+glyphs', 'total'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (r) => '| ' + r.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
 console.log(`phone 390×844 @2x, 1.6 Mbit/s down, 150 ms RTT, CPU ×${cpu}, ${path}, median of ${runs} cold runs`);

@@ -2,7 +2,8 @@
 // shared code, preloaded; the dashboard, loaded on demand), one hashed CSS
 // file (DSFR core and components, MapLibre's stylesheet, the app's),
 // MapLibre's worker, the icons the CSS uses, index.html, and a .gz and a
-// .br beside every text file, the labels' glyphs (scripts/glyphs.mjs).
+// .br beside every text file, the labels' glyphs (scripts/glyphs.mjs) under
+// a content hash.
 // Nothing is fetched from the network.
 //
 //   node scripts/build.mjs            production build
@@ -11,7 +12,7 @@
 
 import {build} from 'esbuild';
 import {createHash} from 'node:crypto';
-import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {dirname, join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {brotliCompressSync, constants, gzipSync} from 'node:zlib';
@@ -37,7 +38,30 @@ const workerSrc = readFileSync(join(root, 'node_modules/maplibre-gl/dist/maplibr
 const workerName = `assets/maplibre-gl-worker-${hash(workerSrc)}.mjs`;
 writeFileSync(join(dist, workerName), workerSrc);
 
-// 3. DSFR fonts: the Marianne typeface is reserved to State services; by
+// 3. The labels' glyphs (SDF protobufs, Noto Sans), served from the
+// binary under a hash of their content, /glyphs/<hash>/<stack>/<range>.pbf,
+// so that the server lets browsers keep them for a year (immutable).
+const glyphsTmp = join(dist, 'glyphs.tmp');
+writeGlyphs(glyphsTmp);
+const glyphsHash = (() => {
+  const h = createHash('sha256');
+  const files = [];
+  const walkGlyphs = (dir) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walkGlyphs(p);
+      else files.push(p);
+    }
+  };
+  walkGlyphs(glyphsTmp);
+  for (const f of files) h.update(relative(glyphsTmp, f).replaceAll('\\', '/')).update('\0').update(readFileSync(f));
+  return h.digest('hex').slice(0, 10);
+})();
+const glyphsPath = `/glyphs/${glyphsHash}`;
+mkdirSync(join(dist, 'glyphs'), {recursive: true});
+renameSync(glyphsTmp, join(dist, 'glyphs', glyphsHash));
+
+// 3b. DSFR fonts: the Marianne typeface is reserved to State services; by
 // default the @font-face rules are dropped and the system font is used.
 const dropFonts = {
   name: 'dsfr-fonts',
@@ -67,7 +91,7 @@ const result = await build({
   legalComments: 'linked',
   metafile: true,
   loader: {'.svg': 'file', '.woff2': 'file', '.woff': 'file'},
-  define: {__MAPLIBRE_WORKER__: JSON.stringify('/' + workerName)},
+  define: {__MAPLIBRE_WORKER__: JSON.stringify('/' + workerName), __GLYPHS__: JSON.stringify(glyphsPath)},
   plugins: [dropFonts],
   logLevel: 'warning',
 });
@@ -91,13 +115,13 @@ const preloads = (jsOut?.imports ?? [])
   .join('\n  ');
 const html = readFileSync(join(root, 'src/index.html'), 'utf8')
   .replace('{{PRELOAD}}', preloads)
+  .replaceAll('{{WORKER}}', '/' + workerName)
+  .replaceAll('{{GLYPHS}}', glyphsPath)
   .replaceAll('{{JS}}', '/' + js)
   .replaceAll('{{CSS}}', '/' + css)
   .replaceAll('{{FAVICON}}', '/' + faviconName);
 writeFileSync(join(dist, 'index.html'), html);
 
-// 6. The labels' glyphs (SDF protobufs, Noto Sans), served from the binary.
-writeGlyphs(join(dist, 'glyphs'));
 
 // 7. Precompressed variants of the text files (and of the glyphs).
 const textual = /\.(html|js|mjs|css|svg|json|txt|pbf)$/;

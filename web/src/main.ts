@@ -2,7 +2,6 @@
 
 import './styles/app.css';
 import './results/journeys.css';
-import {setWorkerUrl} from 'maplibre-gl';
 import {getConfig, getTileJSON, type TileJSON} from './api.ts';
 import {byId, h, replaceChildren} from './dom.ts';
 import {FiltersPanel} from './filters/panel.ts';
@@ -19,10 +18,8 @@ import {mountShell} from './shell.ts';
 import {initialState, Store} from './store.ts';
 import {decodeDash} from './dashboard/state.ts';
 import {decodeState, emptyState, facetParams, RADII} from './urlstate.ts';
-import {TERRITORY_LAYERS} from './map/style.ts';
-
-/** URL of MapLibre's worker, copied beside the bundle by the build. */
-declare const __MAPLIBRE_WORKER__: string;
+import {COMMUNE_LAYERS, MAP_LAYERS} from './map/style.ts';
+import {startWorker} from './map/worker.ts';
 
 function basemapURL(): string | null {
   const meta = document.querySelector<HTMLMetaElement>('meta[name="cartonum-basemap"]');
@@ -196,11 +193,15 @@ async function mountMapPage(store: Store): Promise<{resize: () => void}> {
   let map: MapView | null = null;
   const list = new ResultsList({store, root: resultsRoot, viewport: () => map?.viewport() ?? null});
   let territories: TileJSON;
+  let communes: TileJSON;
   let sites: TileJSON;
   try {
-    [territories, sites] = await Promise.all([
-      getTileJSON(TERRITORY_LAYERS, new URLSearchParams()),
+    // Preloaded by index.html (the default filters' sites), like the worker.
+    [territories, communes, sites] = await Promise.all([
+      getTileJSON(MAP_LAYERS, new URLSearchParams()),
+      getTileJSON(COMMUNE_LAYERS, new URLSearchParams()),
       getTileJSON('sites', facetParams(store.state.url.filters)),
+      startWorker(),
     ]);
   } catch (err) {
     replaceChildren(mapEl, h('div', {class: 'fr-alert fr-alert--error fr-m-2w'}, h('p', {}, `La carte n'a pas pu être chargée : ${(err as Error).message}`)));
@@ -212,6 +213,7 @@ async function mountMapPage(store: Store): Promise<{resize: () => void}> {
     container: mapEl,
     store,
     territories,
+    communes,
     sites,
     basemap: basemapURL(),
     padding: () => ({top: 0, left: 0, right: 0, bottom: phone.matches ? panel.offsetHeight : 0}),
@@ -232,7 +234,8 @@ function showContribPage(): void {
   byId('page-tableau-de-bord').hidden = true;
   byId('page-contrib').hidden = false;
   for (const li of document.querySelectorAll<HTMLElement>('.fr-skiplinks [data-page]')) li.hidden = true;
-  void import('./contrib/pages.ts')
+  void startWorker()
+    .then(() => import('./contrib/pages.ts'))
     .then((m) => m.mountContribPage())
     .catch((err: unknown) => {
       replaceChildren(byId('page-contrib-corps'), h('div', {class: 'fr-alert fr-alert--error'}, h('p', {}, `La page n'a pas pu être chargée : ${(err as Error).message}`)));
@@ -240,7 +243,7 @@ function showContribPage(): void {
 }
 
 async function main(): Promise<void> {
-  setWorkerUrl(new URL(__MAPLIBRE_WORKER__, window.location.href).href);
+  void startWorker();
   if (isContribPath(window.location.pathname)) {
     showContribPage();
     return;
@@ -263,7 +266,8 @@ async function main(): Promise<void> {
   let dashboard: Promise<{resize: () => void}> | null = null;
   const showDashboard = () => {
     if (!dashboard) {
-      dashboard = import('./dashboard/tableau.ts')
+      dashboard = startWorker()
+        .then(() => import('./dashboard/tableau.ts'))
         .then((mod) => mod.mountDashboard(store))
         .catch((err: unknown) => {
           dashboard = null;

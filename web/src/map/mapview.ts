@@ -38,6 +38,8 @@ export interface MapOptions {
   container: HTMLElement;
   store: Store;
   territories: TileJSON;
+  /** The communes' polygons as a source of their own (see COMMUNES_MINZOOM). */
+  communes?: TileJSON;
   sites: TileJSON;
   /** URL of an external basemap style, drawn below the project's layers. */
   basemap: string | null;
@@ -113,7 +115,7 @@ export class MapView {
     const s = opts.store.state;
     const ratio = Math.min(2, Math.max(1, window.devicePixelRatio || 1));
     const view = s.url.view;
-    const style = opts.basemap ?? ownStyle({territories: opts.territories, sites: opts.sites});
+    const style = opts.basemap ?? ownStyle({territories: opts.territories, communes: opts.communes, sites: opts.sites});
     const bounds = opts.territories.bounds;
     this.map = new MapLibreMap({
       container: opts.container,
@@ -152,7 +154,7 @@ export class MapView {
       if (opts.basemap) {
         // The project's labels in the base map's fonts (its glyphs server
         // knows only them), commune names left to the base map.
-        const own = addOns({territories: opts.territories, sites: opts.sites}, false, basemapFonts(this.map.getStyle()));
+        const own = addOns({territories: opts.territories, communes: opts.communes, sites: opts.sites}, false, basemapFonts(this.map.getStyle()));
         for (const [id, src] of Object.entries(own.sources)) this.map.addSource(id, src);
         for (const layer of own.layers) this.map.addLayer(layer);
       }

@@ -19,9 +19,19 @@ export const TERRITORIES = 'territoires';
 export const SITES = 'lieux';
 export const SITES_CLIENT = 'lieux-filtres';
 export const FOCUS = 'focus';
+/** The communes' polygons, a source of their own on the public map. */
+export const COMMUNES = 'communes';
 
 /** The territory layers of the map's vector source, names included. */
 export const TERRITORY_LAYERS = 'departements,epci,communes,libelles';
+/** The public map's territory layers without the communes' polygons,
+ * which come from their own source (COMMUNES) from COMMUNES_MINZOOM: at
+ * the region's first view they were 114 KB of the 139 KB tile while no
+ * commune outline is drawn before zoom 8. */
+export const MAP_LAYERS = 'departements,epci,libelles';
+export const COMMUNE_LAYERS = 'communes';
+/** Zoom from which the public map loads and draws the communes' polygons. */
+export const COMMUNES_MINZOOM = 8;
 /** The labels' layer of the tiles (internal/tileset/labels.go). */
 export const LABELS_LAYER = 'libelles';
 
@@ -29,10 +39,14 @@ export const LABELS_LAYER = 'libelles';
 export const FONT_REGULAR = ['Noto Sans Regular'];
 export const FONT_BOLD = ['Noto Sans Bold'];
 
+/** Path of the glyphs under a hash of their content (the build's
+ * __GLYPHS__, cached for a year), "/glyphs" in tests run from sources. */
+const GLYPHS_PATH = typeof __GLYPHS__ === 'string' ? __GLYPHS__ : '/glyphs';
+
 /** The glyphs URL of the embedded font stacks (absolute, as MapLibre wants). */
 export function glyphsURL(): string {
   const origin = typeof location === 'undefined' ? '' : location.origin;
-  return `${origin}/glyphs/{fontstack}/{range}.pbf`;
+  return `${origin}${GLYPHS_PATH}/{fontstack}/{range}.pbf`;
 }
 
 /** Fonts of the project's labels: the embedded stacks, or a base map's. */
@@ -96,8 +110,10 @@ export function vectorSource(tj: TileJSON): SourceSpecification {
 /** The numeric feature id of a commune in the tiles (2A004 → 20004). */
 export {communeFeatureId} from './featureids.ts';
 
-/** Layers of the territories: land, outlines, selected commune. */
-export function territoryLayers(withLand: boolean): LayerSpecification[] {
+/** Layers of the territories: land, outlines, selected commune. The
+ * communes' polygons come from communesSource (TERRITORIES by default;
+ * COMMUNES on the public map, whose source starts at COMMUNES_MINZOOM). */
+export function territoryLayers(withLand: boolean, communesSource: string = TERRITORIES): LayerSpecification[] {
   const layers: LayerSpecification[] = [];
   if (withLand) {
     // The region in its context: a soft halo along its outer edge (the
@@ -126,7 +142,7 @@ export function territoryLayers(withLand: boolean): LayerSpecification[] {
     {
       id: 'commune-choisie-fond',
       type: 'fill',
-      source: TERRITORIES,
+      source: communesSource,
       'source-layer': 'communes',
       filter: ['==', ['id'], -1],
       paint: {'fill-color': PALETTE.selected, 'fill-opacity': 0.07},
@@ -134,7 +150,7 @@ export function territoryLayers(withLand: boolean): LayerSpecification[] {
     {
       id: 'communes-contours',
       type: 'line',
-      source: TERRITORIES,
+      source: communesSource,
       'source-layer': 'communes',
       minzoom: 8,
       paint: {'line-color': PALETTE.commune, 'line-width': ['interpolate', ['linear'], ['zoom'], 8, 0.4, 12, 1]},
@@ -165,7 +181,7 @@ export function territoryLayers(withLand: boolean): LayerSpecification[] {
     {
       id: 'commune-choisie-contour',
       type: 'line',
-      source: TERRITORIES,
+      source: communesSource,
       'source-layer': 'communes',
       filter: ['==', ['id'], -1],
       paint: {'line-color': PALETTE.selected, 'line-width': 2.5},
@@ -367,6 +383,9 @@ export function focusLayers(): LayerSpecification[] {
 export interface StyleInput {
   territories: TileJSON;
   sites: TileJSON;
+  /** The communes' polygons as a source of their own (from
+   * COMMUNES_MINZOOM); absent: they are a layer of territories. */
+  communes?: TileJSON;
 }
 
 /** The full style when no external basemap is configured. */
@@ -390,6 +409,9 @@ export function addOns(input: StyleInput, withLand = true, fonts: LabelFonts | n
   return {
     sources: {
       [TERRITORIES]: vectorSource(input.territories),
+      ...(input.communes
+        ? {[COMMUNES]: {...vectorSource(input.communes), minzoom: Math.max(COMMUNES_MINZOOM, input.communes.minzoom ?? 0)} as SourceSpecification}
+        : {}),
       [SITES]: vectorSource(input.sites),
       [SITES_CLIENT]: {
         type: 'geojson',
@@ -402,7 +424,7 @@ export function addOns(input: StyleInput, withLand = true, fonts: LabelFonts | n
       [FOCUS]: {type: 'geojson', data: {type: 'FeatureCollection', features: []}},
     },
     layers: [
-      ...territoryLayers(withLand),
+      ...territoryLayers(withLand, input.communes ? COMMUNES : TERRITORIES),
       ...(fonts ? labelLayers(fonts) : []),
       ...siteLayers(SITES, 'sites', true, fonts),
       ...siteLayers(SITES_CLIENT, null, false, fonts),
