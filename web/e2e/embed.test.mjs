@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import {createServer} from 'node:http';
 import {join} from 'node:path';
 import {RESULTS, baseURL, launch} from './browser.mjs';
+import {catchMaps} from './maps-hook.mjs';
 
 const url = baseURL();
 let b;
@@ -32,6 +33,7 @@ before(async () => {
   hosts.allowed = await site('127.0.0.2');
   hosts.refused = await site('127.0.0.3');
   b = await launch({viewport: {width: 1000, height: 720}});
+  await b.context.addInitScript(catchMaps);
 });
 after(async () => {
   await b?.close();
@@ -133,6 +135,71 @@ test('an EPCI: the embed map is framed on its places', async () => {
   );
   await page.waitForTimeout(600);
   await page.screenshot({path: join(RESULTS, 'integration-03-epci.png')});
+  await page.close();
+});
+
+/** The ids of the places of a territory, from the API. */
+async function placesOf(param, code) {
+  const r = await (await fetch(`${url}/api/sites?${param}=${code}&limit=1000`)).json();
+  return new Set(r.features.map((f) => f.id));
+}
+
+/** The embed frame of a page framing path, once its map is loaded and
+ * its list settled. */
+async function loadedEmbed(path) {
+  const {page} = await framed(hosts.allowed, path);
+  let frame;
+  for (let i = 0; i < 100 && !(frame = embedFrame(page)); i++) await page.waitForTimeout(100);
+  await frame.waitForSelector('#carte[data-etat="chargee"]', {timeout: 30000});
+  return {page, frame};
+}
+
+/** Ids of the places in the frame's list and of the places (not
+ * clusters) in the map's tiles, and the tile URL of the places' source. */
+async function shownPlaces(frame) {
+  await frame.waitForFunction(() => document.querySelectorAll('#resultats button[data-id]').length > 0 && !document.querySelector('#resultats')?.hasAttribute('aria-busy'), null, {timeout: 20000});
+  await frame.waitForFunction(() => window.__cartes?.[0]?.loaded(), null, {timeout: 20000});
+  return frame.evaluate(() => {
+    const m = window.__cartes[0];
+    const tiled = m.querySourceFeatures('lieux', {sourceLayer: 'sites'}).filter((f) => !f.properties.point_count).map((f) => f.properties.id);
+    return {
+      list: [...document.querySelectorAll('#resultats button[data-id]')].map((b) => b.dataset.id),
+      tiled,
+      tiles: m.getStyle().sources.lieux.tiles[0],
+    };
+  });
+}
+
+test('a département: the embed page lists and draws only its places (list and tiles filtered, not only framed)', async () => {
+  const dep = '60';
+  const inDep = await placesOf('departement', dep);
+  assert.ok(inDep.size > 5, `${inDep.size} lieux dans l'Oise`);
+  const {page, frame} = await loadedEmbed(`/integration/carte?departement=${dep}`);
+  await frame.waitForFunction(() => /departement=60/.test(location.search) && new URLSearchParams(location.search).has('vue'), null, {timeout: 15000});
+  const shown = await shownPlaces(frame);
+  assert.match(shown.tiles, /[?&]departement=60(&|$)/, shown.tiles);
+  assert.ok(shown.list.length > 0);
+  for (const id of shown.list) assert.ok(inDep.has(id), `lieu ${id} de la liste hors de l'Oise`);
+  assert.ok(shown.tiled.length > 0, 'aucun lieu dans les tuiles');
+  for (const id of shown.tiled) assert.ok(inDep.has(id), `lieu ${id} des tuiles hors de l'Oise`);
+  // Not vacuous: the same view without the parameter shows places of the
+  // neighbouring départements (the Oise borders the Somme and the Aisne).
+  const bbox = await frame.evaluate(() => window.__cartes[0].getBounds().toArray().flat().map((x) => x.toFixed(5)).join(','));
+  const all = await (await fetch(`${url}/api/sites?bbox=${bbox}&limit=1000`)).json();
+  assert.ok(all.features.some((f) => !inDep.has(f.id)), 'la vue ne contient que des lieux de l\'Oise : test sans objet');
+  await page.screenshot({path: join(RESULTS, 'integration-04-departement.png')});
+  await page.close();
+});
+
+test('an EPCI: zoomed in, the list follows the map and stays within the EPCI', async () => {
+  const epci = '248000531'; // CA Amiens Métropole
+  const inEpci = await placesOf('epci', epci);
+  const {page, frame} = await loadedEmbed(`/integration/carte?epci=${epci}&vue=11/49.894/2.296`);
+  const shown = await shownPlaces(frame);
+  assert.match(shown.tiles, /[?&]epci=248000531(&|$)/, shown.tiles);
+  for (const id of shown.list) assert.ok(inEpci.has(id), `lieu ${id} de la liste hors de l'EPCI`);
+  for (const id of shown.tiled) assert.ok(inEpci.has(id), `lieu ${id} des tuiles hors de l'EPCI`);
+  assert.ok(shown.list.length > 0 && shown.tiled.length > 0);
   await page.close();
 });
 

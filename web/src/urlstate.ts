@@ -131,9 +131,24 @@ export function encodeState(s: UrlState): string {
 }
 
 /** The filters as API (and tile) query parameters: the facets only. */
+/** The territory every place query of the page is restricted to (the
+ * embed page's epci or departement, see embed/embed.ts): empty elsewhere. */
+let scope = new URLSearchParams();
+
+/** Restricts the page's places (list, tiles, counts) to a territory. */
+export function setScope(params: URLSearchParams): void {
+  scope = new URLSearchParams(params);
+}
+
+/** The page's territory restriction ("epci=…" or "departement=…", or ""). */
+export function scopeParams(): URLSearchParams {
+  return new URLSearchParams(scope);
+}
+
 export function facetParams(f: Filters): URLSearchParams {
   const q = new URLSearchParams();
   for (const facet of FACETS) for (const v of f[facet.param]) q.append(facet.param, v);
+  for (const [k, v] of scope) q.append(k, v);
   return q;
 }
 

@@ -2,13 +2,15 @@
 // for other sites' iframes (the server marks <body class="integration">
 // and lets only the configured sites frame it, see /integration). Its URL
 // takes the map's parameters plus a territory the map itself does not
-// know: epci or departement, framed from the places of that territory.
+// know: epci or departement. That territory restricts every place the page
+// shows (the list, the tiles, the counts: urlstate's setScope) and the map
+// is framed on its places.
 // Links open in a new window (the site's other pages refuse frames), and
 // « Ouvrir dans Cartonum » opens the full map in the same state.
 
 import {listAllSites} from '../api.ts';
 import type {Store} from '../store.ts';
-import {encodeState, facetParams} from '../urlstate.ts';
+import {encodeState, facetParams, setScope} from '../urlstate.ts';
 
 export const EMBED_PATH = '/integration/carte';
 
@@ -65,13 +67,13 @@ export function mountEmbed(store: Store, win: Window = window): void {
     if (s.url !== prev.url) sync();
   });
 
-  // An EPCI or a département: frame the map on its places (those that
-  // match the filters), unless the URL already gives a view.
+  // An EPCI or a département: only its places are listed and drawn, and
+  // the map is framed on them (those that match the filters), unless the
+  // URL already gives a view.
   const extra = new URLSearchParams(embedExtra(win.location.search));
+  setScope(extra);
   if (extra.toString() && !store.state.url.view && !store.state.url.commune) {
-    const params = facetParams(store.state.url.filters);
-    for (const [k, v] of extra) params.set(k, v);
-    void listAllSites(params)
+    void listAllSites(facetParams(store.state.url.filters))
       .then((page) => {
         const b = boundsOf(page.features.map((f) => f.geometry.coordinates));
         if (b) store.moveCamera({bbox: b});

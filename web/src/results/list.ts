@@ -13,7 +13,7 @@ import {matchesClientFilters} from '../filters/predicate.ts';
 import {deNom, directionsHref, displayName, formatDistance, haversine, hoursWording, isPhone, plural} from '../format.ts';
 import {isStale} from '../hours.ts';
 import type {AppState, PlacePoint, Store} from '../store.ts';
-import {siteParams} from '../urlstate.ts';
+import {scopeParams, siteParams} from '../urlstate.ts';
 
 const PAGE = 30;
 const MIN_BROWSE_ZOOM = 9;
@@ -150,11 +150,16 @@ export class ResultsList {
     this.#abort = abort;
     this.#key = queryKey(s);
     const params = siteParams(s.url.filters);
-    let center: [number, number];
+    let center: [number, number] | null;
     let radius: number;
     if (s.origin) {
       center = [s.origin.lon, s.origin.lat];
       radius = s.url.rayon * 1000;
+    } else if (scopeParams().size > 0 && (this.#o.viewport()?.zoom ?? 0) < MIN_BROWSE_ZOOM) {
+      // The embed page of a territory (epci, departement): its places,
+      // until the map is zoomed enough to list those around its centre.
+      center = null;
+      radius = 0;
     } else {
       const vp = this.#o.viewport();
       if (!vp || vp.zoom < MIN_BROWSE_ZOOM) {
@@ -166,8 +171,10 @@ export class ResultsList {
       center = vp.center;
       radius = Math.min(Math.max(vp.radius, 500), 200000);
     }
-    params.set('near', `${center[0].toFixed(5)},${center[1].toFixed(5)}`);
-    params.set('radius', String(Math.round(radius)));
+    if (center) {
+      params.set('near', `${center[0].toFixed(5)},${center[1].toFixed(5)}`);
+      params.set('radius', String(Math.round(radius)));
+    }
     params.set('limit', '1000');
     if (s.origin) params.set('plus_proches', String(NEAREST));
     this.#o.root.setAttribute('aria-busy', 'true');
@@ -177,7 +184,7 @@ export class ResultsList {
       const f = s.url.filters;
       const withDistance = (x: Feature<PlaceSummary>): Item => ({
         ...x,
-        distance: s.origin ? (x.properties.distance_m ?? haversine(center, x.geometry.coordinates)) : null,
+        distance: s.origin && center ? (x.properties.distance_m ?? haversine(center, x.geometry.coordinates)) : null,
       });
       const items = page.features.filter((x) => matchesClientFilters(x.properties, f)).map(withDistance);
       this.#items = items;
@@ -186,7 +193,7 @@ export class ResultsList {
       this.#truncated = page.total > page.features.length;
       this.#shown = PAGE;
       this.#render(say);
-      if (s.origin) this.#fit(s, center);
+      if (s.origin && center) this.#fit(s, center);
     } catch (err) {
       if ((err as Error).name === 'AbortError') return;
       this.#items = [];
