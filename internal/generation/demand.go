@@ -41,3 +41,7 @@ func (g *Generation) CheckProfile(p analysis.Params) error {
 	}
 	return cartonum.Errorf(cartonum.KindInvalid, "%s", err.Error())
 }
+
+// Gridded reports whether the generation's demand is a gridded population
+// (cartonum import-grid) rather than the uniform 1 km grid.
+func (g *Generation) Gridded() bool { return g.gridded }

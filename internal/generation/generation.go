@@ -57,6 +57,8 @@ type Generation struct {
 	epci  map[string]orb.MultiPolygon
 	deps  map[string]orb.MultiPolygon
 	took  time.Duration
+	// gridded says whether the demand is a gridded population (Config.Demand).
+	gridded bool
 }
 
 // Build derives a Generation from a snapshot: the analysis model and its
@@ -77,7 +79,7 @@ func Build(ctx context.Context, snap *index.Snapshot, cfg Config) (*Generation, 
 // that the requests after the swap do not all miss the cache at once.
 func Rebuild(ctx context.Context, prev *Generation, snap *index.Snapshot, cfg Config) (*Generation, error) {
 	start := time.Now()
-	g := &Generation{snap: snap, model: newModel(snap, cfg.Demand)}
+	g := &Generation{snap: snap, model: newModel(snap, cfg.Demand), gridded: cfg.Demand != nil}
 	defaults, err := g.model.ComputeContext(ctx, analysis.DefaultParams())
 	if err != nil {
 		return nil, fmt.Errorf("indicateurs de la version %d : %w", snap.Version(), err)
