@@ -61,6 +61,13 @@ func exportName(kind, level string, p analysis.Params, format string) string {
 	for _, v := range append(append([]string{}, p.Services...), p.Dispositifs...) {
 		parts = append(parts, slug(v))
 	}
+	switch p.Profile {
+	case "", analysis.ProfilePopulation:
+	case analysis.ProfileMix:
+		parts = append(parts, p.Profile, num(p.Mix.Population), num(p.Mix.Elderly), num(p.Mix.Poor))
+	default:
+		parts = append(parts, p.Profile)
+	}
 	parts = append(parts, exportClock().In(exportZone).Format("2006-01-02"))
 	return strings.Join(parts, "-") + extension(format)
 }
@@ -116,14 +123,37 @@ func exportParams(gen *generation.Generation, level string, p analysis.Params, e
 		generation.Param{Name: "Détour (× distance à vol d'oiseau)", Value: p.Circuity},
 		generation.Param{Name: "Services", Value: list(p.Services, "tous")},
 		generation.Param{Name: "Dispositifs", Value: list(p.Dispositifs, "tous les lieux")},
+		generation.Param{Name: "Profil de la demande", Value: profileLabel(p)},
 		generation.Param{Name: "Lieux hors région pris en compte", Value: edge.PlacesOutside},
 		generation.Param{Name: "Distance maximale de ces lieux à la région (km)", Value: edge.MarginKm},
 		generation.Param{Name: "Version des données", Value: gen.Version()},
 		generation.Param{Name: "Date de l'export", Value: exportClock().In(exportZone).Format("2006-01-02 15:04")},
-		generation.Param{Name: "Méthode", Value: "Temps de trajet de chaque habitant (grille de 1 km) au lieu le plus proche : distance à vol d'oiseau × détour, à vitesse constante ; accessibilité E2SFCA (0–10, 10–20, 20–30 min)"},
+		generation.Param{Name: "Méthode", Value: "Temps de trajet de chaque habitant (" + demandLabel(gen) + ") au lieu le plus proche : distance à vol d'oiseau × détour, à vitesse constante ; accessibilité E2SFCA (0–10, 10–20, 20–30 min)"},
 		generation.Param{Name: "Sources", Value: "ANCT, La MedNum, IGN, INSEE (Licence Ouverte 2.0) — Cartonum"},
 	)
 	return out
+}
+
+// profileLabel says, in French, whose demand a request measures.
+func profileLabel(p analysis.Params) string {
+	num := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
+	switch p.Profile {
+	case analysis.ProfileElderly:
+		return "personnes de 65 ans ou plus (65plus)"
+	case analysis.ProfilePoor:
+		return "personnes des ménages pauvres (pauvres)"
+	case analysis.ProfileMix:
+		return "mixte : " + num(p.Mix.Population) + " × habitants + " + num(p.Mix.Elderly) + " × 65 ans ou plus + " + num(p.Mix.Poor) + " × ménages pauvres"
+	}
+	return "tous les habitants (population)"
+}
+
+// demandLabel says where the generation places the inhabitants.
+func demandLabel(gen *generation.Generation) string {
+	if gen.Gridded() {
+		return "carreaux de 200 m de l'Insee, calés sur la population légale ; grille de 1 km pour les communes sans carreau"
+	}
+	return "grille de 1 km"
 }
 
 // supplyEdge tells how far beyond the region the supply is known: the
