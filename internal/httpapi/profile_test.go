@@ -107,6 +107,11 @@ func TestProfilesWithGrid(t *testing.T) {
 			}
 		})
 	}
+	// Exports name the profile in their file name.
+	if resp, b := do(t, "GET", ts.URL+"/api/indicators?level=region&profil=mixte&mix=0,1,2&format=csv", nil, nil); resp.StatusCode != 200 ||
+		!strings.Contains(resp.Header.Get("Content-Disposition"), "-mixte-0-1-2-") {
+		t.Errorf("csv export: %d %q %.200s", resp.StatusCode, resp.Header.Get("Content-Disposition"), b)
+	}
 	resp, b := postScenarioJSON(t, ts, nil, strings.NewReader(`{"params": {"profil": "pauvres"}, "add": [{"lon": 2.3, "lat": 49.9}]}`))
 	if resp.StatusCode != 200 {
 		t.Fatalf("scenario: %d %s", resp.StatusCode, b)
