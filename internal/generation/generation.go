@@ -38,6 +38,12 @@ type Config struct {
 	// PrefillTiles is how many of the previous generation's most recently
 	// used tiles Rebuild encodes before the new generation is published.
 	PrefillTiles int
+	// Routing, when set, is the travel model of every request (a routing
+	// engine, e.g. OSRM) instead of crow-fly; TripCache gives the cache of
+	// its trips seen from a data version (nil: none). Build then fails
+	// when the engine does: no crow-fly figure stands in for road times.
+	Routing   *analysis.Routing
+	TripCache func(version int64) analysis.TripCache
 	// Demand spreads the communes' population over demand points: the
 	// gridded population of the snapshot's data version (see Demand), or
 	// the uniform grid when nil.
@@ -80,6 +86,13 @@ func Build(ctx context.Context, snap *index.Snapshot, cfg Config) (*Generation, 
 func Rebuild(ctx context.Context, prev *Generation, snap *index.Snapshot, cfg Config) (*Generation, error) {
 	start := time.Now()
 	g := &Generation{snap: snap, model: newModel(snap, cfg.Demand), gridded: cfg.Demand != nil}
+	if cfg.Routing != nil {
+		rt := *cfg.Routing
+		if cfg.TripCache != nil {
+			rt.Cache = cfg.TripCache(snap.Version())
+		}
+		g.model.UseTravel(&rt)
+	}
 	defaults, err := g.model.ComputeContext(ctx, analysis.DefaultParams())
 	if err != nil {
 		return nil, fmt.Errorf("indicateurs de la version %d : %w", snap.Version(), err)
