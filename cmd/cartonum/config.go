@@ -42,6 +42,7 @@ type Config struct {
 	DirectionsURL    string // template of the "Itinéraire" links ({lat}, {lon}, {nom})
 	TileCacheControl string
 	Limits           LimitsConfig  // what anonymous clients may write (serve.go)
+	Travel           TravelConfig  // routing engine of serve and analyse (travel.go)
 	SessionTTL       time.Duration // lifetime of a moderator's session
 
 	// logging
@@ -136,6 +137,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		fs.Int64Var(&c.TileCacheBytes, "tile-cache-bytes", int64(envInt(getenv, "TILE_CACHE_BYTES", 64<<20)), "memory for cached tiles, in bytes (CARTONUM_TILE_CACHE_BYTES)")
 		fs.StringVar(&c.TileCacheControl, "tile-cache-control", env(getenv, "TILE_CACHE_CONTROL", "public, max-age=300"), "Cache-Control of tiles whose URL lacks the current data version (CARTONUM_TILE_CACHE_CONTROL)")
 		limitsFlags(fs, &c.Limits, getenv)
+		travelFlags(fs, &c.Travel, getenv)
 		fs.DurationVar(&c.SessionTTL, "session-ttl", envDuration(getenv, "SESSION_TTL", 12*time.Hour), "lifetime of a moderator's session from its login (CARTONUM_SESSION_TTL)")
 	case "import":
 		fs.StringVar(&c.Communes, "communes", env(getenv, "COMMUNES", ""), "communes GeoJSON (geo.api.gouv.fr shape); default: the communes already in the database")
@@ -155,6 +157,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		fs.Float64Var(&c.Circuity, "circuity", 1.3, "road distance over straight-line distance")
 		fs.StringVar(&c.Services, "services", "", "only places offering one of these services (separated by |)")
 		fs.StringVar(&c.Dispositifs, "dispositifs", "", "only places of one of these dispositifs (separated by |), e.g. 'France Services'")
+		travelFlags(fs, &c.Travel, getenv)
 		fs.StringVar(&c.Profile, "profil", "population", "whose demand: population, 65plus, pauvres or mixte (65plus, pauvres and mixte need cartonum import-grid)")
 		fs.StringVar(&c.Mix, "mix", "", "weights of the mixte profile: population,65plus,pauvres, e.g. 1,2,2 (default 1,1,1)")
 	case "users add":
@@ -199,6 +202,9 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	}
 	if cmd == "serve" && c.SessionTTL < time.Minute {
 		return c, fmt.Errorf("--session-ttl %v : une minute au moins", c.SessionTTL)
+	}
+	if err := c.Travel.check(); err != nil {
+		return c, err
 	}
 	if err := c.checkContributions(); err != nil {
 		return c, err
