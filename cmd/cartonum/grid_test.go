@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"math"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -128,4 +130,46 @@ func TestImportGrid(t *testing.T) {
 	if imports, _ := s.GridImports(context.Background()); len(imports) != 1 {
 		t.Errorf("%d imports recorded, want 1", len(imports))
 	}
+}
+
+// TestServeReloadsGrid: a running server answers 409 to the 65plus profile
+// until import-grid runs in another process, then counts the gridded 65+
+// inhabitants without restart.
+func TestServeReloadsGrid(t *testing.T) {
+	db := gridDB(t)
+	m := NewMain(Config{DB: db, Region: "32", Addr: "127.0.0.1:0", ShutdownTimeout: 5 * time.Second,
+		ReloadInterval: 50 * time.Millisecond}, quietLogger())
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := m.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
+	u := "http://" + m.Addr() + "/api/indicators?level=region&profil=65plus"
+	if resp, b := get(t, u); resp.StatusCode != http.StatusConflict {
+		t.Fatalf("before import-grid: %d %s, want 409", resp.StatusCode, b)
+	}
+	if err := run(context.Background(), []string{"import-grid", "--db", db, gridFixture}, func(string) string { return "" }, nil, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	want := 32.5*130000/150.5 + 12*23000/50.0
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, b := get(t, u)
+		if resp.StatusCode == http.StatusOK {
+			var out struct {
+				Items []struct {
+					Population float64 `json:"population"`
+				} `json:"items"`
+			}
+			if err := json.Unmarshal(b, &out); err != nil || len(out.Items) != 1 || math.Abs(out.Items[0].Population-want) > 1e-6*want {
+				t.Fatalf("after import-grid: %s, want a population of %v", b, want)
+			}
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("the server still refuses the 65plus profile after import-grid")
 }
