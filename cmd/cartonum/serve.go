@@ -151,6 +151,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.TileCacheBytes > 0 {
 		m.genCfg.Tiles.CacheBytes = m.Config.TileCacheBytes
 	}
+	if err := m.Config.Travel.useRouting(&m.genCfg, db, m.Logger); err != nil {
+		return err
+	}
 	gen, err := m.build(ctx, snap)
 	if err != nil {
 		return err
