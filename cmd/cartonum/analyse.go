@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -86,7 +87,11 @@ func runAnalyse(ctx context.Context, cfg Config, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	gen, err := generation.Build(ctx, snap, generation.Config{NoTiles: true, Demand: demand})
+	gcfg := generation.Config{NoTiles: true, Demand: demand}
+	if err := cfg.Travel.useRouting(&gcfg, db, slog.New(slog.NewTextHandler(os.Stderr, nil))); err != nil {
+		return err
+	}
+	gen, err := generation.Build(ctx, snap, gcfg)
 	if err != nil {
 		return err
 	}
