@@ -51,6 +51,11 @@ type Options struct {
 	// "https://*.somme.fr", "*" for any site); the site itself always may.
 	// Every other page refuses to be framed (frame-ancestors 'none').
 	FrameAncestors []string
+	// PMTilesURL is a PMTiles archive (cartonum export-tiles) the map
+	// reads its territories' tiles from instead of /tiles (empty: the
+	// server's tiles). Its origin is allowed by the Content-Security-Policy;
+	// the web app learns it from /api/config (see PMTilesURL()).
+	PMTilesURL string
 }
 
 // Handler serves the front end embedded in web.Dist with default options.
@@ -58,7 +63,7 @@ func Handler() http.Handler { return New(web.Dist, Options{}) }
 
 // New serves the front end found in fsys, which holds a "dist" directory.
 func New(fsys fs.FS, opts Options) http.Handler {
-	h := &handler{files: map[string]*file{}, csp: csp(opts, "'none'"), embedCSP: csp(opts, embedAncestors(opts.FrameAncestors))}
+	h := &handler{pmtiles: opts.PMTilesURL, files: map[string]*file{}, csp: csp(opts, "'none'"), embedCSP: csp(opts, embedAncestors(opts.FrameAncestors))}
 	dist, err := fs.Sub(fsys, "dist")
 	if err != nil {
 		return h
@@ -127,6 +132,7 @@ type file struct {
 }
 
 type handler struct {
+	pmtiles  string // Options.PMTilesURL
 	files    map[string]*file
 	index    *file
 	embed    *file // index.html for EmbedPath
@@ -185,6 +191,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	serve(w, r, f)
 }
+
+// PMTilesURL is the PMTiles archive the map reads its territories from
+// (Options.PMTilesURL), "" for the server's tiles; /api/config tells it.
+func (h *handler) PMTilesURL() string { return h.pmtiles }
 
 func isRoute(p string) bool {
 	for _, r := range Routes {
@@ -365,7 +375,7 @@ func (e *originError) Error() string {
 func csp(opts Options, ancestors string) string {
 	connect := []string{"'self'"}
 	img := []string{"'self'", "data:", "blob:"}
-	for _, o := range append([]string{opts.Basemap}, opts.ConnectSrc...) {
+	for _, o := range append([]string{opts.Basemap, opts.PMTilesURL}, opts.ConnectSrc...) {
 		if u, err := url.Parse(o); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
 			origin := u.Scheme + "://" + u.Host
 			connect = append(connect, origin)

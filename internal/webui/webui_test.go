@@ -333,3 +333,20 @@ func TestIntegrationPage(t *testing.T) {
 		}
 	}
 }
+
+// A PMTiles archive elsewhere: its origin may be fetched (connect-src) and
+// the handler tells its URL to /api/config.
+func TestPMTilesURL(t *testing.T) {
+	h := New(distFS(), Options{PMTilesURL: "https://tuiles.example.org/cartonum/region.pmtiles"})
+	csp := do(t, h, http.MethodGet, "/carte", nil).Header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "connect-src 'self' https://tuiles.example.org;") {
+		t.Errorf("CSP %q", csp)
+	}
+	p, ok := h.(interface{ PMTilesURL() string })
+	if !ok || p.PMTilesURL() != "https://tuiles.example.org/cartonum/region.pmtiles" {
+		t.Fatalf("PMTilesURL not told: %v", ok)
+	}
+	if own := New(distFS(), Options{}).(interface{ PMTilesURL() string }).PMTilesURL(); own != "" {
+		t.Errorf("PMTilesURL without an archive: %q", own)
+	}
+}
