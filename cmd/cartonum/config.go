@@ -23,7 +23,8 @@ type Config struct {
 	Region string // region code, e.g. "32"
 
 	// serve
-	Addr string
+	Addr        string
+	MetricsAddr string // listen address of /metrics; empty: /metrics on Addr
 	// contributions (serve): the source name of accepted contributions,
 	// the minimum form fill time, proposals per client per hour and the
 	// hex key of the form tokens (random per start when empty).
@@ -37,6 +38,7 @@ type Config struct {
 	MaxLimit         int
 	TileCacheBytes   int64
 	Basemap          string
+	PMTilesURL       string // PMTiles archive the map reads its territories from (cartonum export-tiles)
 	FrameAncestors   string // origins allowed to frame the embed page (webui.ParseFrameAncestors)
 	Geocoder         string
 	DirectionsURL    string // template of the "Itinéraire" links ({lat}, {lon}, {nom})
@@ -122,6 +124,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	switch cmd {
 	case "serve":
 		fs.StringVar(&c.Addr, "addr", env(getenv, "ADDR", ":8080"), "listen address (CARTONUM_ADDR)")
+		fs.StringVar(&c.MetricsAddr, "metrics-addr", env(getenv, "METRICS_ADDR", ""), "listen address of the Prometheus metrics (/metrics), e.g. 127.0.0.1:9090, which then leave the public address; empty: /metrics on --addr (CARTONUM_METRICS_ADDR)")
 		fs.StringVar(&c.SourceName, "source-name", env(getenv, "SOURCE_NAME", "Cartonum"), "the `source` of the places accepted contributions create or change, in the export (CARTONUM_SOURCE_NAME)")
 		fs.DurationVar(&c.MinFill, "min-fill", envDuration(getenv, "MIN_FILL", 3*time.Second), "shortest time between getting the proposal form and sending it, 0 for none (CARTONUM_MIN_FILL)")
 		fs.IntVar(&c.ProposalsPerHour, "proposals-per-hour", envInt(getenv, "PROPOSALS_PER_HOUR", 10), "proposals one client may send per hour (CARTONUM_PROPOSALS_PER_HOUR)")
@@ -133,6 +136,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		fs.StringVar(&c.Geocoder, "geocoder", env(getenv, "GEOCODER", ""), "address search service (Base Adresse Nationale API, e.g. https://api-adresse.data.gouv.fr/search/); empty: communes and postcodes only (CARTONUM_GEOCODER)")
 		fs.StringVar(&c.DirectionsURL, "directions-url", env(getenv, "DIRECTIONS_URL", ""), "template of the \"Itinéraire\" links shown on desktops, with {lat}, {lon} and optionally {nom} (URL-encoded name); phones get a geo: link; empty: OpenStreetMap, https://www.openstreetmap.org/directions?to={lat},{lon} (CARTONUM_DIRECTIONS_URL)")
 		fs.StringVar(&c.Basemap, "basemap", env(getenv, "BASEMAP", ""), "URL of an external MapLibre basemap style for online deployments; empty: the project's own layers only (CARTONUM_BASEMAP)")
+		fs.StringVar(&c.PMTilesURL, "pmtiles-url", env(getenv, "PMTILES_URL", ""), "URL of a PMTiles archive of the territories (cartonum export-tiles --layers departements,epci,communes,libelles) the web map reads instead of /tiles, served with CORS and Range; empty: the server's tiles (CARTONUM_PMTILES_URL)")
 		fs.StringVar(&c.FrameAncestors, "frame-ancestors", env(getenv, "FRAME_ANCESTORS", ""), "sites allowed to show the embed map /integration/carte in a frame, space-separated origins (https://www.example.fr, https://*.example.fr, * for any); every other page refuses frames (CARTONUM_FRAME_ANCESTORS)")
 		fs.Int64Var(&c.TileCacheBytes, "tile-cache-bytes", int64(envInt(getenv, "TILE_CACHE_BYTES", 64<<20)), "memory for cached tiles, in bytes (CARTONUM_TILE_CACHE_BYTES)")
 		fs.StringVar(&c.TileCacheControl, "tile-cache-control", env(getenv, "TILE_CACHE_CONTROL", "public, max-age=300"), "Cache-Control of tiles whose URL lacks the current data version (CARTONUM_TILE_CACHE_CONTROL)")
@@ -183,7 +187,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	if cmd != "import" && len(c.Files) > 0 {
 		return c, fmt.Errorf("cartonum %s : arguments inattendus %s", cmd, strings.Join(c.Files, " "))
 	}
-	for _, u := range []struct{ flag, value string }{{"geocoder", c.Geocoder}, {"basemap", c.Basemap}, {"places-url", c.PlacesURL}} {
+	for _, u := range []struct{ flag, value string }{{"geocoder", c.Geocoder}, {"basemap", c.Basemap}, {"places-url", c.PlacesURL}, {"pmtiles-url", c.PMTilesURL}} {
 		if u.value == "" {
 			continue
 		}

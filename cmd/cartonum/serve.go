@@ -19,6 +19,7 @@ import (
 	"github.com/cartonum/cartonum/internal/generation"
 	"github.com/cartonum/cartonum/internal/httpapi"
 	"github.com/cartonum/cartonum/internal/index"
+	"github.com/cartonum/cartonum/internal/metrics"
 	"github.com/cartonum/cartonum/internal/sqlite"
 	"github.com/cartonum/cartonum/internal/standard"
 	"github.com/cartonum/cartonum/internal/webui"
@@ -118,6 +119,13 @@ type Main struct {
 	wg       sync.WaitGroup
 	served   chan error
 
+	// metrics of this server; with --metrics-addr they are served by
+	// metricsSrv on metricsLn instead of the public address.
+	metrics       *metrics.Metrics
+	metricsSrv    *http.Server
+	metricsLn     net.Listener
+	metricsServed chan error
+
 	// changes asks for a reload at once (a moderator's decision); one
 	// pending request stands for any number.
 	changes chan struct{}
@@ -159,6 +167,9 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	m.idx = generation.NewLive(gen)
+	m.metrics = metrics.New()
+	m.metrics.WatchGeneration(m.idx)
+	m.metrics.WatchImports(db)
 
 	apiCfg := httpapi.DefaultConfig()
 	if m.Config.RequestTimeout > 0 {
@@ -185,8 +196,9 @@ func (m *Main) Run(ctx context.Context) error {
 	})
 	frameAncestors, _ := webui.ParseFrameAncestors(m.Config.FrameAncestors) // checked by parseConfig
 	m.api = httpapi.New(m.idx, apiCfg, m.Logger).WithScenarios(scenarios).
-		WithPages(webui.New(web.Dist, webui.Options{Basemap: m.Config.Basemap, FrameAncestors: frameAncestors}))
+		WithPages(webui.New(web.Dist, webui.Options{Basemap: m.Config.Basemap, FrameAncestors: frameAncestors, PMTilesURL: m.Config.PMTilesURL}))
 	m.api.WithAccounts(&accounts.Service{Store: db, SessionTTL: m.Config.SessionTTL}) // moderators' sessions
+	m.api.WithMetrics(m.metrics, m.Config.MetricsAddr == "")
 	if err := m.contributions(); err != nil {
 		return err
 	}
@@ -207,6 +219,9 @@ func (m *Main) Run(ctx context.Context) error {
 	m.served = make(chan error, 1)
 	go func() { m.served <- m.srv.Serve(ln) }()
 	m.Logger.Info("serving", "addr", ln.Addr().String(), "startup_ms", time.Since(start).Milliseconds())
+	if err := m.serveMetrics(); err != nil {
+		return err
+	}
 
 	var bg context.Context
 	bg, m.stop = context.WithCancel(context.Background())
@@ -217,6 +232,36 @@ func (m *Main) Run(ctx context.Context) error {
 	m.wg.Add(1)
 	go m.reloadOnChange(bg)
 	return nil
+}
+
+// serveMetrics serves /metrics on --metrics-addr, when given (then the
+// public address answers 404 there).
+func (m *Main) serveMetrics() error {
+	if m.Config.MetricsAddr == "" {
+		return nil
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.metrics.Handler())
+	m.metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 30 * time.Second, ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn)}
+	ln, err := net.Listen("tcp", m.Config.MetricsAddr)
+	if err != nil {
+		return fmt.Errorf("écoute des métriques sur %s impossible : %w", m.Config.MetricsAddr, err)
+	}
+	m.metricsLn = ln
+	m.metricsServed = make(chan error, 1)
+	go func() { m.metricsServed <- m.metricsSrv.Serve(ln) }()
+	m.Logger.Info("serving metrics", "addr", ln.Addr().String(), "path", "/metrics")
+	return nil
+}
+
+// MetricsAddr is the address of the metrics listener ("" without
+// --metrics-addr).
+func (m *Main) MetricsAddr() string {
+	if m.metricsLn == nil {
+		return ""
+	}
+	return m.metricsLn.Addr().String()
 }
 
 // contributions wires the contribution service into the API: proposals
@@ -365,6 +410,16 @@ func (m *Main) Close() error {
 			errs = append(errs, err)
 		}
 		if err := <-m.served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs = append(errs, err)
+		}
+	}
+	if m.metricsSrv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := m.metricsSrv.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+		if err := <-m.metricsServed; err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errs = append(errs, err)
 		}
 	}
