@@ -1,5 +1,7 @@
 package analysis
 
+import "math"
+
 // Field is one figure of Indicators, declared once for every rendering:
 // the JSON of the API (the struct tag of Indicators), the indicators CSV,
 // the attributes of the communes and EPCI tiles, and the web app's labels.
@@ -60,4 +62,12 @@ var Fields = []Field{
 	{JSON: "access", CSV: "accessibilite_e2sfca", Tile: "accessibilite", Rank: RankAccess, RankCSV: "rang_accessibilite",
 		Label: "Accessibilité E2SFCA", Unit: "lieux pour 10 000 habitants à portée", Digits: 4, TileDigits: 2,
 		Value: func(in *Indicators) float64 { return in.Access }},
+	{JSON: "fragility", CSV: "fragilite", LowIsBetter: true,
+		Label: "Indice de fragilité numérique", Unit: "score importé (plus haut : plus fragile)", Digits: 2,
+		Value: func(in *Indicators) float64 {
+			if in.Fragility > 0 {
+				return in.Fragility
+			}
+			return math.NaN() // unknown: an empty cell
+		}},
 }

@@ -47,6 +47,10 @@ type Indicators struct {
 	// Access is the population-weighted E2SFCA score: sites per 10,000
 	// inhabitants within reach, decayed by travel-time bands.
 	Access float64 `json:"access"`
+	// Fragility is the territory's digital-fragility score: its
+	// communes' scores averaged weighted by their legal population, over
+	// those that have one; 0 when none has (see Priority).
+	Fragility float64 `json:"fragility"`
 	// Rank is the territory's rank within its level for each of
 	// RankSitesPer10k, RankMeanMinutes, RankBeyondShare and RankAccess,
 	// 1 being the best served.
@@ -184,6 +188,7 @@ func (m *Model) aggregate(st *state, prev *state, dirty []bool) {
 		res.Region.P90Minutes, res.Region.P90Km = prev.res.Region.P90Minutes, prev.res.Region.P90Km
 	}
 
+	m.fillFragility(res)
 	rank(res.Communes)
 	rank(res.EPCI)
 	rank(res.Departements)

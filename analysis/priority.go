@@ -134,3 +134,23 @@ func (m *Model) groupFragility(communes []int32) (score, coverage float64) {
 	}
 	return score, coverage
 }
+
+// fillFragility sets the Fragility of every territory of a result.
+func (m *Model) fillFragility(res *Result) {
+	one := []int32{0}
+	for c := range res.Communes {
+		one[0] = int32(c)
+		res.Communes[c].Fragility, _ = m.groupFragility(one)
+	}
+	for g := range res.EPCI {
+		res.EPCI[g].Fragility, _ = m.groupFragility(m.epci[g].communes)
+	}
+	for g := range res.Departements {
+		res.Departements[g].Fragility, _ = m.groupFragility(m.deps[g].communes)
+	}
+	all := make([]int32, len(m.communes))
+	for c := range all {
+		all[c] = int32(c)
+	}
+	res.Region.Fragility, _ = m.groupFragility(all)
+}

@@ -31,7 +31,7 @@ func TestExcelCSV(t *testing.T) {
 	if err != nil || len(recs) != 2 || len(recs[0]) != len(CSVColumns()) {
 		t.Fatalf("CSV %v %v", recs, err)
 	}
-	if recs[0][0] != "niveau" || recs[1][2] != "Amiens Métropole" || recs[1][17] != "20,0" || recs[1][19] != "1,30" {
+	if recs[0][0] != "niveau" || recs[1][2] != "Amiens Métropole" || recs[1][18] != "20,0" || recs[1][20] != "1,30" {
 		t.Errorf("row %q", recs[1])
 	}
 	for i, v := range recs[1] {
@@ -72,7 +72,7 @@ func TestXLSX(t *testing.T) {
 	if v, _ := f.GetCellValue("Indicateurs", "D2", excelize.Options{RawCellValue: true}); v == "" || strings.ContainsAny(v, ", ") {
 		t.Errorf("population raw value %q", v)
 	}
-	if v, _ := f.GetCellValue("Indicateurs", "R2", excelize.Options{RawCellValue: true}); v != "20" {
+	if v, _ := f.GetCellValue("Indicateurs", "S2", excelize.Options{RawCellValue: true}); v != "20" {
 		t.Errorf("seuil_min = %q, want 20", v)
 	}
 	if v, _ := f.GetCellValue(ParamsSheet, "B3"); v != "7" {

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"math"
 	"os"
 	"regexp"
 	"slices"
@@ -149,7 +150,7 @@ func TestLiveSwap(t *testing.T) {
 func TestCSVColumns(t *testing.T) {
 	want := []string{"niveau", "code", "nom", "population", "lieux", "lieux_pour_10000",
 		"temps_moyen_min", "temps_p90_min", "distance_moyenne_km", "distance_p90_km",
-		"population_au_dela_seuil", "part_au_dela_seuil", "accessibilite_e2sfca",
+		"population_au_dela_seuil", "part_au_dela_seuil", "accessibilite_e2sfca", "fragilite",
 		"rang_lieux_pour_10000", "rang_temps_moyen", "rang_part_au_dela_seuil", "rang_accessibilite",
 		"seuil_min", "vitesse_kmh", "detour", "services", "dispositifs"}
 	if got := CSVColumns(); !slices.Equal(got, want) {
@@ -166,7 +167,7 @@ func TestCSVColumns(t *testing.T) {
 	if err != nil || len(recs) != 2 || len(recs[1]) != len(want) {
 		t.Fatalf("CSV %v %v", recs, err)
 	}
-	if recs[1][2] != "Amiens Métropole" || recs[1][4] != "3" || recs[1][17] != "20.0" {
+	if recs[1][2] != "Amiens Métropole" || recs[1][4] != "3" || recs[1][18] != "20.0" {
 		t.Errorf("row %q", recs[1])
 	}
 }
@@ -282,7 +283,11 @@ func TestFieldsMatchJSON(t *testing.T) {
 		}
 		for _, f := range analysis.Fields {
 			got, ok := m[f.JSON].(float64)
-			if !ok || got != f.Value(&in) {
+			want := f.Value(&in)
+			if math.IsNaN(want) {
+				want = 0 // unknown (a fragility without score): 0 in JSON, an empty CSV cell
+			}
+			if !ok || got != want {
 				t.Errorf("%s %s: JSON %v, Value %v", in.Code, f.JSON, m[f.JSON], f.Value(&in))
 			}
 			if _, ok := in.Rank[f.Rank]; f.Rank != "" && in.Level == analysis.LevelCommune && !ok {
