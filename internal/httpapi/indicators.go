@@ -138,7 +138,10 @@ func (s *Server) getIndicators(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d, ok := gen.Model().Detail(p, level, code)
+	d, ok, err := gen.Model().DetailContext(r.Context(), p, level, code)
+	if err != nil {
+		return err
+	}
 	if !ok {
 		return notFound("aucun territoire %s de code « %s »", level, code)
 	}

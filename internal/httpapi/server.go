@@ -143,6 +143,9 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	if errors.As(err, &up) {
 		status, msg = http.StatusBadGateway, err.Error()
 	}
+	if st, m, ok := travelFailure(err); ok { // travel.go
+		status, msg = st, m
+	}
 	var le *limitError
 	if errors.As(err, &le) {
 		status, msg = le.status, le.msg
