@@ -50,7 +50,7 @@ func (s *Server) config(w http.ResponseWriter, r *http.Request) error {
 	for _, v := range vocabularies {
 		vocab[v.Field] = v.Values
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
+	body := map[string]any{
 		"region": region, "data_version": snap.Version(), "geocoder": s.cfg.GeocoderURL != "",
 		"vocabularies": vocab, "vocabulary_labels": vocabularyLabels,
 		"params":     map[string]any{"bounds": analysis.ParamBounds(), "defaults": analysis.DefaultParams()},
@@ -58,9 +58,21 @@ func (s *Server) config(w http.ResponseWriter, r *http.Request) error {
 		// directions_url is the template of the "Itinéraire" links on
 		// desktops ({lat}, {lon}, {nom}); phones get a geo: URI.
 		"directions_url": s.directionsURL(),
-	})
+	}
+	// pmtiles_url, when the pages' handler is configured with a PMTiles
+	// archive (serve --pmtiles-url), is where the web map reads the
+	// territories' tiles (departements, epci, communes, libelles) instead
+	// of /tiles; the places keep coming from /tiles/sites.
+	if p, ok := s.pages.(pmtilesSource); ok && p.PMTilesURL() != "" {
+		body["pmtiles_url"] = p.PMTilesURL()
+	}
+	writeJSON(w, http.StatusOK, body)
 	return nil
 }
+
+// pmtilesSource is a pages handler that knows a PMTiles archive
+// (internal/webui's).
+type pmtilesSource interface{ PMTilesURL() string }
 
 // DefaultDirectionsURL is the directions service of the "Itinéraire"
 // links when none is configured: OpenStreetMap's, to the place.
