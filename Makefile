@@ -37,7 +37,7 @@ NAMES := internal/territory/names/territoires.json
 
 export CARTONUM_DATA_MIRROR := $(abspath $(DATA_MIRROR))
 
-.PHONY: all build web data import run test e2e bench vet lint check-deps clean
+.PHONY: all build web data import run setup test e2e bench vet lint check-deps clean
 
 STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
@@ -89,10 +89,17 @@ check-deps:
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 
-# Everything: static checks, front-end unit tests, Go tests with the race
-# detector (against the built front end, which the binary embeds), then the
-# end-to-end tests in Chromium against a real server.
-test: vet lint check-deps web/node_modules/.package-lock.json $(NAMES) web
+# The system packages the tests need (gcc for cgo, Node.js and npm, Debian's
+# chromium, curl): .ci/setup installs the missing ones with apt-get when it
+# can (as root, or with sudo without a password), else prints the command
+# and stops. Nothing missing: nothing done.
+setup:
+	@.ci/setup
+
+# Everything: the set-up above, static checks, front-end unit tests, Go tests
+# with the race detector (against the built front end, which the binary
+# embeds), then the end-to-end tests in Chromium against a real server.
+test: setup vet lint check-deps web/node_modules/.package-lock.json $(NAMES) web
 	cd web && npm test
 	$(GO) test -race -count=1 ./...
 	$(MAKE) e2e
