@@ -23,10 +23,13 @@ var analysisParams = []string{"threshold_min", "speed_kmh", "circuity", "service
 // analysis.Params.Validate.
 func parseParams(v url.Values, allowed ...string) (analysis.Params, error) {
 	p := analysis.DefaultParams()
-	if err := unknownParams(v, append(append(allowed, analysisParams...), profileParams...)...); err != nil {
+	if err := unknownParams(v, append(append(append(allowed, analysisParams...), profileParams...), fragilityParams...)...); err != nil {
 		return p, err
 	}
 	if err := parseProfile(v, &p); err != nil {
+		return p, err
+	}
+	if err := parseFragility(v, &p); err != nil {
 		return p, err
 	}
 	b := analysis.ParamBounds()
