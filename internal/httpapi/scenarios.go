@@ -30,6 +30,7 @@ type scenarioRequest struct {
 		Dispositifs  []string `json:"dispositifs"`
 		Profile      string   `json:"profil"` // see parseProfile
 		Mix          string   `json:"mix"`
+		Fragility    bool     `json:"fragilite"` // see parseFragility
 	} `json:"params"`
 	Add    []addedPlace `json:"add"`
 	Remove []string     `json:"remove"`
@@ -208,6 +209,9 @@ func (s *Server) postScenario(w http.ResponseWriter, r *http.Request) error {
 	}
 	if req.Params.Mix != "" {
 		v.Set("mix", req.Params.Mix)
+	}
+	if req.Params.Fragility {
+		v.Set("fragilite", "1")
 	}
 	p, err := parseParams(v)
 	if err != nil {
