@@ -17,6 +17,7 @@ import (
 	"github.com/cartonum/cartonum/internal/contributing"
 	"github.com/cartonum/cartonum/internal/generation"
 	"github.com/cartonum/cartonum/internal/index"
+	"github.com/cartonum/cartonum/internal/metrics"
 	"github.com/cartonum/cartonum/internal/sqlite"
 	"github.com/cartonum/cartonum/internal/standard"
 )
@@ -74,7 +75,7 @@ func newTestServer(t *testing.T, cfg Config, limits sqlite.ScenarioLimits) *test
 	contrib := &contributing.Service{Store: db, Contributions: db, Territory: live.Current,
 		Normalize: standard.Options{Region: "32"}}
 	s := New(live, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))).
-		WithScenarios(store).WithContributions(contrib).WithPages(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		WithScenarios(store).WithContributions(contrib).WithMetrics(metrics.New(), true).WithPages(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		io.WriteString(w, "<!doctype html><title>page</title>")
 	}))

@@ -26,6 +26,7 @@ import (
 	"github.com/cartonum/cartonum/internal/contributing"
 	"github.com/cartonum/cartonum/internal/generation"
 	"github.com/cartonum/cartonum/internal/index"
+	"github.com/cartonum/cartonum/internal/metrics"
 	"github.com/cartonum/cartonum/internal/sqlite"
 	"github.com/cartonum/cartonum/internal/standard"
 )
@@ -191,6 +192,7 @@ type specServer struct {
 	URL  string
 	db   *sqlite.DB
 	live *generation.Live
+	prom *metrics.Metrics
 }
 
 func newSpecServer(t *testing.T) *specServer {
@@ -205,8 +207,10 @@ func newSpecServer(t *testing.T) *specServer {
 	for i := range d.Places {
 		d.Places[i].Pivot = "00000000000000"
 	}
-	if _, err := db.Apply(ctx, cartonum.Batch{Region: "32", Communes: d.Communes, EPCIs: d.EPCIs,
-		Departements: d.Departements, Upserts: d.Places}); err != nil {
+	at := time.Now().UTC().Truncate(time.Second)
+	if _, err := db.Apply(ctx, cartonum.Batch{Region: "32", Files: []string{"lieux-32-v1.csv"}, StartedAt: at.Add(-time.Second), FinishedAt: at,
+		Communes: d.Communes, EPCIs: d.EPCIs, Departements: d.Departements, Upserts: d.Places,
+		Counts: cartonum.Counts{RowsRead: 4, Imported: 3, Rejected: 1}}); err != nil {
 		t.Fatal(err)
 	}
 	ss := &specServer{db: db}
@@ -242,8 +246,12 @@ func newSpecServer(t *testing.T) *specServer {
 	t.Cleanup(ban.Close)
 	cfg := DefaultConfig()
 	cfg.GeocoderURL = ban.URL + "/search/"
+	ss.prom = metrics.New()
+	ss.prom.WatchGeneration(ss.live)
+	ss.prom.WatchImports(db)
 	ss.Server = New(ss.live, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))).
 		WithScenarios(db.Scenarios(sqlite.ScenarioLimits{})).WithContributions(contrib).WithAccounts(acc).
+		WithMetrics(ss.prom, true).
 		WithPages(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			io.WriteString(w, "<!doctype html><title>page</title>")
@@ -295,6 +303,7 @@ func specCases() []specCase {
 		{"geocoder down", "GET", "/api/geocode", "/api/geocode?q=panne&limit=3", "", "", false, 502},
 		{"config", "GET", "/api/config", "/api/config", "", "", false, 200},
 		{"OpenAPI", "GET", "/api/openapi.json", "/api/openapi.json", "", "", false, 200},
+		{"metrics", "GET", "/metrics", "/metrics", "", "", false, 200},
 		{"OpenAPI bad parameter", "GET", "/api/openapi.json", "/api/openapi.json?format=yaml", "", "", false, 400},
 		{"export", "GET", "/api/export/sites.csv", "/api/export/sites.csv", "", "", false, 200},
 		{"export bad filter", "GET", "/api/export/sites.csv", "/api/export/sites.csv?services=nope", "", "", false, 400},

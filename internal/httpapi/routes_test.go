@@ -70,6 +70,7 @@ func getSamples(t *testing.T, ts *testServer) map[string]string {
 		"/api/siting":                    "/api/siting?k=1",
 		"/api/whitezones":                "/api/whitezones",
 		"/api/openapi.json":              "/api/openapi.json",
+		"/metrics":                       "/metrics",
 		"/api/propositions/formulaire":   "/api/propositions/formulaire",
 		"/api/propositions/{token}":      "/api/propositions/jeton-de-suivi",
 		"/api/sites/{id}/historique":     "/api/sites/lieu-1/historique",

@@ -21,6 +21,7 @@ import (
 	"github.com/cartonum/cartonum/internal/cartonum"
 	"github.com/cartonum/cartonum/internal/contributing"
 	"github.com/cartonum/cartonum/internal/generation"
+	"github.com/cartonum/cartonum/internal/metrics"
 )
 
 // Config tunes the API.
@@ -73,6 +74,9 @@ type Server struct {
 	auth       *authState // moderators' sessions (auth.go); nil: nobody can log in
 
 	httpClient *http.Client
+
+	metrics       *metrics.Metrics // nil: no metrics (metrics.go)
+	metricsPublic bool             // /metrics served by this handler
 }
 
 // WithPages sets the handler of the web app, which answers the GET
@@ -168,16 +172,26 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		}
 		w.Header().Set("Retry-After", strconv.Itoa(max(1, int(retry.Seconds()))))
 	}
-	body := map[string]any{"error": msg, "status": status}
+	body := errorBody(r, msg, status)
 	var ie *contributing.InvalidError
 	if errors.As(err, &ie) && len(ie.Fields) > 0 {
 		body["error"], body["champs"] = ie.Message, ie.Fields
 	}
 	if status >= 500 {
 		s.logger.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err,
-			"request_id", middleware.GetReqID(r.Context()))
+			"request_id", RequestID(r.Context()))
 	}
 	writeJSON(w, status, body)
+}
+
+// errorBody is the JSON body of an error answer: the French message, the
+// status and the request's id (see requestid.go).
+func errorBody(r *http.Request, msg string, status int) map[string]any {
+	body := map[string]any{"error": msg, "status": status}
+	if id := RequestID(r.Context()); id != "" {
+		body["request_id"] = id
+	}
+	return body
 }
 
 // timeout bounds the time of a request through its context: the long
@@ -228,7 +242,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		}
 		s.logger.Log(r.Context(), level, "http", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery,
 			"status", ww.Status(), "bytes", ww.BytesWritten(), "duration_ms",
-			float64(time.Since(start).Microseconds())/1000, "request_id", middleware.GetReqID(r.Context()))
+			float64(time.Since(start).Microseconds())/1000, "request_id", RequestID(r.Context()))
 	})
 }
 
@@ -240,8 +254,8 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.logger.Error("panic", "path", r.URL.Path, "panic", v)
-				writeJSON(w, http.StatusInternalServerError, map[string]any{"error": "erreur interne", "status": 500})
+				s.logger.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v, "request_id", RequestID(r.Context()))
+				writeJSON(w, http.StatusInternalServerError, errorBody(r, "erreur interne", http.StatusInternalServerError))
 			}
 		}()
 		next.ServeHTTP(w, r)
