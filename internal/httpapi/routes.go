@@ -11,7 +11,8 @@ import (
 
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID)
+	r.Use(requestID)
+	r.Use(s.observe)
 	r.Use(noSniff)
 	r.Use(s.clientIPs())
 	r.Use(s.logRequests)
@@ -21,9 +22,9 @@ func (s *Server) routes() chi.Router {
 	r.Use(cors.Handler(cors.Options{
 		AllowedOrigins: []string{"*"},
 		AllowedMethods: []string{http.MethodGet, http.MethodHead, http.MethodPost},
-		AllowedHeaders: []string{"Accept", "Content-Type", "If-None-Match"},
+		AllowedHeaders: []string{"Accept", "Content-Type", "If-None-Match", RequestIDHeader},
 		ExposedHeaders: []string{"Link", "Location", "X-Total-Count", "ETag", "Retry-After",
-			"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"},
+			"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", RequestIDHeader},
 		MaxAge: 3600,
 	}))
 	// Every GET route answers HEAD (monitors use it).
@@ -32,6 +33,8 @@ func (s *Server) routes() chi.Router {
 	// Tiles are hot and cheap: stored gzipped, answered from memory, they
 	// skip the time limit and the compression of the other routes.
 	r.With(s.checkQuery).Get("/tiles/{layer}/{z}/{x}/{y}", s.handle(s.getTile))
+	// Prometheus metrics, unless serve --metrics-addr moves them (metrics.go).
+	r.Get("/metrics", s.handle(s.serveMetrics))
 
 	r.Group(func(r chi.Router) {
 		r.Use(timeout(s.cfg.RequestTimeout))
@@ -81,7 +84,7 @@ func (s *Server) routes() chi.Router {
 		s.renderError(w, r, notFound("aucune ressource à l'adresse %s", r.URL.Path))
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusMethodNotAllowed, map[string]any{"error": "méthode non autorisée", "status": 405})
+		writeJSON(w, http.StatusMethodNotAllowed, errorBody(r, "méthode non autorisée", http.StatusMethodNotAllowed))
 	})
 	return r
 }
