@@ -224,6 +224,9 @@ export interface ServerConfig {
   geocoder: boolean;
   /** Template of the "Itinéraire" links on desktops ({lat}, {lon}, {nom}). */
   directions_url?: string;
+  /** A PMTiles archive of the territories (serve --pmtiles-url) the map
+   * reads instead of /tiles; absent: the server's tiles. */
+  pmtiles_url?: string;
   /** Values of each vocabulary of the standard, by field name. */
   vocabularies: Record<string, string[]>;
   /** Bounds and defaults of the analysis parameters. */

@@ -119,7 +119,8 @@ async function mountMapPage(store: Store): Promise<{resize: () => void}> {
     if (s.commune !== prev.commune || s.url.commune !== prev.url.commune || s.url.adresse !== prev.url.adresse) syncSearch();
   });
   // Address search when the server has a geocoder (asked once).
-  void getConfig()
+  const config = getConfig();
+  void config
     .then((c) => {
       if (c.directions_url) store.update({directions: c.directions_url});
       if (!c.geocoder) {
@@ -193,16 +194,31 @@ async function mountMapPage(store: Store): Promise<{resize: () => void}> {
   let map: MapView | null = null;
   const list = new ResultsList({store, root: resultsRoot, viewport: () => map?.viewport() ?? null});
   let territories: TileJSON;
-  let communes: TileJSON;
+  let communes: TileJSON | undefined;
   let sites: TileJSON;
   try {
-    // Preloaded by index.html (the default filters' sites), like the worker.
+    // Preloaded by index.html (the default filters' sites), like the
+    // worker and the configuration.
     [territories, communes, sites] = await Promise.all([
       getTileJSON(MAP_LAYERS, new URLSearchParams()),
       getTileJSON(COMMUNE_LAYERS, new URLSearchParams()),
       getTileJSON('sites', facetParams(store.state.url.filters)),
       startWorker(),
     ]);
+    // The territories from a PMTiles archive when the server names one
+    // (serve --pmtiles-url); the server's tiles if it cannot be read.
+    const archive = await config.then((c) => c.pmtiles_url ?? null).catch(() => null);
+    if (archive) {
+      try {
+        const tj = await (await import('./map/pmtiles.ts')).archiveTileJSON(archive);
+        // One source: each archive tile holds the four layers, communes included.
+        territories = {...tj, ...(territories.bounds ? {bounds: territories.bounds} : {})};
+        communes = undefined;
+        mapEl.dataset['tuiles'] = 'pmtiles';
+      } catch (err) {
+        console.warn(`Archive PMTiles illisible, tuiles du serveur : ${(err as Error).message}`);
+      }
+    }
   } catch (err) {
     replaceChildren(mapEl, h('div', {class: 'fr-alert fr-alert--error fr-m-2w'}, h('p', {}, `La carte n'a pas pu être chargée : ${(err as Error).message}`)));
     return {resize: () => {}};
