@@ -83,5 +83,10 @@ done
 [ -n "$ADDR" ] || { cat "$LOG" >&2; echo "e2e: the server did not start" >&2; exit 1; }
 echo "e2e: server on http://$ADDR"
 
+# The binary and database, absolute, for the tests that start a server of
+# their own (e2e/pmtiles.test.mjs: --pmtiles-url).
+CARTONUM_BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+CARTONUM_DB=$(cd "$(dirname "$DB")" && pwd)/$(basename "$DB")
+export CARTONUM_BIN CARTONUM_DB
 cd "$(dirname "$0")/.."
 CARTONUM_URL="http://$ADDR" npm run "$SCRIPT"
