@@ -47,6 +47,10 @@ Commands:
              line of standard input: never a flag)
              cartonum users list [--db F]
              cartonum users disable --email E [--db F]
+  export-tiles  write the vector tiles of the data version as a PMTiles archive
+             (object storage, CDN; see cartonum export-tiles -h)
+             cartonum export-tiles --out F.pmtiles [--db F] [--layers L1,L2…]
+                                   [--minzoom 0] [--maxzoom 14]
   backup     write a consistent copy of the database, even while serve runs
              cartonum backup [--db F] --out copy.db
   download   fetch the region's files from the official sources
@@ -102,6 +106,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runImportFragility(ctx, rest, getenv, stdout, stderr)
 	case "import-grid":
 		return runImportGrid(ctx, rest, getenv, stdout, stderr)
+	case "export-tiles":
+		return runExportTiles(ctx, rest, getenv, stdout, stderr)
 	case "import", "serve", "download", "imports", "analyse", "backup":
 	case "users":
 		var err error

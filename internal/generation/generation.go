@@ -65,6 +65,10 @@ type Generation struct {
 	took  time.Duration
 	// gridded says whether the demand is a gridded population (Config.Demand).
 	gridded bool
+
+	// kept and encoded count the tiles Rebuild carried over unchanged from
+	// the previous generation's cache and those it encoded again.
+	kept, encoded int
 }
 
 // Build derives a Generation from a snapshot: the analysis model and its
@@ -81,8 +85,10 @@ func Build(ctx context.Context, snap *index.Snapshot, cfg Config) (*Generation, 
 // generalisation per zoom, the outlines) is shared with prev when the
 // territories did not change, as when an import changed only places. The
 // tile cache is filled, before the generation is published, with the
-// tiles most recently served from prev's (cfg.PrefillTiles of them), so
-// that the requests after the swap do not all miss the cache at once.
+// tiles of prev's cache: those of layers the change did not touch as they
+// are, and the cfg.PrefillTiles most recently served of the others encoded
+// again, so that the requests after the swap do not all miss the cache at
+// once.
 func Rebuild(ctx context.Context, prev *Generation, snap *index.Snapshot, cfg Config) (*Generation, error) {
 	start := time.Now()
 	g := &Generation{snap: snap, model: newModel(snap, cfg.Demand), gridded: cfg.Demand != nil}
@@ -116,7 +122,7 @@ func Rebuild(ctx context.Context, prev *Generation, snap *index.Snapshot, cfg Co
 			g.epci, g.deps = g.tiles.Outlines()
 		}
 		if prevTiles != nil && cfg.PrefillTiles > 0 {
-			g.tiles.Prefill(prevTiles, cfg.PrefillTiles, func() bool { return ctx.Err() != nil })
+			g.kept, g.encoded = g.tiles.Prefill(prevTiles, cfg.PrefillTiles, func() bool { return ctx.Err() != nil })
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -170,6 +176,11 @@ func (g *Generation) Model() *analysis.Model { return g.model }
 // Tiles is the tile set of the generation, every zoom generalised; nil
 // when built with NoTiles.
 func (g *Generation) Tiles() *tileset.Set { return g.tiles }
+
+// Prefilled returns how many tiles of the previous generation's cache
+// Rebuild carried over as they were (their layers unchanged) and how many
+// it encoded again (their layers changed).
+func (g *Generation) Prefilled() (kept, encoded int) { return g.kept, g.encoded }
 
 // BuildTime is how long Build took.
 func (g *Generation) BuildTime() time.Duration { return g.took }

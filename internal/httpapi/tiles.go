@@ -88,7 +88,7 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	h := w.Header()
-	h.Set("Cache-Control", s.cacheControl(r, set))
+	h.Set("Cache-Control", s.cacheControl(r, set, layers))
 	// A tile is the same for every origin and is made to be cached (by
 	// CDNs too): it is always open to any origin, whether the request
 	// names one or not, so it does not vary with Origin.
@@ -134,10 +134,12 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// cacheControl: URLs carrying the current data version never change and
-// are cached for a year; others for the configured time.
-func (s *Server) cacheControl(r *http.Request, set *tileset.Set) string {
-	if r.URL.Query().Get("v") == strconv.FormatInt(set.Version(), 10) {
+// cacheControl: URLs carrying the current version of their layers (the
+// data version at which their tiles last changed, see
+// tileset.Set.LayersVersion) never change and are cached for a year;
+// others for the configured time.
+func (s *Server) cacheControl(r *http.Request, set *tileset.Set, layers []string) string {
+	if r.URL.Query().Get("v") == strconv.FormatInt(set.LayersVersion(layers), 10) {
 		return "public, max-age=31536000, immutable"
 	}
 	return s.cfg.TileCacheControl
@@ -207,12 +209,12 @@ func (s *Server) getTileJSON(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) tileJSONFor(r *http.Request, set *tileset.Set, name string, layers []string) tileJSON {
 	q := r.URL.Query()
-	q.Set("v", strconv.FormatInt(set.Version(), 10))
+	q.Set("v", strconv.FormatInt(set.LayersVersion(layers), 10))
 	b := set.Bounds()
 	tj := tileJSON{
 		TileJSON: "3.0.0", Name: "cartonum-" + name,
-		Description: "Lieux de médiation numérique et territoires (Cartonum)",
-		Version:     "1.0.0", Attribution: "Données : ANCT, La MedNum, IGN, INSEE — Licence Ouverte 2.0",
+		Description: tileset.Description,
+		Version:     "1.0.0", Attribution: tileset.Attribution,
 		Scheme:  "xyz",
 		Tiles:   []string{baseURL(r) + "/tiles/" + name + "/{z}/{x}/{y}.mvt?" + q.Encode()},
 		MinZoom: 0, MaxZoom: tileset.MaxZoom,
@@ -247,7 +249,7 @@ func (s *Server) tileCatalog(w http.ResponseWriter, r *http.Request) error {
 	combined := strings.Join(all, ",")
 	out = append(out, entry{ID: combined, Description: "Toutes les couches en une requête", URL: baseURL(r) + "/tiles/" + combined + ".json"})
 	bytes, n, hits, misses := set.Stats()
-	writeJSON(w, http.StatusOK, map[string]any{"tilesets": out, "data_version": set.Version(),
+	writeJSON(w, http.StatusOK, map[string]any{"tilesets": out, "data_version": set.Version(), "layer_versions": set.LayerVersions(all),
 		"cache": map[string]any{"bytes": bytes, "tiles": n, "hits": hits, "misses": misses}})
 	return nil
 }

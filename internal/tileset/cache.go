@@ -82,33 +82,56 @@ func (c *Cache) Stats() (bytes int64, tiles int, hits, misses int64) {
 // Stats of the set's cache.
 func (s *Set) Stats() (bytes int64, tiles int, hits, misses int64) { return s.cache.Stats() }
 
-// recent returns the requests of the most recently used tiles, at most n,
+// recentEntries returns the entries of the most recently used tiles
+// cached by their set (with their request), at most n (all when n < 0),
 // the most recent first.
-func (c *Cache) recent(n int) []Request {
+func (c *Cache) recentEntries(n int) []cacheEntry {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	var out []Request
-	for e := c.ll.Front(); e != nil && len(out) < n; e = e.Next() {
-		if r := e.Value.(*cacheEntry).req; r != nil {
-			out = append(out, *r)
+	var out []cacheEntry
+	for e := c.ll.Front(); e != nil && (n < 0 || len(out) < n); e = e.Next() {
+		if ce := e.Value.(*cacheEntry); ce.req != nil {
+			out = append(out, *ce)
 		}
 	}
 	return out
 }
 
-// Prefill encodes into s's cache the n tiles most recently used from
-// old's cache, so that the first requests after s replaces old (a new data
-// version) find their tiles ready instead of all missing at once. It stops
-// early when stop returns true.
-func (s *Set) Prefill(old *Set, n int, stop func() bool) {
-	reqs := old.cache.recent(n)
+// Prefill fills s's cache from old's, so that the first requests after s
+// replaces old (a new data version) find their tiles ready instead of all
+// missing at once. The tiles whose layers did not change (same content
+// keys, see versions.go) are carried over as they are, without encoding:
+// a change rebuilds only the tiles of the layers it touches. Of the
+// others, the n most recently used are encoded again. It stops early
+// when stop returns true, and returns how many tiles were carried over
+// and how many encoded.
+func (s *Set) Prefill(old *Set, n int, stop func() bool) (kept, encoded int) {
+	reqs := old.cache.recentEntries(-1)
 	for i := len(reqs) - 1; i >= 0; i-- { // least recent first: the LRU keeps the order
-		if stop() {
-			return
+		e := reqs[i]
+		if s.sameLayers(old, e.req.Layers) {
+			s.cache.add(e.key, e.tile, e.req)
+			kept++
 		}
-		_, _ = s.Get(reqs[i]) // a request that fails now fails again when asked
+	}
+	var redo []Request
+	for _, e := range reqs {
+		if len(redo) == n {
+			break
+		}
+		if !s.sameLayers(old, e.req.Layers) {
+			redo = append(redo, *e.req)
+		}
+	}
+	for i := len(redo) - 1; i >= 0; i-- {
+		if stop() {
+			break
+		}
+		_, _ = s.Get(redo[i]) // a request that fails now fails again when asked
+		encoded++
 	}
 	s.cache.mu.Lock()
 	s.cache.hits, s.cache.miss = 0, 0
 	s.cache.mu.Unlock()
+	return kept, encoded
 }

@@ -7,11 +7,7 @@
 package tileset
 
 import (
-	"bytes"
-	"compress/gzip"
-	"crypto/sha256"
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"hash/fnv"
 	"math"
@@ -180,6 +176,8 @@ type Set struct {
 	cache *Cache
 
 	labels labelSet
+
+	versions map[string]layerVersion // by layer name, see versions.go
 }
 
 type clusterEntry struct {
@@ -336,6 +334,7 @@ func NewFrom(prev *Set, snap *index.Snapshot, cfg Config, attrs Attributes) *Set
 		s.placeIDs[i] = id
 		s.world[i] = tiles.ToWorld(places[i].Longitude, places[i].Latitude)
 	}
+	s.setVersions(prev)
 	return s
 }
 
@@ -556,25 +555,20 @@ func filterKey(f index.Filter) string {
 	return strings.Join(parts, ";")
 }
 
+// cacheKey is the key of a request in the cache.
+func cacheKey(r Request) string {
+	return fmt.Sprintf("%s/%d/%d/%d?%s", strings.Join(r.Layers, ","), r.Tile.Z, r.Tile.X, r.Tile.Y, filterKey(r.Filter))
+}
+
 // Get returns a tile from the cache, encoding it on a miss.
 func (s *Set) Get(r Request) (Tile, error) {
-	key := fmt.Sprintf("%s/%d/%d/%d?%s", strings.Join(r.Layers, ","), r.Tile.Z, r.Tile.X, r.Tile.Y, filterKey(r.Filter))
+	key := cacheKey(r)
 	if t, ok := s.cache.Get(key); ok {
 		return t, nil
 	}
-	raw, err := s.Encode(r)
+	t, err := s.build(r)
 	if err != nil {
 		return Tile{}, err
-	}
-	t := Tile{Size: len(raw)}
-	if raw != nil {
-		sum := sha256.Sum256(raw)
-		t.ETag = `"` + hex.EncodeToString(sum[:16]) + `"`
-		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-		zw.Write(raw)
-		zw.Close()
-		t.Gzip = buf.Bytes()
 	}
 	s.cache.add(key, t, &r)
 	return t, nil

@@ -1,0 +1,183 @@
+package tileset
+
+import (
+	"encoding/binary"
+	"fmt"
+	"hash"
+	"hash/fnv"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Each layer has its own version: the data version at which what its
+// tiles show last changed. A set computes, per layer, a key of everything
+// the layer's tiles are made from; NewFrom keeps the previous set's
+// version of a layer whose key did not change. So a contribution that
+// corrects a phone number, which no tile shows, changes no layer version;
+// one that moves a place changes the sites layer, and the communes, EPCI
+// and départements layers only if it changes their figures (the places per
+// commune, the indicators of the supply). Tile URLs carry the version of
+// their layers (the newest, for several), so the URLs of unchanged layers,
+// and every cache holding them, stay valid.
+
+// layerVersion is one layer's content key and version.
+type layerVersion struct {
+	key     uint64
+	version int64
+}
+
+// keyWriter hashes values in a canonical form.
+type keyWriter struct {
+	h   hash.Hash64
+	buf [8]byte
+}
+
+func newKeyWriter(seed uint64) *keyWriter {
+	k := &keyWriter{h: fnv.New64a()}
+	k.num(math.Float64frombits(seed))
+	return k
+}
+
+func (k *keyWriter) num(v float64) {
+	binary.LittleEndian.PutUint64(k.buf[:], math.Float64bits(v))
+	k.h.Write(k.buf[:])
+}
+
+func (k *keyWriter) str(s string) {
+	k.h.Write([]byte(s))
+	k.h.Write([]byte{0x1f})
+}
+
+func (k *keyWriter) list(l []string) { k.str(strings.Join(l, "\x1d")) }
+
+// props hashes a property map, keys sorted.
+func (k *keyWriter) props(m map[string]any) {
+	keys := make([]string, 0, len(m))
+	for key := range m {
+		keys = append(keys, key)
+	}
+	slices.Sort(keys)
+	for _, key := range keys {
+		k.str(key)
+		k.str(fmt.Sprintf("%T:%v", m[key], m[key]))
+	}
+	k.h.Write([]byte{0x1e})
+}
+
+func (k *keyWriter) sum() uint64 { return k.h.Sum64() }
+
+// layerKeys returns the content key of every layer of s.
+func (s *Set) layerKeys() map[string]uint64 {
+	keys := map[string]uint64{}
+
+	communes := newKeyWriter(s.gen.key)
+	for i := range s.communes {
+		communes.num(float64(s.communes[i].id))
+		communes.props(s.communes[i].props)
+		communes.props(s.communes[i].small)
+	}
+	keys[Communes] = communes.sum()
+
+	group := func(codes []string, meta []polyMeta) uint64 {
+		k := newKeyWriter(s.gen.key)
+		for i := range meta {
+			k.str(codes[i])
+			k.num(float64(meta[i].id))
+			k.props(meta[i].props)
+		}
+		return k.sum()
+	}
+	keys[EPCI] = group(s.epciCodes, s.epci)
+	keys[Departements] = group(s.depCodes, s.deps)
+
+	// Sites: every field a sites tile shows or a tile filter reads.
+	sites := newKeyWriter(0)
+	places := s.snap.Places()
+	for i := range places {
+		p := &places[i]
+		sites.str(p.ID)
+		sites.num(p.Longitude)
+		sites.num(p.Latitude)
+		sites.props(siteProps(p))
+		sites.list(p.OfferedServices())
+		for _, l := range [][]string{p.Dispositifs, p.Publics, p.PriseEnCharge, p.Frais,
+			p.ModalitesAccompagnement, p.ModalitesAcces, p.Equipements, p.Qualifications} {
+			sites.list(l)
+		}
+		sites.str(p.CodeInsee)
+		sites.str(s.snap.EPCIOf(p.CodeInsee))
+		sites.str(p.Horaires)
+	}
+	keys[Sites] = sites.sum()
+
+	// Labels: names, populations and anchors of the territories.
+	labels := newKeyWriter(s.gen.key)
+	for _, c := range s.snap.Communes() {
+		at, _ := s.snap.Anchor(c.Code)
+		labels.str(c.Code)
+		labels.str(c.Nom)
+		labels.num(float64(c.Population))
+		labels.num(at[0])
+		labels.num(at[1])
+	}
+	for _, meta := range [][]polyMeta{s.epci, s.deps} {
+		for i := range meta {
+			labels.num(float64(meta[i].id))
+			labels.str(fmt.Sprint(meta[i].props["nom"], meta[i].props["population"]))
+		}
+	}
+	keys[Labels] = labels.sum()
+	return keys
+}
+
+// setVersions gives every layer of s its version: prev's when the layer's
+// content key is the same, the snapshot's data version otherwise.
+func (s *Set) setVersions(prev *Set) {
+	s.versions = map[string]layerVersion{}
+	for name, key := range s.layerKeys() {
+		v := layerVersion{key: key, version: s.snap.Version()}
+		if prev != nil {
+			if pv, ok := prev.versions[name]; ok && pv.key == key {
+				v.version = pv.version
+			}
+		}
+		s.versions[name] = v
+	}
+}
+
+// LayerVersion returns the version of a layer: the data version at which
+// its tiles last changed (0 for an unknown layer).
+func (s *Set) LayerVersion(name string) int64 { return s.versions[name].version }
+
+// LayersVersion returns the version of tiles holding the given layers:
+// the newest of theirs. It is the v= of their URLs.
+func (s *Set) LayersVersion(layers []string) int64 {
+	var v int64
+	for _, l := range layers {
+		v = max(v, s.LayerVersion(l))
+	}
+	return v
+}
+
+// LayerVersions returns the version of each of the given layers.
+func (s *Set) LayerVersions(layers []string) map[string]int64 {
+	out := make(map[string]int64, len(layers))
+	for _, l := range layers {
+		out[l] = s.LayerVersion(l)
+	}
+	return out
+}
+
+// sameLayers reports whether the tiles of these layers are the same in s
+// and old.
+func (s *Set) sameLayers(old *Set, layers []string) bool {
+	for _, l := range layers {
+		a, ok1 := s.versions[l]
+		b, ok2 := old.versions[l]
+		if !ok1 || !ok2 || a.key != b.key {
+			return false
+		}
+	}
+	return true
+}
