@@ -56,6 +56,7 @@ func (s *Server) routes() chi.Router {
 			r.Get("/indicators/{level}/{code}", s.handle(s.getIndicators))
 			r.Get("/scenarios/{id}", s.handle(s.getScenario))
 			r.Get("/siting", s.handle(s.getSiting))
+			r.Get("/priorites", s.handle(s.listPriorities))
 			r.Get("/whitezones", s.handle(s.whiteZones))
 			r.Get("/openapi.json", s.handle(s.openAPI))
 

@@ -68,6 +68,7 @@ func getSamples(t *testing.T, ts *testServer) map[string]string {
 		"/api/indicators/{level}/{code}": "/api/indicators/commune/80021",
 		"/api/scenarios/{id}":            fmt.Sprintf("/api/scenarios/%d", sc.ID),
 		"/api/siting":                    "/api/siting?k=1",
+		"/api/priorites":                 "/api/priorites?niveau=epci&seuil=30",
 		"/api/whitezones":                "/api/whitezones",
 		"/api/openapi.json":              "/api/openapi.json",
 		"/metrics":                       "/metrics",
