@@ -60,11 +60,6 @@ func Read(ctx context.Context, path string, communes []cartonum.Commune) ([]cart
 			reject(r, c.Idcar, reason)
 			return nil
 		}
-		if first, dup := seen[c.Idcar]; dup {
-			reject(r, c.Idcar, fmt.Sprintf("carreau en double (déjà ligne %d)", first))
-			return nil
-		}
-		seen[c.Idcar] = r.line
 		p := orb.Point{c.Lon, c.Lat}
 		k := loc.Locate(p, 0)
 		if k < 0 && r.values[6] != "" {
@@ -76,6 +71,13 @@ func Read(ctx context.Context, path string, communes []cartonum.Commune) ([]cart
 			rep.Outside++
 			return nil
 		}
+		// Duplicates are looked for among the region's squares only: the
+		// national file has 2.3 million others.
+		if first, dup := seen[c.Idcar]; dup {
+			reject(r, c.Idcar, fmt.Sprintf("carreau en double (déjà ligne %d)", first))
+			return nil
+		}
+		seen[c.Idcar] = r.line
 		c.Commune = ac[k].Code
 		held[c.Commune] = true
 		rep.Imported++
