@@ -36,6 +36,8 @@ func (s *Server) routes() chi.Router {
 	// Prometheus metrics, unless serve --metrics-addr moves them (metrics.go).
 	r.Get("/metrics", s.handle(s.serveMetrics))
 
+	// The read routes marked cached answer from memory once computed for
+	// the current generation (respcache.go).
 	r.Group(func(r chi.Router) {
 		r.Use(timeout(s.cfg.RequestTimeout))
 		r.Use(middleware.Compress(5, "application/json", "application/geo+json", "text/csv"))
@@ -43,21 +45,21 @@ func (s *Server) routes() chi.Router {
 		r.Get("/healthz", s.handle(s.health))
 		r.Get("/tiles", s.handle(s.tileCatalog))
 		r.Get("/tiles/", s.handle(s.tileCatalog))
-		r.Get("/tiles/{file}", s.handle(s.getTileJSON))
+		r.With(s.cached).Get("/tiles/{file}", s.handle(s.getTileJSON))
 		r.Route("/api", func(r chi.Router) {
-			r.Get("/sites", s.handle(s.listSites))
-			r.Get("/sites/{id}", s.handle(s.getSite))
-			r.Get("/communes/{code}", s.handle(s.getCommune))
-			r.Get("/search", s.handle(s.search))
+			r.With(s.cached).Get("/sites", s.handle(s.listSites))
+			r.With(s.cached).Get("/sites/{id}", s.handle(s.getSite))
+			r.With(s.cached).Get("/communes/{code}", s.handle(s.getCommune))
+			r.With(s.cached).Get("/search", s.handle(s.search))
 			r.Get("/geocode", s.handle(s.geocode))
 			r.Get("/config", s.handle(s.config))
 			r.Get("/export/sites.csv", s.handle(s.exportSites))
-			r.Get("/indicators", s.handle(s.listIndicators))
-			r.Get("/indicators/{level}/{code}", s.handle(s.getIndicators))
+			r.With(s.cached).Get("/indicators", s.handle(s.listIndicators))
+			r.With(s.cached).Get("/indicators/{level}/{code}", s.handle(s.getIndicators))
 			r.Get("/scenarios/{id}", s.handle(s.getScenario))
-			r.Get("/siting", s.handle(s.getSiting))
-			r.Get("/priorites", s.handle(s.listPriorities))
-			r.Get("/whitezones", s.handle(s.whiteZones))
+			r.With(s.cached).Get("/siting", s.handle(s.getSiting))
+			r.With(s.cached).Get("/priorites", s.handle(s.listPriorities))
+			r.With(s.cached).Get("/whitezones", s.handle(s.whiteZones))
 			r.Get("/openapi.json", s.handle(s.openAPI))
 
 			// Writes: anonymous clients, so every one is limited in

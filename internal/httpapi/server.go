@@ -77,6 +77,8 @@ type Server struct {
 
 	metrics       *metrics.Metrics // nil: no metrics (metrics.go)
 	metricsPublic bool             // /metrics served by this handler
+
+	answers respCache // answers of the read routes for the current generation (respcache.go)
 }
 
 // WithPages sets the handler of the web app, which answers the GET

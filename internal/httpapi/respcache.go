@@ -1,0 +1,196 @@
+package httpapi
+
+import (
+	"bytes"
+	"compress/gzip"
+	"net/http"
+	"sync"
+
+	"github.com/cartonum/cartonum/internal/generation"
+)
+
+// Answer cache. The read routes whose answer depends only on the URL and the
+// data (indicators, white zones, siting, place lists, a place, the search
+// box, TileJSON) are computed and gzipped once per generation and URL, then
+// served from memory: a public map under load asks the same few URLs again
+// and again (the default indicators above all), and encoding and
+// compressing their JSON cost far more than finding them. A new generation
+// empties the cache, and the default indicators of every level are
+// recomputed into it at once (warmURLs), so that the dashboard's first
+// request after a data change does not wait for them.
+//
+// Only complete 200 answers are kept, with the headers the handler set
+// (never the request id or CORS headers, set outside); an If-None-Match
+// matching the kept ETag gets 304. Entries above respCacheMaxEntry are not
+// kept, and the cache drops its oldest entries beyond respCacheMaxBytes.
+const (
+	respCacheMaxEntry = 4 << 20
+	respCacheMaxBytes = 96 << 20
+)
+
+// warmURLs are computed into the cache for each new generation: the
+// dashboard's default indicators of every level.
+var warmURLs = []string{
+	"/api/indicators?level=region",
+	"/api/indicators?level=departement",
+	"/api/indicators?level=epci",
+	"/api/indicators?level=commune",
+}
+
+type respCache struct {
+	mu    sync.Mutex
+	gen   *generation.Generation
+	items map[string]*cachedAnswer
+	order []string // insertion order, for eviction
+	bytes int
+}
+
+type cachedAnswer struct {
+	header http.Header
+	plain  []byte
+	gz     []byte
+}
+
+func (a *cachedAnswer) size() int { return len(a.plain) + len(a.gz) + 512 }
+
+// get returns the answer kept for key in generation g; a different
+// generation empties the cache (and reports it, for warming).
+func (c *respCache) get(g *generation.Generation, key string) (a *cachedAnswer, fresh bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != g {
+		c.gen, c.items, c.order, c.bytes = g, map[string]*cachedAnswer{}, nil, 0
+		fresh = true
+	}
+	return c.items[key], fresh
+}
+
+func (c *respCache) put(g *generation.Generation, key string, a *cachedAnswer) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != g {
+		return // computed on a generation since replaced
+	}
+	if _, ok := c.items[key]; ok {
+		return
+	}
+	c.items[key] = a
+	c.order = append(c.order, key)
+	c.bytes += a.size()
+	for c.bytes > respCacheMaxBytes && len(c.order) > 1 {
+		old := c.order[0]
+		c.order = c.order[1:]
+		if o, ok := c.items[old]; ok {
+			c.bytes -= o.size()
+			delete(c.items, old)
+		}
+	}
+}
+
+// capture records a handler's answer instead of sending it.
+type capture struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+	over   bool
+}
+
+func (w *capture) Header() http.Header { return w.header }
+func (w *capture) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+}
+func (w *capture) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	if w.body.Len()+len(b) > respCacheMaxEntry {
+		w.over = true
+	}
+	return w.body.Write(b)
+}
+
+// cached serves a read route from the answer cache.
+func (s *Server) cached(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
+		g := s.idx.Load()
+		key := r.URL.Path + "?" + r.URL.RawQuery
+		a, fresh := s.answers.get(g, key)
+		if fresh {
+			go s.warm(g)
+		}
+		if a == nil {
+			c := &capture{header: http.Header{}}
+			next.ServeHTTP(c, r)
+			if c.status == http.StatusOK && !c.over && c.header.Get("Content-Encoding") == "" {
+				a = newCachedAnswer(c)
+				s.answers.put(g, key, a)
+			} else {
+				copyHeader(w.Header(), c.header)
+				w.WriteHeader(c.status)
+				w.Write(c.body.Bytes())
+				return
+			}
+		}
+		a.serve(w, r)
+	})
+}
+
+func newCachedAnswer(c *capture) *cachedAnswer {
+	a := &cachedAnswer{header: c.header, plain: bytes.Clone(c.body.Bytes())}
+	a.header.Del("Content-Length")
+	a.header.Set("Vary", "Accept-Encoding")
+	if len(a.plain) >= 1024 {
+		var b bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&b, 6)
+		zw.Write(a.plain)
+		zw.Close()
+		a.gz = b.Bytes()
+	}
+	return a
+}
+
+func (a *cachedAnswer) serve(w http.ResponseWriter, r *http.Request) {
+	copyHeader(w.Header(), a.header)
+	if etag := a.header.Get("ETag"); etag != "" && match(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	body := a.plain
+	if a.gz != nil && acceptsGzip(r) {
+		body = a.gz
+		w.Header().Set("Content-Encoding", "gzip")
+	}
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+func copyHeader(dst, src http.Header) {
+	for k, v := range src {
+		dst[k] = v
+	}
+}
+
+// warm computes the warm URLs of generation g into the cache, through the
+// router (the same handlers, parameters and headers as a client's request).
+func (s *Server) warm(g *generation.Generation) {
+	for _, u := range warmURLs {
+		if s.idx.Load() != g {
+			return
+		}
+		r, err := http.NewRequest(http.MethodGet, u, nil)
+		if err != nil {
+			continue
+		}
+		r.Header.Set("Accept-Encoding", "gzip")
+		r.RemoteAddr = "127.0.0.1:0"
+		s.router.ServeHTTP(&capture{header: http.Header{}}, r)
+	}
+}

@@ -1,0 +1,108 @@
+package httpapi
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/cartonum/cartonum/internal/cartonum"
+)
+
+// TestAnswerCache checks the answer cache of the read routes: the same
+// bytes, gzipped or not as asked, with the handler's headers but each
+// request's own request id; errors not kept; a new generation never served
+// stale answers; the default indicators computed into the cache when a
+// generation arrives.
+func TestAnswerCache(t *testing.T) {
+	d := fixtureData()
+	live := liveOf(t, d)
+	s := New(live, DefaultConfig(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	get := func(u, enc string) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+u, nil)
+		req.Header.Set("Accept-Encoding", enc)
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.Header.Get("Content-Encoding") == "gzip" {
+			zr, err := gzip.NewReader(bytes.NewReader(body))
+			if err != nil {
+				t.Fatalf("%s: %v", u, err)
+			}
+			body, _ = io.ReadAll(zr)
+		}
+		return resp, body
+	}
+
+	for _, u := range []string{"/api/indicators?level=epci", "/api/sites?near=2.3,49.9&radius=10000", "/api/search?q=amiens", "/api/sites/lieu-1"} {
+		r1, b1 := get(u, "gzip")
+		r2, b2 := get(u, "gzip")
+		r3, b3 := get(u, "identity")
+		if r1.StatusCode != 200 || r2.StatusCode != 200 || r3.StatusCode != 200 {
+			t.Fatalf("%s: status %d %d %d", u, r1.StatusCode, r2.StatusCode, r3.StatusCode)
+		}
+		if !bytes.Equal(b1, b2) || !bytes.Equal(b1, b3) {
+			t.Errorf("%s: the cached answer differs from the first", u)
+		}
+		if r3.Header.Get("Content-Encoding") != "" {
+			t.Errorf("%s: gzip sent to a client refusing it", u)
+		}
+		if ct := r2.Header.Get("Content-Type"); ct != r1.Header.Get("Content-Type") || ct == "" {
+			t.Errorf("%s: content type %q then %q", u, r1.Header.Get("Content-Type"), ct)
+		}
+		if id1, id2 := r1.Header.Get(RequestIDHeader), r2.Header.Get(RequestIDHeader); id1 == "" || id1 == id2 {
+			t.Errorf("%s: request ids %q and %q: the cache replays another request's id", u, id1, id2)
+		}
+	}
+	if r, _ := get("/api/indicators?level=nope", "gzip"); r.StatusCode != 400 {
+		t.Fatalf("bad level: %d", r.StatusCode)
+	}
+	s.answers.mu.Lock()
+	_, kept := s.answers.items["/api/indicators?level=nope"]
+	s.answers.mu.Unlock()
+	if kept {
+		t.Error("an error answer was cached")
+	}
+
+	// A new generation: one more place in Abbeville.
+	_, before := get("/api/sites?near=2.4,49.9&radius=10000", "gzip")
+	d2 := fixtureData()
+	d2.Version = 2
+	d2.Places = append(d2.Places, cartonum.Place{ID: "lieu-4", Nom: "Nouveau lieu", Commune: "Abbeville", CodeInsee: "80001",
+		CodePostal: "80100", Adresse: "2 rue Neuve", Longitude: 2.41, Latitude: 49.91, DateMaj: "2024-02-01",
+		Provenance: cartonum.Provenance{SourceIDs: []string{"lieu-4"}, Precision: cartonum.PrecisionExact}})
+	live.Swap(liveOf(t, d2).Load())
+	_, after := get("/api/sites?near=2.4,49.9&radius=10000", "gzip")
+	if bytes.Contains(before, []byte("Nouveau lieu")) || !bytes.Contains(after, []byte("Nouveau lieu")) {
+		t.Fatalf("stale answer after a new generation:\n%s", after)
+	}
+	// The new generation's default indicators are computed into the cache.
+	for _, u := range warmURLs {
+		got := false
+		for range 200 {
+			s.answers.mu.Lock()
+			_, got = s.answers.items[u]
+			s.answers.mu.Unlock()
+			if got {
+				break
+			}
+			waitABit()
+		}
+		if !got {
+			t.Errorf("%s not computed into the cache", u)
+		}
+	}
+}
+
+// waitABit lets the warming goroutine run.
+func waitABit() { time.Sleep(10 * time.Millisecond) }
