@@ -17,6 +17,7 @@ import {dirname, join, relative} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {brotliCompressSync, constants, gzipSync} from 'node:zlib';
 import {writeGlyphs} from './glyphs.mjs';
+import {MAPLIBRE_PREFIXES, purgeCSS, usedWords} from './purgecss.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -98,8 +99,28 @@ const result = await build({
 
 const outputs = Object.keys(result.metafile.outputs).map((p) => relative(dist, join(process.cwd(), p)).replaceAll('\\', '/'));
 const js = outputs.find((p) => /^assets\/app-.*\.js$/.test(p));
-const css = outputs.find((p) => /^assets\/app-.*\.css$/.test(p));
+let css = outputs.find((p) => /^assets\/app-.*\.css$/.test(p));
 if (!js || !css) throw new Error(`bundle incomplet : ${outputs.join(', ')}`);
+
+// 4b. The stylesheet without the rules of classes no source uses
+// (scripts/purgecss.mjs), renamed after its new content.
+{
+  const own = usedWords([
+    {path: join(root, 'src'), ext: /\.(ts|html)$/},
+    {path: join(root, '..', 'internal', 'webui'), ext: /\.go$/},
+  ]);
+  const words = new Set([...own, ...usedWords([{path: join(root, 'node_modules/maplibre-gl/dist/maplibre-gl.mjs')}])]);
+  const before = readFileSync(join(dist, css), 'utf8');
+  const purged = purgeCSS(before, words, own, MAPLIBRE_PREFIXES);
+  const name = `assets/app-${hash(purged)}.css`;
+  const legal = join(dist, css + '.LEGAL.txt');
+  const text = purged.replaceAll(css.slice('assets/'.length) + '.LEGAL.txt', name.slice('assets/'.length) + '.LEGAL.txt');
+  rmSync(join(dist, css));
+  writeFileSync(join(dist, name), text);
+  if (existsSync(legal)) renameSync(legal, join(dist, name + '.LEGAL.txt'));
+  console.log(`CSS : ${(before.length / 1024).toFixed(0)} KiB → ${(text.length / 1024).toFixed(0)} KiB après purge des classes inutilisées`);
+  css = name;
+}
 
 // 5. Favicon and index.html.
 const favicon = readFileSync(join(root, 'src/favicon.svg'));
