@@ -109,8 +109,22 @@ func (m *Model) SitingContext(ctx context.Context, p Params, o SitingOptions) ([
 			ccom = append(ccom, int32(m.points[i].Commune))
 		}
 	}
+	var covers [][]int32 // routed: the uncovered points each candidate covers
+	if routed {
+		if covers, err = e.sitingCovers(ctx, unc, utree, cpts, cvec); err != nil {
+			return nil, err
+		}
+	}
 	// visit calls fn for each uncovered point that candidate c covers.
 	visit := func(c int, fn func(k int32)) {
+		if routed {
+			for _, k := range covers[c] {
+				if !covered[k] {
+					fn(k)
+				}
+			}
+			return
+		}
 		utree.within(cvec[c], r2, func(k int32, d2 float64) {
 			if covered[k] {
 				return
@@ -119,19 +133,6 @@ func (m *Model) SitingContext(ctx context.Context, p Params, o SitingOptions) ([
 				fn(k)
 			}
 		})
-	}
-	if routed {
-		covers, err := e.sitingCovers(ctx, unc, utree, cpts, cvec)
-		if err != nil {
-			return nil, err
-		}
-		visit = func(c int, fn func(k int32)) {
-			for _, k := range covers[c] {
-				if !covered[k] {
-					fn(k)
-				}
-			}
-		}
 	}
 	gain := func(c int) float64 {
 		g := 0.0
