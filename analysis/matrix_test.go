@@ -423,3 +423,29 @@ func TestMakeBlocks(t *testing.T) {
 		})
 	}
 }
+
+// TestRoutedSitingMatchesScenario: under a routing, the people a proposal
+// brings within the threshold are those the scenario adding it takes out
+// of the white zone, and the engine is asked only about the candidates'
+// pairs.
+func TestRoutedSitingMatchesScenario(t *testing.T) {
+	_, _, m, p, h := routedSynth(14)
+	p.ThresholdMin = 12
+	before := m.Compute(p)
+	if before.Region.BeyondPopulation == 0 {
+		t.Fatal("nobody beyond the threshold: nothing to site")
+	}
+	h.log.reset()
+	props := m.Siting(p, SitingOptions{K: 1})
+	if len(props) != 1 {
+		t.Fatalf("%d proposals", len(props))
+	}
+	if calls, _ := h.log.reset(); calls == 0 {
+		t.Error("siting asked the engine nothing")
+	}
+	r := m.Scenario(p, Scenario{Add: []Site{{ID: "proposal", Point: props[0].Point}}})
+	got := before.Region.BeyondPopulation - r.After.Region.BeyondPopulation
+	if !near(got, props[0].NewlyCovered, 1e-9) {
+		t.Errorf("the scenario covers %v more people, the proposal %v", got, props[0].NewlyCovered)
+	}
+}
