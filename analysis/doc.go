@@ -38,12 +38,28 @@
 // Model.CheckProfileData refuses the profiles that need them rather than
 // answer zeros.
 //
-// Travel. Travel from a demand point to a site is the great-circle distance
-// (sphere of radius orb.EarthRadius) times a circuity factor (1.3 by default:
-// road distance ≈ 1.3 × straight line), driven at a constant speed (45 km/h by
-// default), both set per request in Params. The Travel interface lets a routing
-// engine replace it (Params.Travel); such an engine should also implement
-// Reacher so that the searches can be bounded.
+// Travel. Travel from a demand point to a site is, by default, the
+// great-circle distance (sphere of radius orb.EarthRadius) times a circuity
+// factor (1.3 by default: road distance ≈ 1.3 × straight line), driven at a
+// constant speed (45 km/h by default), both set per request in Params. The
+// Travel interface is batch-oriented — one Matrix call for many sources ×
+// many destinations, with a context and an error — so that a routing engine
+// (OSRM's table service) can replace crow-fly: Params.Travel, or
+// Model.UseTravel for every request. A Routing asks the engine only about
+// plausible pairs: each demand point's K nearest matching sites by straight
+// line within CutoffKm (10 and 50 km by default); other sites are out of its
+// reach. It builds one sparse matrix per site set, in calls of at most
+// MaxCoordinates sources plus destinations grouping neighbouring points,
+// which E2SFCA (over those pairs), the nearest site, the white zones and
+// siting read. A scenario redoes only the rows within the cut-off of a
+// changed site: the K nearest remaining sites plus every added site within
+// the cut-off (so adding a site never lengthens a trip), asking only the
+// pairs the base matrix lacks — the added sites' columns. Siting asks the
+// uncovered points' trips to the uncovered candidates within ThresholdMin at
+// Routing.TopSpeedKmh. A TripCache keeps the trips between requests and
+// runs. When the engine fails the request fails with a *TravelError:
+// crow-fly figures never stand in for road times, and every Result's Params
+// name the model (TravelModel, TravelEngine, TravelK, TravelCutoffKm).
 //
 // Supply. Sites match a request when they offer at least one of
 // Params.Services (if any are given) and belong to at least one of
