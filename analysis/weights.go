@@ -157,3 +157,9 @@ func ParseMix(s string) (Mix, error) {
 	}
 	return Mix{Population: w[0], Elderly: w[1], Poor: w[2]}, nil
 }
+
+// DemandWeights returns the demand of every demand point (DemandPoints'
+// order) under a request: what the indicators count for it — its
+// inhabitants, or its people of the request's profile, weighted by its
+// commune's fragility when the request asks. It must not be modified.
+func (m *Model) DemandWeights(p Params) []float64 { return m.demandWeights(p.normalize()) }
