@@ -17,12 +17,40 @@ func Demand(cells []cartonum.GridCell) analysis.DemandSource {
 	if len(cells) == 0 {
 		return nil
 	}
-	out := make([]analysis.Cell, len(cells))
+	d := gridDemand{gridded: map[string]bool{}}
+	d.Cells.Cells = make([]analysis.Cell, len(cells))
 	for i := range cells {
 		c := &cells[i]
-		out[i] = analysis.Cell{Commune: c.Commune, Point: orb.Point{c.Lon, c.Lat}, Population: c.Ind, Elderly: c.Elderly, Poor: c.Poor}
+		d.Cells.Cells[i] = analysis.Cell{Commune: c.Commune, Point: orb.Point{c.Lon, c.Lat}, Population: c.Ind, Elderly: c.Elderly, Poor: c.Poor}
+		if c.Ind > 0 {
+			d.gridded[c.Commune] = true
+		}
 	}
-	return analysis.Cells{Cells: out}
+	return d
+}
+
+// gridDemand is the gridded population with the communes it covers.
+type gridDemand struct {
+	analysis.Cells
+	gridded map[string]bool
+}
+
+// UniformCellMeters and GridCellMeters are the sides of the cells a demand
+// point stands for: the uniform grid's (analysis.Grid's default) and
+// INSEE's squares.
+const (
+	UniformCellMeters = 1000
+	GridCellMeters    = 200
+)
+
+// CellMeters returns the side of the cells of a commune's demand points:
+// GridCellMeters when its population is spread over INSEE's squares,
+// UniformCellMeters otherwise.
+func (g *Generation) CellMeters(commune string) float64 {
+	if d, ok := g.demand.(gridDemand); ok && d.gridded[commune] {
+		return GridCellMeters
+	}
+	return UniformCellMeters
 }
 
 // CheckProfile refuses a request whose demand profile is unknown (an
@@ -44,4 +72,4 @@ func (g *Generation) CheckProfile(p analysis.Params) error {
 
 // Gridded reports whether the generation's demand is a gridded population
 // (cartonum import-grid) rather than the uniform 1 km grid.
-func (g *Generation) Gridded() bool { return g.gridded }
+func (g *Generation) Gridded() bool { return g.demand != nil }

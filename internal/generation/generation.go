@@ -63,8 +63,8 @@ type Generation struct {
 	epci  map[string]orb.MultiPolygon
 	deps  map[string]orb.MultiPolygon
 	took  time.Duration
-	// gridded says whether the demand is a gridded population (Config.Demand).
-	gridded bool
+	// demand is Config.Demand: nil for the uniform grid.
+	demand analysis.DemandSource
 
 	// kept and encoded count the tiles Rebuild carried over unchanged from
 	// the previous generation's cache and those it encoded again.
@@ -91,7 +91,7 @@ func Build(ctx context.Context, snap *index.Snapshot, cfg Config) (*Generation, 
 // once.
 func Rebuild(ctx context.Context, prev *Generation, snap *index.Snapshot, cfg Config) (*Generation, error) {
 	start := time.Now()
-	g := &Generation{snap: snap, model: newModel(snap, cfg.Demand), gridded: cfg.Demand != nil}
+	g := &Generation{snap: snap, model: newModel(snap, cfg.Demand), demand: cfg.Demand}
 	if cfg.Routing != nil {
 		rt := *cfg.Routing
 		if cfg.TripCache != nil {
