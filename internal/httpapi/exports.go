@@ -305,16 +305,19 @@ func (g *edgeGrid) at(p orb.Point) float64 {
 	return g.km[y*g.w+x]
 }
 
-// whiteCells draws the white-zone cells of demand points.
+// whiteCells draws the white-zone cells of demand points; weights are
+// the points' demand under the request's profile (their inhabitants by
+// default), what the cells' population counts.
 type whiteCells struct {
-	gen    *generation.Generation
-	edge   supplyEdge
-	grid   *edgeGrid
-	points []analysis.DemandPoint
+	gen     *generation.Generation
+	edge    supplyEdge
+	grid    *edgeGrid
+	points  []analysis.DemandPoint
+	weights []float64
 }
 
-func newWhiteCells(gen *generation.Generation, edge supplyEdge) *whiteCells {
-	c := &whiteCells{gen: gen, edge: edge, points: gen.Model().DemandPoints()}
+func newWhiteCells(gen *generation.Generation, edge supplyEdge, p analysis.Params) *whiteCells {
+	c := &whiteCells{gen: gen, edge: edge, points: gen.Model().DemandPoints(), weights: gen.Model().DemandWeights(p)}
 	if edge.UncertainWithinKm > 0 {
 		c.grid = edgeGridOf(gen)
 	}
@@ -331,7 +334,8 @@ func (c *whiteCells) uncertain(i int) bool {
 // (reached false: no matching place at all).
 func (c *whiteCells) feature(i int, reached bool, minutes float64) *geojson.Feature {
 	pt := c.points[i]
-	half := cellMeters / 2.0
+	code := c.gen.Model().Communes()[pt.Commune].Code
+	half := c.gen.CellMeters(code) / 2
 	dLat := half / 111320
 	dLon := half / (111320 * math.Cos(pt.Point[1]*math.Pi/180))
 	x, y := pt.Point[0], pt.Point[1]
@@ -342,8 +346,8 @@ func (c *whiteCells) feature(i int, reached bool, minutes float64) *geojson.Feat
 	if !reached {
 		minutes = -1
 	}
-	f.Properties = geojson.Properties{"commune": c.gen.Model().Communes()[pt.Commune].Code,
-		"population": math.Round(pt.Population*10) / 10, "minutes": math.Round(minutes*10) / 10}
+	f.Properties = geojson.Properties{"commune": code,
+		"population": math.Round(c.weights[i]*10) / 10, "minutes": math.Round(minutes*10) / 10}
 	if c.uncertain(i) {
 		f.Properties["incertain"] = true
 	}
@@ -376,7 +380,7 @@ func (s *Server) whiteZones(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	edge := edgeOf(gen, res.Params)
-	cells := newWhiteCells(gen, edge)
+	cells := newWhiteCells(gen, edge, p)
 	outcome := m.Points(p)
 	communes := m.Communes()
 	fc := geojson.NewFeatureCollection()
@@ -388,9 +392,9 @@ func (s *Server) whiteZones(w http.ResponseWriter, r *http.Request) error {
 		if !white(o.Reached, o.Minutes, res.Params.ThresholdMin) {
 			continue
 		}
-		total += pt.Population
+		total += cells.weights[i]
 		if cells.uncertain(i) {
-			uncertain += pt.Population
+			uncertain += cells.weights[i]
 		}
 		if format == "" || format == "geojson" {
 			fc.Append(cells.feature(i, o.Reached, o.Minutes))
@@ -402,7 +406,7 @@ func (s *Server) whiteZones(w http.ResponseWriter, r *http.Request) error {
 		}
 		c := communes[pt.Commune]
 		table.Rows = append(table.Rows, []any{i, c.Code, c.Name, generation.Num{V: pt.Point[0], Digits: 5}, generation.Num{V: pt.Point[1], Digits: 5},
-			generation.Num{V: pt.Population, Digits: 1}, minutes, cells.uncertain(i),
+			generation.Num{V: cells.weights[i], Digits: 1}, minutes, cells.uncertain(i),
 			generation.Num{V: res.Params.ThresholdMin, Digits: 1}, generation.Num{V: res.Params.SpeedKmh, Digits: 1}, generation.Num{V: res.Params.Circuity, Digits: 2},
 			strings.Join(res.Params.Services, "|"), strings.Join(res.Params.Dispositifs, "|")})
 	}

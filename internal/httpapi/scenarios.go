@@ -152,19 +152,19 @@ func deltasOf(before, after []analysis.Indicators) []analysis.CommuneDelta {
 // whiteZoneChangesOf compares the white cells before and after a scenario.
 func whiteZoneChangesOf(gen *generation.Generation, p analysis.Params, res *analysis.ScenarioResult) *whiteZoneChanges {
 	before := gen.Model().Points(p)
-	cells := newWhiteCells(gen, edgeOf(gen, res.After.Params))
+	cells := newWhiteCells(gen, edgeOf(gen, res.After.Params), res.After.Params)
 	t := res.After.Params.ThresholdMin
 	wz := &whiteZoneChanges{Remove: []string{}, Add: []*geojson.Feature{}}
 	for i, o := range before {
 		if white(o.Reached, o.Minutes, t) {
-			wz.PopulationBefore += cells.points[i].Population
+			wz.PopulationBefore += cells.weights[i]
 		}
 	}
 	wz.PopulationAfter = wz.PopulationBefore
 	for _, c := range res.Points {
 		b := before[c.Index]
 		was, is := white(b.Reached, b.Minutes, t), white(c.Reached, c.Minutes, t)
-		pop := cells.points[c.Index].Population
+		pop := cells.weights[c.Index]
 		switch {
 		case was && !is:
 			wz.Remove = append(wz.Remove, strconv.Itoa(c.Index))

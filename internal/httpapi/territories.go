@@ -35,6 +35,3 @@ func indicatorsGeoJSON(w http.ResponseWriter, gen *generation.Generation, p anal
 	attachment(w, exportName("indicateurs", rows[0].Level, p, "geojson"))
 	writeGeoJSON(w, http.StatusOK, fc)
 }
-
-// cellMeters is the side of the demand grid's cells (analysis.Grid default).
-const cellMeters = 1000
