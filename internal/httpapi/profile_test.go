@@ -107,12 +107,44 @@ func TestProfilesWithGrid(t *testing.T) {
 			}
 		})
 	}
+	// White-zone cells are INSEE's 200 m squares and count the profile's
+	// people: at 1 minute every cell but those next to a place is white.
+	resp, b := do(t, "GET", ts.URL+"/api/whitezones?threshold_min=1&profil=65plus", nil, nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("white zones: %d %s", resp.StatusCode, b)
+	}
+	var wz struct {
+		Population float64 `json:"population"`
+		Features   []struct {
+			Geometry struct {
+				Coordinates [][][2]float64 `json:"coordinates"`
+			} `json:"geometry"`
+			Properties struct {
+				Population float64 `json:"population"`
+			} `json:"properties"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(b, &wz); err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for _, f := range wz.Features {
+		sum += f.Properties.Population
+		ring := f.Geometry.Coordinates[0]
+		if side := (ring[2][1] - ring[0][1]) * 111320; math.Abs(side-200) > 1 {
+			t.Errorf("white cell %v is %.0f m high, want a 200 m square", ring, side)
+		}
+	}
+	if len(wz.Features) == 0 || math.Abs(sum-wz.Population) > 1 || wz.Population > 32.5*f21+12*f01+1 {
+		t.Errorf("%d white cells of %v people aged 65+ (total %v), want at most %v", len(wz.Features), sum, wz.Population, 32.5*f21+12*f01)
+	}
+
 	// Exports name the profile in their file name.
 	if resp, b := do(t, "GET", ts.URL+"/api/indicators?level=region&profil=mixte&mix=0,1,2&format=csv", nil, nil); resp.StatusCode != 200 ||
 		!strings.Contains(resp.Header.Get("Content-Disposition"), "-mixte-0-1-2-") {
 		t.Errorf("csv export: %d %q %.200s", resp.StatusCode, resp.Header.Get("Content-Disposition"), b)
 	}
-	resp, b := postScenarioJSON(t, ts, nil, strings.NewReader(`{"params": {"profil": "pauvres"}, "add": [{"lon": 2.3, "lat": 49.9}]}`))
+	resp, b = postScenarioJSON(t, ts, nil, strings.NewReader(`{"params": {"profil": "pauvres"}, "add": [{"lon": 2.3, "lat": 49.9}]}`))
 	if resp.StatusCode != 200 {
 		t.Fatalf("scenario: %d %s", resp.StatusCode, b)
 	}
