@@ -39,6 +39,9 @@ test('export links record the parameters, in every format', () => {
       `/api/whitezones?threshold_min=30&${svc}&format=xlsx`,
       `/api/whitezones?threshold_min=30&${svc}&format=csv-excel`,
       `/api/whitezones?threshold_min=30&${svc}`,
+      `/api/priorites?threshold_min=30&${svc}&niveau=commune&format=xlsx`,
+      `/api/priorites?threshold_min=30&${svc}&niveau=commune&format=csv-excel`,
+      `/api/priorites?threshold_min=30&${svc}&niveau=commune&format=csv`,
       `/api/export/sites.csv?${svc}`,
     ],
   );

@@ -6,8 +6,10 @@ import {
   additionSupply,
   apiParams,
   decodeDash,
+  THRESHOLD_PRESETS,
   emptyDash,
   encodeDash,
+  priorityParams,
   scenarioBody,
   sitingParams,
   supplyParams,
@@ -24,7 +26,7 @@ test('round trip of a full state', () => {
   s.mode = 'scenario';
   s.niveau = 'commune';
   s.indicateur = 'zone_blanche';
-  s.params = {seuil: 30, vitesse: 40, detour: 1.45, services: ['Aide aux démarches administratives'], dispositifs: ['France Services']};
+  s.params = {seuil: 30, vitesse: 40, detour: 1.45, services: ['Aide aux démarches administratives'], dispositifs: ['France Services'], profil: '65plus', fragilite: true};
   s.territoire = '2A004';
   s.zones = true;
   s.lieux = true;
@@ -38,15 +40,16 @@ test('round trip of a full state', () => {
   s.k = 12;
   s.espacement = 5;
   s.candidats = 'communes';
+  s.priorites = true;
   const q = encodeDash(s);
   assert.deepEqual(decodeDash(q), s);
   assert.equal(encodeDash(decodeDash(q)), q);
   assert.match(q, /^mode=scenario&niveau=commune&indicateur=zone_blanche&seuil=30&vitesse=40&detour=1\.45&services=Aide/);
-  assert.match(q, /&territoire=2A004&zones=1&lieux=1&ajout=1\.83,50\.667&ajout=2\.1,49\.9,s\*,d-&ajout=3,50,s7,d0&retrait=a\+b\/c%26d&retrait=x-1&k=12&espacement=5&candidats=communes&vue=9\.5\/50\.12345\/2\.5$/);
+  assert.match(q, /&profil=65plus&fragilite=1&territoire=2A004&zones=1&lieux=1&ajout=1\.83,50\.667&ajout=2\.1,49\.9,s\*,d-&ajout=3,50,s7,d0&retrait=a\+b\/c%26d&retrait=x-1&k=12&espacement=5&candidats=communes&priorites=1&vue=9\.5\/50\.12345\/2\.5$/);
 });
 
 test('invalid parts are ignored', () => {
-  const s = decodeDash('niveau=pays&indicateur=x&seuil=0&vitesse=500&detour=abc&territoire=123&mode=autre&k=99&espacement=-1&candidats=x&ajout=200,10&ajout=abc&services=Inconnu&vue=30/1/1');
+  const s = decodeDash('niveau=pays&indicateur=x&seuil=0&vitesse=500&detour=abc&territoire=123&mode=autre&k=99&espacement=-1&candidats=x&ajout=200,10&ajout=abc&services=Inconnu&vue=30/1/1&profil=jeunes&fragilite=oui&priorites=2');
   assert.deepEqual(s, emptyDash());
   // A territory must be a code of the level.
   assert.equal(decodeDash('territoire=80021').territoire, null, 'not an EPCI');
@@ -90,4 +93,15 @@ test('hypothetical places get the analysis’s supply by default', () => {
   assert.deepEqual(body.remove, ['abc']);
   assert.equal(body.store, undefined);
   assert.equal((scenarioBody(s, {store: true, title: 'Test'}) as {store: boolean}).store, true);
+});
+
+test('profile and fragility go to every analysis request; the priority view weighs once', () => {
+  const s = decodeDash('niveau=commune&seuil=30&profil=pauvres&fragilite=1&mode=scenario&ajout=1.83,50.667');
+  assert.deepEqual([s.params.profil, s.params.fragilite, s.params.seuil], ['pauvres', true, 30]);
+  assert.equal(apiParams(s.params).toString(), 'threshold_min=30&profil=pauvres&fragilite=1');
+  assert.equal(priorityParams(s, 20).toString(), 'threshold_min=30&profil=pauvres&niveau=commune&limit=20');
+  const body = scenarioBody(s) as {params: Record<string, unknown>};
+  assert.equal(body.params['profil'], 'pauvres');
+  assert.equal(body.params['fragilite'], true);
+  assert.deepEqual(THRESHOLD_PRESETS.map((p) => p.minutes), [20, 30]);
 });

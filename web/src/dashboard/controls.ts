@@ -11,7 +11,9 @@ import {
   BOUNDS,
   DISPOSITIFS,
   INDICATOR_KEYS,
+  PROFILES,
   SERVICES,
+  THRESHOLD_PRESETS,
   defaultParams,
   inBounds,
   type DashState,
@@ -19,7 +21,15 @@ import {
   type Level,
   type Mode,
   type ModelParams,
+  type Profile,
 } from './state.ts';
+
+const PROFILE_LABELS: Record<Profile, string> = {
+  population: 'Toute la population',
+  '65plus': 'Habitants de 65 ans et plus',
+  pauvres: 'Habitants des ménages pauvres',
+  mixte: 'Mixte (population, 65 ans et plus, ménages pauvres)',
+};
 
 const MODE_LABELS: Record<Mode, string> = {
   exploration: 'Explorer',
@@ -106,8 +116,26 @@ export class Controls {
       ),
       h(
         'fieldset',
+        {class: 'fr-fieldset tdb-demande', 'aria-labelledby': 'tdb-demande-legende'},
+        h('legend', {class: 'fr-fieldset__legend fr-text--regular', id: 'tdb-demande-legende'}, 'Demande mesurée'),
+        select(
+          'tdb-profil',
+          'Profil',
+          PROFILES.map((p) => [p, PROFILE_LABELS[p]]),
+          'Autre que la population : la grille INSEE doit être importée (cartonum import-grid)',
+        ),
+        checkbox('tdb-fragilite', 'Pondérer par la fragilité numérique', 'Demande de chaque commune × son score ÷ score moyen de la région (1 sans score)'),
+      ),
+      h(
+        'fieldset',
         {class: 'fr-fieldset tdb-modele', 'aria-labelledby': 'tdb-modele-legende'},
         h('legend', {class: 'fr-fieldset__legend fr-text--regular', id: 'tdb-modele-legende'}, 'Modèle de trajet'),
+        segmented(
+          'seuil-preset',
+          'Seuil de la zone blanche',
+          THRESHOLD_PRESETS.map((p): [string, string] => [String(p.minutes), p.label]),
+        ),
+        h('p', {class: 'fr-hint-text tdb-seuils__aide', id: 'tdb-seuils-aide'}, THRESHOLD_PRESETS.map((p) => `${p.label} : ${p.hint}`).join(' ; ') + ' ; autre valeur : champ « Seuil ».'),
         h(
           'div',
           {class: 'tdb-modele__champs'},
@@ -173,6 +201,16 @@ export class Controls {
       case 'tdb-dispositifs':
         this.#store.updateDash({params: {...s.params, dispositifs: t.value ? [t.value] : []}}, 'push');
         break;
+      case 'seuil-preset':
+        this.#setErrors({});
+        this.#store.updateDash({params: {...s.params, seuil: Number(t.value)}}, 'push');
+        break;
+      case 'tdb-profil':
+        this.#store.updateDash({params: {...s.params, profil: t.value as Profile}}, 'push');
+        break;
+      case 'tdb-fragilite':
+        this.#store.updateDash({params: {...s.params, fragilite: (t as HTMLInputElement).checked}}, 'push');
+        break;
       case 'tdb-zones':
         this.#store.updateDash({zones: (t as HTMLInputElement).checked}, 'push');
         break;
@@ -229,6 +267,9 @@ export class Controls {
     this.#syncChoice('tdb-services', d.params.services, 'services choisis');
     this.#syncChoice('tdb-dispositifs', d.params.dispositifs, 'dispositifs choisis');
     if (!prev || d.params !== prev.params) this.#syncNumbers(d.params);
+    for (const input of this.#form.querySelectorAll<HTMLInputElement>('input[name="seuil-preset"]')) input.checked = Number(input.value) === d.params.seuil;
+    this.#field<HTMLSelectElement>('tdb-profil').value = d.params.profil;
+    this.#field<HTMLInputElement>('tdb-fragilite').checked = d.params.fragilite;
     this.#field<HTMLInputElement>('tdb-zones').checked = d.zones;
     this.#field<HTMLInputElement>('tdb-lieux').checked = d.lieux;
   }

@@ -10,7 +10,7 @@ import {formatDate, formatDecimal, formatMinutes, formatPercent} from '../format
 import type {AppState, Store} from '../store.ts';
 import {figureRows, figuresList} from './figures.ts';
 import {INDICATORS, LEVEL_NAMES} from './indicators.ts';
-import {apiParams, supplyParams, type DashState, type Level} from './state.ts';
+import {apiParams, priorityParams, supplyParams, type DashState, type Level} from './state.ts';
 import {LEVEL_TITLES, portraitCharts, rankBase} from './territory.ts';
 import type {Snapshot} from './mapboard.ts';
 
@@ -67,6 +67,15 @@ export function exportGroups(d: DashState): ExportGroup[] {
       what: 'zones',
       title: 'Zones blanches (carrés de 1 km)',
       links: ['xlsx', 'csv-excel', 'geojson'].map((f) => link('zones', f, '/api/whitezones', q(f, false))),
+    },
+    {
+      what: 'priorites',
+      title: `Territoires prioritaires par ${level.one} (pondérés par la fragilité)`,
+      links: ['xlsx', 'csv-excel', 'csv'].map((f) => {
+        const x = priorityParams(d, 0);
+        x.set('format', f);
+        return link('priorites', f, '/api/priorites', x);
+      }),
     },
     {
       what: 'lieux',

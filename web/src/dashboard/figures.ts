@@ -3,6 +3,7 @@
 // the territories of its level when there is one.
 
 import type {IndicatorItem, IndicatorValues, RankKey} from '../api.ts';
+import type {DashValues} from './indicators.ts';
 import {h} from '../dom.ts';
 import {formatDecimal, formatInt, formatMinutes, formatPercent, formatRank, plural} from '../format.ts';
 
@@ -87,7 +88,15 @@ function figureRowsBefore(item: IndicatorItem, seuil: number, ranks?: {total: nu
       detail: 'lieux pour 10 000 habitants à portée',
       rank: rank('access'),
     },
+    ...fragilityRow(item),
   ];
+}
+
+/** The territory's fragility score, when its communes have one. */
+function fragilityRow(item: DashValues): FigureRow[] {
+  const v = item.fragility ?? 0;
+  if (!(v > 0)) return [];
+  return [{field: 'fragility', label: 'Indice de fragilité numérique', value: formatDecimal(v, 1), raw: v, detail: 'score importé, moyenne des communes pondérée par la population'}];
 }
 
 export function figuresList(rows: FigureRow[], className = 'tdb-chiffres'): HTMLElement {

@@ -8,13 +8,17 @@ import {formatDecimal, formatMinutes, formatPercent} from '../format.ts';
 import {COOL, WARM, minutesScale, quantileScale, shareScale, type Scale} from './legend.ts';
 import type {IndicatorKey, Level} from './state.ts';
 
+/** The figures of a territory the dashboard reads: the API's, with the
+ * fragility score (0 when unknown) the server adds to every level. */
+export type DashValues = IndicatorValues & {fragility?: number};
+
 export interface IndicatorDef {
   key: IndicatorKey;
   /** Name in a list of choices. */
   label: string;
   /** Title of the legend (the threshold is known only at run time). */
   title: (seuil: number) => string;
-  field: keyof IndicatorValues;
+  field: keyof IndicatorValues | 'fragility';
   rank: RankKey | null;
   /** Whether a low value is the better one. */
   lowIsBetter: boolean;
@@ -75,6 +79,16 @@ export const INDICATORS: Record<IndicatorKey, IndicatorDef> = {
     format: (v) => formatDecimal(v, 2),
     scale: (values) => quantileScale(values, {palette: COOL, zeroLabel: 'aucun lieu à portée'}),
   },
+  fragilite: {
+    key: 'fragilite',
+    label: 'Indice de fragilité numérique',
+    title: () => 'Indice de fragilité numérique (score importé, plus haut : plus fragile)',
+    field: 'fragility',
+    rank: null,
+    lowIsBetter: true,
+    format: (v) => (v > 0 ? formatDecimal(v, 1) : 'score inconnu'),
+    scale: (values) => quantileScale(values, {palette: WARM, zeroLabel: 'score inconnu'}),
+  },
 };
 
 export const LEVEL_NAMES: Record<Level, {one: string; many: string; the: string}> = {
@@ -84,8 +98,8 @@ export const LEVEL_NAMES: Record<Level, {one: string; many: string; the: string}
 };
 
 /** The value of an indicator for a territory. */
-export function valueOf(item: IndicatorValues, key: IndicatorKey): number {
-  return item[INDICATORS[key].field];
+export function valueOf(item: DashValues, key: IndicatorKey): number {
+  return item[INDICATORS[key].field] ?? 0;
 }
 
 /** Territories from the worst served to the best for an indicator. */

@@ -456,7 +456,8 @@ export class BoardMap {
       const item = id ? this.#codes.get(id) : undefined;
       if (!id || !item) continue;
       const before = valueOf(item, indicator);
-      const delta = field === 'population' ? 0 : x[field];
+      // A scenario changes no fragility score.
+      const delta = field === 'population' || field === 'fragility' ? 0 : x[field];
       const after = before + delta;
       this.#before.set(id, before);
       this.#after.set(id, after);

@@ -7,7 +7,7 @@ import type {FilterSpecification, LayerSpecification, StyleSpecification} from '
 import type {TileJSON} from '../api.ts';
 import {LEVELS, type Level} from './state.ts';
 import {SOURCE_LAYERS} from '../map/featureids.ts';
-import {SITES, TERRITORIES, siteLayerIds, siteLayers, vectorSource} from '../map/style.ts';
+import {OWN_FONTS, SITES, TERRITORIES, glyphsURL, labelLayers, siteLayerIds, siteLayers, vectorSource} from '../map/style.ts';
 import {NO_DATA} from './legend.ts';
 
 export const WHITE_ZONES = 'zones-blanches';
@@ -111,6 +111,9 @@ export function dashboardStyle(territories: TileJSON, sites: TileJSON): StyleSpe
       {id: ids.selection, ...common, filter: ['==', ['id'], -1], paint: {'line-color': '#000091', 'line-width': 3}},
     );
   }
+  // Names of the territories (the tiles' libelles layer, the embedded
+  // glyphs), above the colours and outlines, under the places and marks.
+  layers.push(...labelLayers(OWN_FONTS));
   layers.push(...siteLayers(SITES, 'sites', false), {
     id: SCENARIO_LAYER,
     type: 'symbol',
@@ -130,6 +133,7 @@ export function dashboardStyle(territories: TileJSON, sites: TileJSON): StyleSpe
   return {
     version: 8,
     name: 'Cartonum — tableau de bord',
+    glyphs: glyphsURL(),
     sources: {
       [TERRITORIES]: vectorSource(territories),
       [SITES]: vectorSource(sites),

@@ -7,6 +7,9 @@
 // niveau       commune | epci | departement (default epci)
 // indicateur   temps_moyen | temps_p90 | zone_blanche | lieux_10000 | accessibilite
 // seuil, vitesse, detour   model parameters (minutes, km/h, road/straight ratio)
+// profil       population | 65plus | pauvres | mixte: whose demand (default population)
+// fragilite=1  demand weighted by the communes' fragility
+// priorites=1  the priority table shown
 // services, dispositifs    supply filters, under the API's names
 // territoire   code of the selected territory of the level
 // mode         exploration | scenario | implantation
@@ -23,25 +26,37 @@ import {FACETS} from '../taxonomy.ts';
 import type {View} from '../urlstate.ts';
 
 export type Level = 'commune' | 'epci' | 'departement';
-export type IndicatorKey = 'temps_moyen' | 'temps_p90' | 'zone_blanche' | 'lieux_10000' | 'accessibilite';
+export type IndicatorKey = 'temps_moyen' | 'temps_p90' | 'zone_blanche' | 'lieux_10000' | 'accessibilite' | 'fragilite';
+export type Profile = 'population' | '65plus' | 'pauvres' | 'mixte';
 export type Mode = 'exploration' | 'scenario' | 'implantation';
 export type Candidates = 'grille' | 'communes';
 
 export const LEVELS: readonly Level[] = ['commune', 'epci', 'departement'];
-export const INDICATOR_KEYS: readonly IndicatorKey[] = ['temps_moyen', 'temps_p90', 'zone_blanche', 'lieux_10000', 'accessibilite'];
+export const INDICATOR_KEYS: readonly IndicatorKey[] = ['temps_moyen', 'temps_p90', 'zone_blanche', 'lieux_10000', 'accessibilite', 'fragilite'];
+export const PROFILES: readonly Profile[] = ['population', '65plus', 'pauvres', 'mixte'];
+
+/** Threshold presets that match the public targets for France Services. */
+export const THRESHOLD_PRESETS: readonly {minutes: number; label: string; hint: string}[] = [
+  {minutes: 20, label: '20 min', hint: 'ce que mesure l’ANCT pour France Services'},
+  {minutes: 30, label: '30 min', hint: 'objectif officiel France Services'},
+];
 export const MODES: readonly Mode[] = ['exploration', 'scenario', 'implantation'];
 
 export const SERVICES: readonly string[] = FACETS.find((f) => f.param === 'services')!.values;
 export const DISPOSITIFS: readonly string[] = FACETS.find((f) => f.param === 'dispositifs')!.values;
 
 /** The model's parameters (the API's threshold_min, speed_kmh, circuity,
- * services, dispositifs). */
+ * services, dispositifs, profil, fragilite). */
 export interface ModelParams {
   seuil: number;
   vitesse: number;
   detour: number;
   services: string[];
   dispositifs: string[];
+  /** Whose demand: every inhabitant (default), 65+, poor households, a mix. */
+  profil: Profile;
+  /** Demand weighted by the communes' fragility. */
+  fragilite: boolean;
 }
 
 /** The services of a hypothetical place: those of the analysis, all of
@@ -70,6 +85,8 @@ export interface DashState {
   k: number;
   espacement: number;
   candidats: Candidates;
+  /** The priority table is shown. */
+  priorites: boolean;
 }
 
 /** Bounds of the parameters, as the API checks them. */
@@ -85,7 +102,7 @@ export const MAX_ADDITIONS = 500;
 export const MAX_REMOVALS = 500;
 
 export function defaultParams(): ModelParams {
-  return {seuil: BOUNDS.seuil.default, vitesse: BOUNDS.vitesse.default, detour: BOUNDS.detour.default, services: [], dispositifs: []};
+  return {seuil: BOUNDS.seuil.default, vitesse: BOUNDS.vitesse.default, detour: BOUNDS.detour.default, services: [], dispositifs: [], profil: 'population', fragilite: false};
 }
 
 /** Whether the map draws the places (needed to remove some). */
@@ -108,6 +125,7 @@ export function emptyDash(): DashState {
     k: BOUNDS.k.default,
     espacement: BOUNDS.espacement.default,
     candidats: 'grille',
+    priorites: false,
   };
 }
 
@@ -186,6 +204,9 @@ export function decodeDash(search: string): DashState {
   s.params.detour = inBounds(num(q.get('detour')), BOUNDS.detour) ?? s.params.detour;
   s.params.services = vocabulary(q, 'services', SERVICES);
   s.params.dispositifs = vocabulary(q, 'dispositifs', DISPOSITIFS);
+  const profil = q.get('profil');
+  if ((PROFILES as readonly string[]).includes(profil ?? '')) s.params.profil = profil as Profile;
+  s.params.fragilite = q.get('fragilite') === '1';
   const t = (q.get('territoire') ?? '').toUpperCase();
   if (validTerritory(s.niveau, t)) s.territoire = t;
   const mode = q.get('mode');
@@ -209,6 +230,7 @@ export function decodeDash(search: string): DashState {
   s.k = Math.round(s.k);
   s.espacement = inBounds(num(q.get('espacement')), BOUNDS.espacement) ?? s.espacement;
   if (q.get('candidats') === 'communes') s.candidats = 'communes';
+  s.priorites = q.get('priorites') === '1';
   return s;
 }
 
@@ -225,6 +247,8 @@ export function encodeDash(s: DashState): string {
   if (s.params.detour !== d.params.detour) q.set('detour', String(round(s.params.detour, 2)));
   for (const v of SERVICES) if (s.params.services.includes(v)) q.append('services', v);
   for (const v of DISPOSITIFS) if (s.params.dispositifs.includes(v)) q.append('dispositifs', v);
+  if (s.params.profil !== d.params.profil) q.set('profil', s.params.profil);
+  if (s.params.fragilite) q.set('fragilite', '1');
   if (s.territoire) q.set('territoire', s.territoire);
   if (s.zones) q.set('zones', '1');
   if (s.lieux) q.set('lieux', '1');
@@ -233,6 +257,7 @@ export function encodeDash(s: DashState): string {
   if (s.k !== d.k) q.set('k', String(s.k));
   if (s.espacement !== d.espacement) q.set('espacement', String(round(s.espacement, 2)));
   if (s.candidats !== d.candidats) q.set('candidats', s.candidats);
+  if (s.priorites) q.set('priorites', '1');
   if (s.view) q.set('vue', `${round(s.view.zoom, 2)}/${round(s.view.lat, 5)}/${round(s.view.lon, 5)}`);
   return q.toString().replace(/%2F/g, '/').replace(/%2C/g, ',');
 }
@@ -247,6 +272,17 @@ export function apiParams(p: ModelParams): URLSearchParams {
   if (p.detour !== d.detour) q.set('circuity', String(p.detour));
   for (const v of p.services) q.append('services', v);
   for (const v of p.dispositifs) q.append('dispositifs', v);
+  if (p.profil !== d.profil) q.set('profil', p.profil);
+  if (p.fragilite) q.set('fragilite', '1');
+  return q;
+}
+
+/** The query of GET /api/priorites: the level and the analysis (its own
+ * weighting by fragility, so fragilite is left out), the first rows. */
+export function priorityParams(s: DashState, limit: number): URLSearchParams {
+  const q = apiParams({...s.params, fragilite: false});
+  q.set('niveau', s.niveau);
+  if (limit > 0) q.set('limit', String(limit));
   return q;
 }
 
@@ -269,7 +305,15 @@ export function additionSupply(a: Addition, p: ModelParams): {services: string[]
 export function scenarioBody(s: DashState, extra: {store?: boolean; title?: string} = {}): Record<string, unknown> {
   const p = s.params;
   return {
-    params: {threshold_min: p.seuil, speed_kmh: p.vitesse, circuity: p.detour, services: p.services, dispositifs: p.dispositifs},
+    params: {
+      threshold_min: p.seuil,
+      speed_kmh: p.vitesse,
+      circuity: p.detour,
+      services: p.services,
+      dispositifs: p.dispositifs,
+      ...(p.profil !== 'population' ? {profil: p.profil} : {}),
+      ...(p.fragilite ? {fragilite: true} : {}),
+    },
     add: s.ajouts.map((a, i) => ({lon: a.lon, lat: a.lat, name: `Lieu hypothétique ${i + 1}`, ...additionSupply(a, p)})),
     remove: s.retraits,
     ...(extra.store ? {store: true, title: extra.title ?? ''} : {}),

@@ -4,6 +4,7 @@
 
 import {getTileJSON, type TileJSON} from '../api.ts';
 import {announce, byId, h, replaceChildren} from '../dom.ts';
+import {TERRITORY_LAYERS} from '../map/style.ts';
 import {plural} from '../format.ts';
 import type {AppState, Store} from '../store.ts';
 import {Controls} from './controls.ts';
@@ -15,6 +16,7 @@ import {LegendView} from './legendview.ts';
 import {DashboardLoader} from './loader.ts';
 import {BoardMap} from './mapboard.ts';
 import {Overview} from './overview.ts';
+import {PriorityPanel} from './priorities.ts';
 import {ScenarioPanel} from './scenario.ts';
 import {SitingPanel} from './siting.ts';
 import {supplyParams} from './state.ts';
@@ -94,6 +96,15 @@ export async function mountDashboard(store: Store): Promise<{resize: () => void}
       if (fromButton) territory.focusWhenReady();
     },
   });
+  // The priority view, after the territories' list (its section is made
+  // here: the page's markup belongs to the shell).
+  const prioRoot = h('section', {class: 'tdb-section', id: 'tdb-priorites', 'aria-labelledby': 'tdb-priorites-titre'});
+  byId('tdb-territoires').after(prioRoot);
+  new PriorityPanel(store, prioRoot, (code) => {
+    store.updateDash({territoire: code}, 'push');
+    store.moveCamera({map: 'tableau', territory: {level: store.state.dash.niveau, code}});
+    territory.focusWhenReady();
+  });
   const scenario = new ScenarioPanel({store, root: byId('tdb-scenario'), addAtCenter: () => map?.addAtCenter()});
   new SitingPanel(store, byId('tdb-implantation'));
   new ExportsPanel(store, byId('tdb-exports'));
@@ -122,7 +133,8 @@ export async function mountDashboard(store: Store): Promise<{resize: () => void}
   let sites: TileJSON;
   try {
     [territories, sites] = await Promise.all([
-      getTileJSON('departements,epci,communes', new URLSearchParams()),
+      // With the names of the territories (labels, as on the public map).
+      getTileJSON(TERRITORY_LAYERS, new URLSearchParams()),
       getTileJSON('sites', supplyParams(store.state.dash.params)),
     ]);
   } catch (err) {
