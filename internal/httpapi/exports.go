@@ -117,8 +117,14 @@ func exportParams(gen *generation.Generation, level string, p analysis.Params, e
 	if level != "" {
 		out = append(out, generation.Param{Name: "Niveau", Value: level})
 	}
+	trip := "distance à vol d'oiseau × détour, à vitesse constante"
+	if p.TravelModel != "" && p.TravelModel != "crowfly" { // a routing engine (travel.go)
+		trip = fmt.Sprintf("temps et distance par la route (%s %s ; les %d lieux les plus proches à vol d'oiseau, à %g km au plus)",
+			p.TravelModel, p.TravelEngine, p.TravelK, p.TravelCutoffKm)
+	}
 	out = append(out,
 		generation.Param{Name: "Seuil de la zone blanche (minutes)", Value: p.ThresholdMin},
+		generation.Param{Name: "Modèle de trajet", Value: trip},
 		generation.Param{Name: "Vitesse (km/h)", Value: p.SpeedKmh},
 		generation.Param{Name: "Détour (× distance à vol d'oiseau)", Value: p.Circuity},
 		generation.Param{Name: "Services", Value: list(p.Services, "tous")},
@@ -128,7 +134,7 @@ func exportParams(gen *generation.Generation, level string, p analysis.Params, e
 		generation.Param{Name: "Distance maximale de ces lieux à la région (km)", Value: edge.MarginKm},
 		generation.Param{Name: "Version des données", Value: gen.Version()},
 		generation.Param{Name: "Date de l'export", Value: exportClock().In(exportZone).Format("2006-01-02 15:04")},
-		generation.Param{Name: "Méthode", Value: "Temps de trajet de chaque habitant (" + demandLabel(gen) + ") au lieu le plus proche : distance à vol d'oiseau × détour, à vitesse constante ; accessibilité E2SFCA (0–10, 10–20, 20–30 min)"},
+		generation.Param{Name: "Méthode", Value: "Temps de trajet de chaque habitant (" + demandLabel(gen) + ") au lieu le plus proche : " + trip + " ; accessibilité E2SFCA (0–10, 10–20, 20–30 min)"},
 		generation.Param{Name: "Sources", Value: "ANCT, La MedNum, IGN, INSEE (Licence Ouverte 2.0) — Cartonum"},
 	)
 	return out
