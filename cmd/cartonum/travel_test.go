@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -197,4 +198,38 @@ func BenchmarkRegionOSRM(b *testing.B) {
 	b.ReportMetric(float64(cells), "cells")
 	b.ReportMetric(float64(pairs), "pairs")
 	b.ReportMetric(float64(points)*float64(sites), "all-pairs")
+}
+
+// TestAnalyseOSRM: analyse --osrm writes indicators on the road network,
+// named so in its params, and fails with the engine's error when it is
+// down.
+func TestAnalyseOSRM(t *testing.T) {
+	fake := osrmtest.New()
+	defer fake.Close()
+	cfg := regionDB(t)
+	cfg.Level, cfg.Format = "departement", "json"
+	cfg.Travel = TravelConfig{OSRM: fake.URL, K: 2, CutoffKm: 30, Timeout: 5 * time.Second, MaxCoordinates: 100, Concurrency: 2}
+	var out strings.Builder
+	if err := runAnalyse(context.Background(), cfg, &out); err != nil {
+		t.Fatal(err)
+	}
+	var a struct {
+		Params analysis.Params `json:"params"`
+		Items  []any           `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(out.String()), &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Params.TravelModel != "osrm" || a.Params.TravelK != 2 || len(a.Items) != 5 {
+		t.Errorf("params %+v, %d items", a.Params, len(a.Items))
+	}
+	// Down, and a cache that does not hold a new filter's pairs.
+	fake.Set(func(s *osrmtest.Server) { s.FailStatus = 503 })
+	cfg.Services = "Maîtrise des outils numériques du quotidien"
+	cfg.Travel.Timeout = 200 * time.Millisecond
+	err := runAnalyse(context.Background(), cfg, &out)
+	var te *analysis.TravelError
+	if !errors.As(err, &te) || !te.Unavailable() {
+		t.Errorf("error %v, want the engine's", err)
+	}
 }
