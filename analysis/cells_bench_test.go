@@ -34,25 +34,37 @@ func synthCells(communes []Commune, share float64, seed uint64) []Cell {
 // BenchmarkComputeRegionGrid computes every indicator of region 32 over a
 // synthetic 200 m grid of about 150,000 populated cells (the cache is
 // bypassed: every iteration does the full work), for all inhabitants and
-// for the 65+ profile.
+// for the 65+ profile, beside the same computation over the uniform 1 km
+// grid in the same run (the ratio holds on a loaded machine). cpu-ms/op is
+// the CPU time of an iteration, summed over the cores.
 func BenchmarkComputeRegionGrid(b *testing.B) {
 	r := loadRegion(b)
 	cells := synthCells(r.communes, 0.19, 2026)
-	before := heapMB()
-	t0 := time.Now()
-	m := NewModel(r.communes, r.sites, Cells{Cells: cells})
-	build := time.Since(t0)
-	modelMB := heapMB() - before
-	for _, profile := range []string{ProfilePopulation, ProfileElderly} {
-		b.Run(profile, func(b *testing.B) {
+	for _, tc := range []struct {
+		name    string
+		demand  DemandSource
+		profile string
+	}{
+		{"uniform-1km", Grid{}, ProfilePopulation},
+		{"cells-200m", Cells{Cells: cells}, ProfilePopulation},
+		{"cells-200m-65plus", Cells{Cells: cells}, ProfileElderly},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			before := heapMB()
+			t0 := time.Now()
+			m := NewModel(r.communes, r.sites, tc.demand)
+			build := time.Since(t0)
+			modelMB := heapMB() - before
 			p := DefaultParams()
-			p.Profile = profile
+			p.Profile = tc.profile
 			p = p.normalize()
 			b.ReportAllocs()
+			n, cpu0 := 0, cpuTime()
 			for b.Loop() {
 				m.run(p)
+				n++
 			}
-			b.ReportMetric(float64(len(cells)), "cells")
+			b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(n), "cpu-ms/op")
 			b.ReportMetric(float64(len(m.DemandPoints())), "points")
 			b.ReportMetric(float64(build.Milliseconds()), "newmodel-ms")
 			b.ReportMetric(modelMB, "model-MB")
@@ -68,7 +80,7 @@ func BenchmarkNationalGrid(b *testing.B) {
 	communes, sites := synthFrance(35000, 20000, 742, 2026)
 	cells := synthCells(communes, 0.145, 2026)
 	p := DefaultParams().normalize()
-	var build, compute time.Duration
+	var build, compute, buildCPU, computeCPU time.Duration
 	var modelMB, stateMB float64
 	var points int
 	n := 0
@@ -77,15 +89,15 @@ func BenchmarkNationalGrid(b *testing.B) {
 		b.StopTimer()
 		before := heapMB()
 		b.StartTimer()
-		t0 := time.Now()
+		c0, t0 := cpuTime(), time.Now()
 		m := NewModel(communes, sites, Cells{Cells: cells})
-		t1 := time.Now()
+		c1, t1 := cpuTime(), time.Now()
 		b.StopTimer()
 		modelMB = heapMB() - before
 		b.StartTimer()
-		t2 := time.Now()
+		c2, t2 := cpuTime(), time.Now()
 		st := m.run(p)
-		t3 := time.Now()
+		c3, t3 := cpuTime(), time.Now()
 		b.StopTimer()
 		stateMB = heapMB() - before - modelMB
 		points = len(m.DemandPoints())
@@ -93,8 +105,12 @@ func BenchmarkNationalGrid(b *testing.B) {
 		b.StartTimer()
 		build += t1.Sub(t0)
 		compute += t3.Sub(t2)
+		buildCPU += c1 - c0
+		computeCPU += c3 - c2
 		n++
 	}
+	b.ReportMetric(float64(buildCPU.Milliseconds())/float64(n), "newmodel-cpu-ms/op")
+	b.ReportMetric(float64(computeCPU.Milliseconds())/float64(n), "compute-cpu-ms/op")
 	b.ReportMetric(float64(len(cells)), "cells")
 	b.ReportMetric(float64(points), "points")
 	b.ReportMetric(float64(build.Milliseconds())/float64(n), "newmodel-ms/op")
