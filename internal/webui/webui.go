@@ -368,8 +368,7 @@ func (e *originError) Error() string {
 }
 
 // csp is the Content-Security-Policy of the pages. MapLibre's worker is a
-// same-origin module script the page preloads and starts from a blob: URL
-// (worker-src 'self' blob:, web/src/map/worker.ts); its styles are set through
+// same-origin module script (worker-src 'self'); its styles are set through
 // the CSSOM, which style-src does not restrict, so no 'unsafe-inline'.
 // ancestors is the frame-ancestors value.
 func csp(opts Options, ancestors string) string {
@@ -389,7 +388,7 @@ func csp(opts Options, ancestors string) string {
 		"img-src " + strings.Join(img, " "),
 		"font-src 'self'",
 		"connect-src " + strings.Join(connect, " "),
-		"worker-src 'self' blob:",
+		"worker-src 'self'",
 		"child-src 'self'",
 		"object-src 'none'",
 		"base-uri 'self'",

@@ -146,7 +146,7 @@ func TestHandler(t *testing.T) {
 func TestPageSecurityHeaders(t *testing.T) {
 	res := do(t, New(distFS(), Options{}), http.MethodGet, "/carte", nil)
 	csp := res.Header.Get("Content-Security-Policy")
-	for _, want := range []string{"default-src 'self'", "script-src 'self'", "style-src 'self'", "worker-src 'self' blob:",
+	for _, want := range []string{"default-src 'self'", "script-src 'self'", "style-src 'self'", "worker-src 'self';",
 		"img-src 'self' data: blob:", "connect-src 'self'", "object-src 'none'", "frame-ancestors 'none'"} {
 		if !strings.Contains(csp, want) {
 			t.Errorf("CSP %q lacks %q", csp, want)

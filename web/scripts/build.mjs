@@ -136,7 +136,6 @@ const preloads = (jsOut?.imports ?? [])
   .join('\n  ');
 const html = readFileSync(join(root, 'src/index.html'), 'utf8')
   .replace('{{PRELOAD}}', preloads)
-  .replaceAll('{{WORKER}}', '/' + workerName)
   .replaceAll('{{GLYPHS}}', glyphsPath)
   .replaceAll('{{JS}}', '/' + js)
   .replaceAll('{{CSS}}', '/' + css)
