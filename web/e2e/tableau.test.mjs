@@ -294,7 +294,7 @@ test('exports: links built from the parameters, files served', async () => {
   await page.goto(`${url}/tableau-de-bord?seuil=30&dispositifs=France+Services&niveau=departement`);
   await boardReady(page);
   const links = await page.locator('#tdb-exports a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-  assert.equal(links.length, 8);
+  assert.equal(links.length, 11);
   const q = 'threshold_min=30&dispositifs=France\\+Services';
   assert.match(links[0], new RegExp(`^/api/indicators\\?${q}&level=departement&format=xlsx$`));
   assert.match(links[1], /format=csv-excel$/);
@@ -303,7 +303,11 @@ test('exports: links built from the parameters, files served', async () => {
   assert.match(links[4], new RegExp(`^/api/whitezones\\?${q}&format=xlsx$`));
   assert.match(links[5], new RegExp(`^/api/whitezones\\?${q}&format=csv-excel$`));
   assert.match(links[6], new RegExp(`^/api/whitezones\\?${q}$`));
-  assert.match(links[7], /^\/api\/export\/sites\.csv\?dispositifs=France\+Services$/);
+  // The priorities: every row, the level and the analysis (weighted by fragility once).
+  assert.match(links[7], new RegExp(`^/api/priorites\\?${q}&niveau=departement&format=xlsx$`));
+  assert.match(links[8], new RegExp(`^/api/priorites\\?${q}&niveau=departement&format=csv-excel$`));
+  assert.match(links[9], new RegExp(`^/api/priorites\\?${q}&niveau=departement&format=csv$`));
+  assert.match(links[10], /^\/api\/export\/sites\.csv\?dispositifs=France\+Services$/);
   for (const href of links) {
     const res = await page.request.get(url + href);
     assert.equal(res.status(), 200, href);
