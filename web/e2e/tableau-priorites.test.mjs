@@ -21,7 +21,7 @@ import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {RESULTS, launch} from './browser.mjs';
+import {RESULTS, audit, launch} from './browser.mjs';
 import {catchMaps} from './maps-hook.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -260,6 +260,7 @@ test('the priority view lists ranked rows with their inputs, and exports them', 
   });
   assert.match(await page.textContent('#tdb-priorites-note'), /Score moyen de la région/);
   await shot(page, '62-tableau-priorites.png');
+  await audit(page, 'territoires prioritaires, préréglages, profil et fragilité');
 
   // The exports of the priorities, every row, with the parameters.
   const href = await page.getAttribute('#tdb-exports a[href*="/api/priorites"][href*="format=csv-excel"]', 'href');
