@@ -5,7 +5,7 @@
 // again whenever the level or the analysis changes.
 
 import {ApiError, apiURL} from '../api.ts';
-import {dsfrTable, h, replaceChildren} from '../dom.ts';
+import {h, replaceChildren} from '../dom.ts';
 import {formatDecimal, formatInt, formatPercent, plural} from '../format.ts';
 import type {Store} from '../store.ts';
 import {LEVEL_NAMES} from './indicators.ts';
@@ -100,8 +100,8 @@ export function priorityTable(a: PriorityAnswer, seuil: number, levelName: {one:
         ),
       ),
     ),
-  ) as HTMLTableElement;
-  return dsfrTable('tdb-table tdb-priorites__table fr-table--sm', table);
+  );
+  return h('div', {class: 'tdb-table tdb-classement tdb-priorites__table'}, table);
 }
 
 export class PriorityPanel {
