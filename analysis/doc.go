@@ -54,9 +54,10 @@
 // siting read. A scenario redoes only the rows within the cut-off of a
 // changed site: the K nearest remaining sites plus every added site within
 // the cut-off (so adding a site never lengthens a trip), asking only the
-// pairs the base matrix lacks — the added sites' columns. Siting asks the
-// uncovered points' trips to the uncovered candidates within ThresholdMin at
-// Routing.TopSpeedKmh. A TripCache keeps the trips between requests and
+// pairs the base matrix lacks — the added sites' columns. Siting's
+// candidates are the most populated uncovered point of each cell of
+// Routing.SitingCellKm (5 km), asked about the uncovered points within
+// ThresholdMin at Routing.TopSpeedKmh (90 km/h). A TripCache keeps the trips between requests and
 // runs. When the engine fails the request fails with a *TravelError:
 // crow-fly figures never stand in for road times, and every Result's Params
 // name the model (TravelModel, TravelEngine, TravelK, TravelCutoffKm).

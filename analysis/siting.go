@@ -97,7 +97,7 @@ func (m *Model) SitingContext(ctx context.Context, p Params, o SitingOptions) ([
 			}
 		}
 	} else if routed {
-		for _, i := range unc {
+		for _, i := range e.thinCandidates(unc) {
 			cpts = append(cpts, m.points[i].Point)
 			cvec = append(cvec, m.pvec[i])
 			ccom = append(ccom, int32(m.points[i].Commune))
@@ -194,6 +194,27 @@ func (m *Model) SitingContext(ctx context.Context, p Params, o SitingOptions) ([
 		})
 	}
 	return out, nil
+}
+
+// thinCandidates keeps, of the uncovered points, the heaviest of each
+// cell of Routing.SitingCellKm (the lower index among equals), in index
+// order: each candidate costs the engine a column.
+func (e *engine) thinCandidates(unc []int32) []int32 {
+	cell := e.met.rt.SitingCellKm * 1000 / metersPerDegree
+	best := map[[2]int64]int32{}
+	for _, i := range unc {
+		pt := e.m.points[i].Point
+		k := [2]int64{int64(math.Floor(pt[1] / cell)), int64(math.Floor(pt[0] * math.Cos(pt[1]*degToRad) / cell))}
+		if j, ok := best[k]; !ok || e.w[i] > e.w[j] {
+			best[k] = i
+		}
+	}
+	out := make([]int32, 0, len(best))
+	for _, i := range best {
+		out = append(out, i)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // sitingCovers asks the routing the trips from the uncovered points to the

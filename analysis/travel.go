@@ -113,8 +113,10 @@ type Routing struct {
 	CutoffKm float64
 	// TopSpeedKmh bounds the straight-line speed of any trip (90 km/h when
 	// zero): siting asks about the candidates within ThresholdMin at that
-	// speed.
-	TopSpeedKmh float64
+	// speed. Its candidates are the uncovered demand points, the most
+	// populated of each cell of SitingCellKm (5 km when zero).
+	TopSpeedKmh  float64
+	SitingCellKm float64
 	// MaxCoordinates is the most sources plus destinations of one Matrix
 	// call (100 when zero: OSRM's default --max-table-size);
 	// Concurrency the calls in flight (4 when zero).
@@ -134,6 +136,7 @@ const (
 	DefaultRoutingK        = 10
 	DefaultRoutingCutoffKm = 50
 	defaultTopSpeedKmh     = 90
+	defaultSitingCellKm    = 5
 	defaultMaxCoordinates  = 100
 	defaultConcurrency     = 4
 )
@@ -158,6 +161,9 @@ func routingOf(t Travel) Routing {
 	}
 	if !(r.TopSpeedKmh > 0) {
 		r.TopSpeedKmh = defaultTopSpeedKmh
+	}
+	if !(r.SitingCellKm > 0) {
+		r.SitingCellKm = defaultSitingCellKm
 	}
 	if r.MaxCoordinates < 2 {
 		r.MaxCoordinates = defaultMaxCoordinates
