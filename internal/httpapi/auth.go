@@ -293,7 +293,7 @@ func (s *Server) optionalUser(next http.Handler) http.Handler {
 		a, err := s.authenticate(r)
 		if err != nil {
 			if !errors.Is(err, cartonum.ErrUnauthorized) && !errors.Is(err, context.Canceled) {
-				s.logger.Warn("session lookup failed", "path", r.URL.Path, "err", err)
+				s.logger.Warn("session lookup failed", "path", r.URL.Path, "err", err, "request_id", RequestID(r.Context()))
 			}
 			next.ServeHTTP(w, r)
 			return
