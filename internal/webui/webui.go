@@ -401,7 +401,7 @@ var basemapMeta = []byte(`<meta name="cartonum-basemap" content="">`)
 
 // glyphsPreload is index.html's preload of the project's glyphs, useless
 // over a base map (its labels use the base map's glyphs server).
-var glyphsPreload = regexp.MustCompile(`[ \t]*<link rel="preload" href="/glyphs/[^"]*" as="fetch" crossorigin="anonymous">\r?\n?`)
+var glyphsPreload = regexp.MustCompile(`[ \t]*<link rel="preload" href="/glyphs/[^"]*"[^>]*>\r?\n?`)
 
 // injectBasemap writes the basemap URL into index.html's meta tag and drops
 // the preload of the project's glyphs.

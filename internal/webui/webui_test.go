@@ -13,7 +13,7 @@ import (
 
 func distFS() fstest.MapFS {
 	index := []byte(`<!doctype html><html lang="fr"><head><meta name="cartonum-basemap" content="">` + "\n" +
-		`  <link rel="preload" href="/glyphs/0123456789/Noto%20Sans%20Regular/0-255.pbf" as="fetch" crossorigin="anonymous">` + "\n" +
+		`  <link rel="preload" href="/glyphs/0123456789/Noto%20Sans%20Regular/0-255.pbf" as="fetch" crossorigin="anonymous" fetchpriority="low">` + "\n" +
 		`</head><body>carte</body></html>`)
 	js := []byte(strings.Repeat("console.log('cartonum');", 50))
 	var gz bytes.Buffer

@@ -76,7 +76,14 @@ async function forward(req, res) {
   });
   let body = Buffer.from(await up.arrayBuffer());
   if ((up.headers.get('content-type') ?? '').startsWith('text/html')) {
-    body = Buffer.from(body.toString('utf8').replace('<meta name="cartonum-basemap" content="">', `<meta name="cartonum-basemap" content="${origin}/fond/style.json">`));
+    // As serve --basemap does (internal/webui injectBasemap): the style's
+    // URL in the meta tag, and no preload of the project's glyphs.
+    body = Buffer.from(
+      body
+        .toString('utf8')
+        .replace('<meta name="cartonum-basemap" content="">', `<meta name="cartonum-basemap" content="${origin}/fond/style.json">`)
+        .replace(/[ \t]*<link rel="preload" href="\/glyphs\/[^"]*"[^>]*>\r?\n?/g, ''),
+    );
     delete out['etag'];
   }
   res.writeHead(up.status, out);
