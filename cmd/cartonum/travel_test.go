@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
+
 	"github.com/cartonum/cartonum/analysis"
 	"github.com/cartonum/cartonum/internal/generation"
 	"github.com/cartonum/cartonum/internal/osrm"
@@ -192,6 +194,29 @@ func BenchmarkRegionOSRM(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+
+	// A what-if adding one place, then a siting of 5 places, from the
+	// cached matrix: what they ask of the engine.
+	p = analysis.DefaultParams()
+	r0, c0 := c.Stats()
+	t2 := time.Now()
+	if _, err := m.ScenarioContext(context.Background(), p, analysis.Scenario{Add: []analysis.Site{{ID: "new", Point: orb.Point{2.3, 49.9}}}}); err != nil {
+		b.Fatal(err)
+	}
+	whatif := time.Since(t2)
+	r1, c1 := c.Stats()
+	t3 := time.Now()
+	if _, err := m.SitingContext(context.Background(), p, analysis.SitingOptions{K: 5}); err != nil {
+		b.Fatal(err)
+	}
+	siting := time.Since(t3)
+	r2, c2 := c.Stats()
+	b.ReportMetric(float64(whatif.Milliseconds()), "whatif-ms")
+	b.ReportMetric(float64(r1-r0), "whatif-requests")
+	b.ReportMetric(float64(c1-c0), "whatif-cells")
+	b.ReportMetric(float64(siting.Milliseconds()), "siting5-ms")
+	b.ReportMetric(float64(r2-r1), "siting5-requests")
+	b.ReportMetric(float64(c2-c1), "siting5-cells")
 	b.ReportMetric(float64(build.Milliseconds()), "build-ms")
 	b.ReportMetric(float64(restart.Milliseconds()), "restart-ms")
 	b.ReportMetric(float64(reqs), "requests")
