@@ -43,7 +43,9 @@ type Layer struct {
 	// units per pixel, so a Grid of 8 keeps what a pixel can show and lets
 	// the points that fall on the same pixel merge. Every feature of the
 	// layer is snapped to the same grid, so borders shared by neighbours
-	// stay shared. The extent stays Extent.
+	// stay shared. A polygon feature smaller than a grid cell, which would
+	// collapse, is written at unit precision instead: no feature
+	// disappears. The extent stays Extent.
 	Grid int32
 }
 
@@ -294,6 +296,26 @@ func (e *encoder) feature(f *Feature) error {
 		e.polygon(g.ToPolygon(), clipped, fb)
 	default:
 		return fmt.Errorf("geometry %T: %w", f.Geometry, ErrUnsupported)
+	}
+	if typ == geomPolygon && len(e.parts) == 0 && e.grid > 1 {
+		// Smaller than a grid cell, the polygon collapsed: write it at
+		// unit precision instead, so that no feature disappears (its
+		// outline stays within half a cell of its neighbours').
+		grid := e.grid
+		e.grid = 1
+		switch g := f.Geometry.(type) {
+		case orb.Ring:
+			e.polygon(orb.Polygon{g}, clipped, fb)
+		case orb.Polygon:
+			e.polygon(g, clipped, fb)
+		case orb.MultiPolygon:
+			for _, p := range g {
+				e.polygon(p, clipped, orb.Bound{})
+			}
+		case orb.Bound:
+			e.polygon(g.ToPolygon(), clipped, fb)
+		}
+		e.grid = grid
 	}
 	if typ == geomPoint && len(e.ipts) > 0 {
 		e.parts = append(e.parts, len(e.ipts))

@@ -463,15 +463,17 @@ func TestEncodeConcurrent(t *testing.T) {
 }
 
 // TestEncodeGrid: a layer with a Grid has every coordinate on multiples
-// of it; two neighbours sharing a border still share it once snapped; a
-// ring smaller than a grid cell collapses and is left out, and the points
-// of a ring that fall on the same grid point merge.
+// of it; two neighbours sharing a border still share it once snapped; the
+// points of a ring that fall on the same grid point merge; a polygon
+// smaller than a grid cell, which would collapse, is kept at unit
+// precision.
 func TestEncodeGrid(t *testing.T) {
 	left := orb.Polygon{ring(100, 100, 203, 100, 205, 150, 203, 300, 100, 300)}
 	right := orb.Polygon{ring(203, 100, 400, 100, 400, 300, 203, 300, 205, 150)}
 	tiny := orb.Polygon{ring(500, 500, 503, 500, 503, 503)}
+	dense := orb.Polygon{ring(600, 600, 601, 600, 602, 601, 603, 600, 640, 600, 640, 640, 600, 640)}
 	layers := []Layer{{Name: "g", Grid: 8, Features: []Feature{
-		{ID: 1, Geometry: left}, {ID: 2, Geometry: right}, {ID: 3, Geometry: tiny},
+		{ID: 1, Geometry: left}, {ID: 2, Geometry: right}, {ID: 3, Geometry: tiny}, {ID: 4, Geometry: dense},
 	}}}
 	raw, err := Encode(testTile, layers)
 	if err != nil {
@@ -483,9 +485,16 @@ func TestEncodeGrid(t *testing.T) {
 		t.Fatal(err)
 	}
 	feats := dec.Layers[0].Features
-	if len(feats) != 2 || feats[0].ID != 1 || feats[1].ID != 2 {
-		t.Fatalf("features %+v, want 1 and 2 (3 is smaller than a grid cell)", feats)
+	if len(feats) != 4 || feats[0].ID != 1 || feats[1].ID != 2 || feats[2].ID != 3 || feats[3].ID != 4 {
+		t.Fatalf("features %+v, want 1 to 4", feats)
 	}
+	if got := feats[2].Geometry; len(got) != 1 || len(got[0]) != 3 {
+		t.Errorf("the polygon smaller than a cell: %v, want its 3 points at unit precision", got)
+	}
+	if got := feats[3].Geometry; len(got) != 1 || len(got[0]) != 4 {
+		t.Errorf("the dense polygon: %v, want 4 points (the first four merge on the grid)", got)
+	}
+	feats = append(feats[:2], feats[3])
 	points := map[[2]int64]int{}
 	for _, f := range feats {
 		for _, r := range f.Geometry {

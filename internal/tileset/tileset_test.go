@@ -276,3 +276,34 @@ func mirror(tb testing.TB) string {
 	tb.Helper()
 	return testmirror.Dir(tb)
 }
+
+// TestEveryCommuneDrawn: at the low zooms, where polygons are snapped to
+// the pixel grid, a commune smaller than a pixel is still drawn (at unit
+// precision), so that the map can outline a chosen commune at any zoom.
+// (At z5 two communes of Hauts-de-France are smaller than one tile unit,
+// 300 m, and have no area left to draw.)
+func TestEveryCommuneDrawn(t *testing.T) {
+	s := regionSet(t)
+	for _, z := range []int{RegionZoom, RegionZoom + 1, DetailZoom - 1} {
+		ids := map[uint64]bool{}
+		for _, tile := range regionTiles(s, z) {
+			raw, err := s.Encode(Request{Layers: []string{Communes}, Tile: tile})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if raw == nil {
+				continue
+			}
+			dec, err := mvtcheck.Decode(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range dec.Layers[0].Features {
+				ids[f.ID] = true
+			}
+		}
+		if len(ids) != len(s.communes) {
+			t.Errorf("z%d: %d communes drawn of %d", z, len(ids), len(s.communes))
+		}
+	}
+}
