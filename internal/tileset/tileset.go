@@ -2,8 +2,10 @@
 // EPCI and département polygons generalised per zoom with shared borders
 // simplified once (tiles/topology), places clustered per zoom at low zoom
 // (tiles/cluster), encoded as MVT 2.1 (tiles) and kept gzipped in a cache
-// bounded by bytes. A new snapshot gets a new Set, so the cache is emptied
-// whenever the data changes.
+// bounded by bytes. A new snapshot gets a new Set; each layer keeps its
+// version, and its cached tiles, while its content does not change
+// (versions.go), and ExportPMTiles writes the same tiles as a PMTiles
+// archive.
 package tileset
 
 import (
