@@ -205,7 +205,8 @@ after(async () => {
   if (tmp) rmSync(tmp, {recursive: true, force: true});
 });
 
-test('/api/config names the archive', async () => {
+test('/api/config names the archive', async (t) => {
+  t.diagnostic(`archive écrite par ${madeBy} (${archive.length} octets)`);
   const c = await (await fetch(`${url}/api/config`)).json();
   assert.equal(c.pmtiles_url, archiveURL);
 });
