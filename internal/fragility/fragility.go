@@ -87,7 +87,7 @@ func Import(ctx context.Context, store Store, name string, r io.Reader, o Option
 	}
 	type sum struct {
 		ws, w, s float64
-		n       int
+		n        int
 	}
 	sums := map[string]*sum{}
 	for _, row := range rows {

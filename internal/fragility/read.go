@@ -156,7 +156,9 @@ func Read(r io.Reader, o Options) (rows []Row, rejected []Rejection, total int, 
 			continue // a blank line, e.g. at the end
 		}
 		total++
-		reject := func(code, reason string) { rejected = append(rejected, Rejection{Line: line, Code: code, Reason: reason}) }
+		reject := func(code, reason string) {
+			rejected = append(rejected, Rejection{Line: line, Code: code, Reason: reason})
+		}
 		if len(rec) <= need {
 			reject("", fmt.Sprintf("ligne incomplète : %d champs, %d attendus", len(rec), len(header)))
 			continue
