@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"math"
 	"net/http"
 
 	"github.com/paulmach/orb/geojson"
@@ -23,7 +24,11 @@ func indicatorsGeoJSON(w http.ResponseWriter, gen *generation.Generation, p anal
 		f.ID = in.Code
 		f.Properties = geojson.Properties{"level": in.Level, "code": in.Code, "name": in.Name}
 		for _, fd := range analysis.Fields {
-			f.Properties[fd.JSON] = fd.Value(in)
+			if v := fd.Value(in); !math.IsNaN(v) {
+				f.Properties[fd.JSON] = v
+			} else {
+				f.Properties[fd.JSON] = nil // unknown (a fragility never imported)
+			}
 		}
 		f.Properties["sites"] = in.Sites
 		for k, r := range in.Rank {
