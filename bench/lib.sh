@@ -35,6 +35,21 @@ free_port() {
 	return 1
 }
 
+# around LON LAT ZMIN ZMAX: the communes tiles within R tiles of the point's
+# tile (R=1 up to z10, 2 from z11), one path per line.
+around() {
+	awk -v lon="$1" -v lat="$2" -v zmin="$3" -v zmax="$4" 'BEGIN {
+		pi = atan2(0, -1); phi = lat * pi / 180
+		for (z = zmin; z <= zmax; z++) {
+			n = 2 ^ z; r = z <= 10 ? 1 : 2
+			x = int((lon + 180) / 360 * n)
+			y = int((1 - log(sin(phi) / cos(phi) + 1 / cos(phi)) / pi) / 2 * n)
+			for (dx = -r; dx <= r; dx++) for (dy = -r; dy <= r; dy++)
+				printf "/tiles/communes/%d/%d/%d.mvt\n", z, x + dx, y + dy
+		}
+	}'
+}
+
 # import_region BIN DB REGION DATA: the region's communes, EPCI,
 # départements and places, with the neighbouring places within 30 km when
 # the mirror has the national file (as make run does).

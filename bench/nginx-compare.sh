@@ -49,18 +49,6 @@ PORT=$(free_port)
 start_server "$BIN" "$WORK/cartonum.db" "$PORT" "$WORK/server.log"
 C=http://127.0.0.1:$PORT
 
-around() {
-	awk -v lon="$1" -v lat="$2" -v zmin="$3" -v zmax="$4" 'BEGIN {
-		pi = atan2(0, -1); phi = lat * pi / 180
-		for (z = zmin; z <= zmax; z++) {
-			n = 2 ^ z; r = z <= 10 ? 1 : 2
-			x = int((lon + 180) / 360 * n)
-			y = int((1 - log(sin(phi) / cos(phi) + 1 / cos(phi)) / pi) / 2 * n)
-			for (dx = -r; dx <= r; dx++) for (dy = -r; dy <= r; dy++)
-				printf "/tiles/communes/%d/%d/%d.mvt\n", z, x + dx, y + dy
-		}
-	}'
-}
 {
 	around 3.0573 50.6366 8 14
 	around 2.2957 49.8942 8 14

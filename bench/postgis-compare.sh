@@ -24,6 +24,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 ROOT=$(pwd)
 REGION=${REGION:-32}
 DATA_MIRROR=${DATA_MIRROR:-../shared/data}
@@ -35,7 +36,6 @@ DATA=$(cd "$DATA_MIRROR" && pwd)
 COMMUNES=$DATA/communes-$REGION.geojson
 [[ -f $COMMUNES ]] || { echo "postgis-compare: $COMMUNES not found (set DATA_MIRROR)" >&2; exit 1; }
 
-log() { printf '== %s\n' "$*" >&2; }
 # tsv_table aligns tab-separated columns.
 tsv_table() { awk -F '\t' '{ for (i = 1; i <= NF; i++) printf "%-12s", $i; print "" }'; }
 
@@ -67,18 +67,6 @@ else
 	as_pg() { "$@"; }
 fi
 
-free_port() {
-	local p
-	for _ in $(seq 100); do
-		p=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return 0
-		fi
-	done
-	echo "postgis-compare: no free port found" >&2
-	return 1
-}
 
 # --- 2. throwaway cluster --------------------------------------------------
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cartonum-postgis.XXXXXX")

@@ -25,6 +25,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 REGION=${REGION:-32}
 DATA_MIRROR=${DATA_MIRROR:-../shared/data}
 DURATION=${DURATION:-20s}
@@ -35,7 +36,6 @@ DATA=$(cd "$DATA_MIRROR" && pwd)
 for f in communes-$REGION.geojson epci-$REGION.json departements-$REGION.geojson lieux-$REGION-v1.csv; do
 	[[ -f $DATA/$f ]] || { echo "reload-load: $DATA/$f not found (set DATA_MIRROR)" >&2; exit 1; }
 done
-log() { printf '== %s\n' "$*" >&2; }
 
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
@@ -64,14 +64,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-free_port() {
-	local p
-	for _ in $(seq 100); do
-		p=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
-	done
-	return 1
-}
 
 log "importing region $REGION into $WORK/cartonum.db"
 "$BIN" import --db "$WORK/cartonum.db" --region "$REGION" \

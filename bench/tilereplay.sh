@@ -13,6 +13,7 @@
 # waits for the new generation and replays the session again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 DATA=${DATA_MIRROR:-../shared/data}
 REGION=${REGION:-32}
 CHANGES=${CHANGES:-"phone hours name"}
@@ -24,7 +25,6 @@ BIN=${BIN:-$WORK/cartonum}
 [ -x "$BIN" ] || go build -o "$BIN" ./cmd/cartonum
 go build -o "$WORK/tilereplay" ./bench/tilereplay
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 replay() { # bin change
 	local bin=$1 change=$2 db="$WORK/c.db" port

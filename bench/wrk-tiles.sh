@@ -27,6 +27,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 REGION=${REGION:-32}
 DATA_MIRROR=${DATA_MIRROR:-../shared/data}
 DURATION=${DURATION:-20s}
@@ -38,7 +39,6 @@ for f in communes-$REGION.geojson epci-$REGION.json departements-$REGION.geojson
 	[[ -f $DATA/$f ]] || { echo "wrk-tiles: $DATA/$f not found (set DATA_MIRROR)" >&2; exit 1; }
 done
 
-log() { printf '== %s\n' "$*" >&2; }
 
 # --- 1. tools ------------------------------------------------------------------
 missing=()
@@ -55,18 +55,6 @@ if ((${#missing[@]})); then
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-free_port() {
-	local p
-	for _ in $(seq 100); do
-		p=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return 0
-		fi
-	done
-	echo "wrk-tiles: no free port found" >&2
-	return 1
-}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cartonum-wrk.XXXXXX")
 SERVER_PID=
@@ -111,20 +99,7 @@ done
 # logged as "generation ready"): the warm-up below only fills the cache.
 
 # --- 3. URL list, cache warm-up --------------------------------------------------
-# around LON LAT ZMIN ZMAX: the tiles within R tiles of the point's tile
-# (R=1 up to z10, 2 from z11), one path per line.
-around() {
-	awk -v lon="$1" -v lat="$2" -v zmin="$3" -v zmax="$4" 'BEGIN {
-		pi = atan2(0, -1); phi = lat * pi / 180
-		for (z = zmin; z <= zmax; z++) {
-			n = 2 ^ z; r = z <= 10 ? 1 : 2
-			x = int((lon + 180) / 360 * n)
-			y = int((1 - log(sin(phi) / cos(phi) + 1 / cos(phi)) / pi) / 2 * n)
-			for (dx = -r; dx <= r; dx++) for (dy = -r; dy <= r; dy++)
-				printf "/tiles/communes/%d/%d/%d.mvt\n", z, x + dx, y + dy
-		}
-	}'
-}
+# (around: bench/lib.sh)
 {
 	around 3.0573 50.6366 8 14 # Lille
 	around 2.2957 49.8942 8 14 # Amiens
