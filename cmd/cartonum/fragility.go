@@ -51,16 +51,9 @@ func parseFragilityConfig(args []string, getenv func(string) string, stderr io.W
 	fs.StringVar(&level, "level", fragility.LevelCommune, "level of the rows: commune or iris")
 	fs.StringVar(&sep, "sep", "auto", "field separator: auto, ';', ',', '|' or tab")
 	fs.StringVar(&c.Report, "report", "", "write the JSON report to this file (default: beside the database)")
-	var files []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return c, err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		args = fs.Args()[1:]
+	files, err := parseInterleaved(fs, args)
+	if err != nil {
+		return c, err
 	}
 	if len(files) != 1 {
 		fs.Usage()

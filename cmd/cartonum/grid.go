@@ -43,16 +43,9 @@ func parseGridConfig(args []string, getenv func(string) string, stderr io.Writer
 	fs.Usage = func() { fmt.Fprint(stderr, gridUsage); fs.PrintDefaults() }
 	fs.StringVar(&c.DB, "db", env(getenv, "DB", "data/cartonum.db"), "SQLite database file (CARTONUM_DB)")
 	fs.StringVar(&c.Report, "report", "", "write the JSON report (every rejected row with its line and reason) to this file")
-	var files []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return c, err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		args = fs.Args()[1:]
+	files, err := parseInterleaved(fs, args)
+	if err != nil {
+		return c, err
 	}
 	if len(files) != 1 {
 		fs.Usage()
@@ -138,4 +131,20 @@ func loadDemand(ctx context.Context, db *sqlite.DB) (analysis.DemandSource, erro
 		return nil, err
 	}
 	return generation.Demand(cells), nil
+}
+
+// parseInterleaved parses fs's flags wherever they stand among the file
+// arguments ("FILE --db F" as well as "--db F FILE") and returns the files.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var files []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return files, nil
+		}
+		files = append(files, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }
