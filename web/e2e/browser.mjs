@@ -2,6 +2,7 @@
 // browser) with a fresh profile, and records what the page reports.
 
 import {chromium} from 'playwright-core';
+import {spawn} from 'node:child_process';
 import assert from 'node:assert/strict';
 import {mkdtempSync, mkdirSync, readFileSync, rmSync} from 'node:fs';
 import {createRequire} from 'node:module';
@@ -108,4 +109,27 @@ export async function listTitle(page) {
 /** Waits for the list of places to finish loading (it is aria-busy meanwhile). */
 export async function listSettled(page) {
   await page.waitForSelector('#resultats:not([aria-busy])');
+}
+
+/** Starts `cartonum serve` (the binary bin) over the database db on a free
+ * loopback port, with extra args; resolves to {proc, url} once it listens. */
+export function startServer(bin, db, args = [], timeout = 60000) {
+  return new Promise((done, fail) => {
+    const p = spawn(bin, ['serve', '--db', db, '--addr', '127.0.0.1:0', '--reload-interval', '0', ...args], {env: {...process.env, CARTONUM_LOG_FORMAT: 'text'}});
+    let log = '';
+    const timer = setTimeout(() => fail(new Error(`le serveur n'a pas démarré :\n${log}`)), timeout);
+    const read = (d) => {
+      log += d;
+      const m = /msg=serving addr=([0-9.:]+)/.exec(log);
+      if (m) {
+        clearTimeout(timer);
+        p.stdout.off('data', read);
+        p.stderr.off('data', read);
+        done({proc: p, url: `http://${m[1]}`});
+      }
+    };
+    p.stdout.on('data', read);
+    p.stderr.on('data', read);
+    p.on('exit', (code) => fail(new Error(`le serveur s'est arrêté (${code}) :\n${log}`)));
+  });
 }

@@ -14,7 +14,7 @@
 
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {spawn, spawnSync} from 'node:child_process';
+import {spawnSync} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {createServer} from 'node:http';
 import {tmpdir} from 'node:os';
@@ -22,7 +22,7 @@ import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {gzipSync} from 'node:zlib';
 import {zxyToTileId} from 'pmtiles';
-import {RESULTS, launch, mapReady} from './browser.mjs';
+import {RESULTS, launch, mapReady, startServer} from './browser.mjs';
 import {catchMaps} from './maps-hook.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -65,27 +65,6 @@ function serveArchive() {
   });
 }
 
-/** Starts `cartonum serve` on a free loopback port with args. */
-function startServer(args) {
-  return new Promise((done, fail) => {
-    const p = spawn(bin, ['serve', '--db', db, '--addr', '127.0.0.1:0', '--reload-interval', '0', ...args], {env: {...process.env, CARTONUM_LOG_FORMAT: 'text'}});
-    let log = '';
-    const timer = setTimeout(() => fail(new Error(`le serveur n'a pas démarré :\n${log}`)), 30000);
-    const read = (d) => {
-      log += d;
-      const m = /msg=serving addr=([0-9.:]+)/.exec(log);
-      if (m) {
-        clearTimeout(timer);
-        p.stdout.off('data', read);
-        p.stderr.off('data', read);
-        done({proc: p, url: `http://${m[1]}`});
-      }
-    };
-    p.stdout.on('data', read);
-    p.stderr.on('data', read);
-    p.on('exit', (code) => fail(new Error(`le serveur s'est arrêté (${code}) :\n${log}`)));
-  });
-}
 
 /** Tiles x, y of zoom z covering bounds [w, s, e, n]. */
 function tilesOver([w, s, e, n], z) {
@@ -177,7 +156,7 @@ before(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'cartonum-pmtiles-'));
   archiveSrv = await serveArchive();
   archiveURL = `http://127.0.0.1:${archiveSrv.address().port}/cartonum.pmtiles`;
-  server = await startServer(['--pmtiles-url', archiveURL]);
+  server = await startServer(bin, db, ['--pmtiles-url', archiveURL], 30000);
   url = server.url;
   // The real export when the binary has it, else the test's writer.
   const out = join(tmp, 'cartonum.pmtiles');

@@ -16,12 +16,12 @@
 
 import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {spawn, spawnSync} from 'node:child_process';
+import {spawnSync} from 'node:child_process';
 import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {dirname, join, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {RESULTS, audit, launch} from './browser.mjs';
+import {RESULTS, audit, launch, startServer} from './browser.mjs';
 import {catchMaps} from './maps-hook.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -71,27 +71,6 @@ function fragilityFile(communes) {
   return lines.join('\r\n') + '\r\n';
 }
 
-/** Starts `cartonum serve` on a free loopback port. */
-function startServer(db) {
-  return new Promise((done, fail) => {
-    const p = spawn(bin, ['serve', '--db', db, '--addr', '127.0.0.1:0', '--reload-interval', '0'], {env: {...process.env, CARTONUM_LOG_FORMAT: 'text'}});
-    let log = '';
-    const timer = setTimeout(() => fail(new Error(`le serveur n'a pas démarré :\n${log}`)), 60000);
-    const read = (d) => {
-      log += d;
-      const m = /msg=serving addr=([0-9.:]+)/.exec(log);
-      if (m) {
-        clearTimeout(timer);
-        p.stdout.off('data', read);
-        p.stderr.off('data', read);
-        done({proc: p, url: `http://${m[1]}`});
-      }
-    };
-    p.stdout.on('data', read);
-    p.stderr.on('data', read);
-    p.on('exit', (code) => fail(new Error(`le serveur s'est arrêté (${code}) :\n${log}`)));
-  });
-}
 
 async function api(path) {
   const res = await fetch(url + path);
@@ -119,7 +98,7 @@ before(async () => {
   const csv = join(tmp, 'ifn-iris.csv');
   writeFileSync(csv, fragilityFile(communes));
   importOutput = run(['import-fragility', csv, '--db', db, '--level', 'iris', '--code-col', 'Code Iris', '--score-col', 'SCORE GLOBAL region *', '--population-col', 'P16 Pop']);
-  server = await startServer(db);
+  server = await startServer(bin, db);
   url = server.url;
   b = await launch({viewport: {width: 1280, height: 900}});
   await b.context.addInitScript(catchMaps);
