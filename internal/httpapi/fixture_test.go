@@ -148,3 +148,20 @@ func liveOf(tb testing.TB, d index.Data) *generation.Live {
 	}
 	return generation.NewLive(g)
 }
+
+// fixtureDB opens a fresh SQLite database (closed at the end of the test)
+// and returns it with the fixture's data, its places given a SIRET-shaped
+// pivot, for the tests that apply the fixture through the store.
+func fixtureDB(t *testing.T) (*sqlite.DB, index.Data) {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "cartonum.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	d := fixtureData()
+	for i := range d.Places {
+		d.Places[i].Pivot = "00000000000000"
+	}
+	return db, d
+}

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -198,15 +197,7 @@ type specServer struct {
 func newSpecServer(t *testing.T) *specServer {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "cartonum.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	d := fixtureData()
-	for i := range d.Places {
-		d.Places[i].Pivot = "00000000000000"
-	}
+	db, d := fixtureDB(t)
 	at := time.Now().UTC().Truncate(time.Second)
 	if _, err := db.Apply(ctx, cartonum.Batch{Region: "32", Files: []string{"lieux-32-v1.csv"}, StartedAt: at.Add(-time.Second), FinishedAt: at,
 		Communes: d.Communes, EPCIs: d.EPCIs, Departements: d.Departements, Upserts: d.Places,

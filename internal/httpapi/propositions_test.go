@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -44,15 +43,7 @@ type contribServer struct {
 func newContribServer(t *testing.T) *contribServer {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "cartonum.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	d := fixtureData()
-	for i := range d.Places {
-		d.Places[i].Pivot = "00000000000000"
-	}
+	db, d := fixtureDB(t)
 	if _, err := db.Apply(ctx, cartonum.Batch{Region: "32", Communes: d.Communes, EPCIs: d.EPCIs,
 		Departements: d.Departements, Upserts: d.Places}); err != nil {
 		t.Fatal(err)
