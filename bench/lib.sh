@@ -22,6 +22,16 @@ need_debs() {
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# cartonum_bin: BIN, or bin/cartonum built by make build when BIN is unset.
+cartonum_bin() {
+	BIN=${BIN:-}
+	if [[ -z $BIN ]]; then
+		log "make build"
+		make -s build >/dev/null
+		BIN=./bin/cartonum
+	fi
+}
+
 free_port() {
 	local p
 	for _ in $(seq 100); do

@@ -36,12 +36,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-BIN=${BIN:-}
-if [[ -z $BIN ]]; then
-	log "make build"
-	make -s build >/dev/null
-	BIN=./bin/cartonum
-fi
+cartonum_bin
 go build -o "$WORK/tiletimes" ./bench/tiletimes
 log "importing region $REGION"
 import_region "$BIN" "$WORK/cartonum.db" "$REGION" "$DATA"

@@ -31,12 +31,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/cartonum-replay.XXXXXX")
 trap 'stop_server; [[ -n ${KEEP_WORK:-} ]] || rm -rf "$WORK"' EXIT
 trap 'exit 130' INT TERM
 
-BIN=${BIN:-}
-if [[ -z $BIN ]]; then
-	log "make build"
-	make -s build >/dev/null
-	BIN=./bin/cartonum
-fi
+cartonum_bin
 [[ -d web/node_modules/playwright-core ]] || (cd web && npm ci --no-audit --no-fund >/dev/null)
 log "importing region $REGION"
 import_region "$BIN" "$WORK/cartonum.db" "$REGION" "$DATA"
