@@ -1,9 +1,10 @@
 // Page weight and time to a usable map on a throttled phone profile, run
 // by hand against one or more running servers (not part of `npm run e2e`):
 //
-//   node web/e2e/perf.mjs [--runs 3] [--cpu 1] [--path /carte] NAME=URL [NAME=URL …]
+//   node web/e2e/perf.mjs [--runs 3] [--cpu 1] [--path /carte] [--repeat] NAME=URL [NAME=URL …]
 //
-// Each run opens a fresh Chromium context (empty cache) with a phone
+// Each run opens a fresh Chromium context (empty cache; with --repeat, a
+// returning visitor: a first, unmeasured visit fills the cache) with a phone
 // viewport (390×844, device pixel ratio 2, touch), the network throttled by
 // CDP Network.emulateNetworkConditions (1.6 Mbit/s down, 750 kbit/s up,
 // 150 ms round trip: Lighthouse's "slow 4G") and, with --cpu N, the CPU
@@ -24,11 +25,13 @@ const args = process.argv.slice(2);
 let runs = 3;
 let cpu = 1;
 let path = '/carte';
+let repeat = false;
 const targets = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--runs') runs = Number(args[++i]);
   else if (args[i] === '--cpu') cpu = Number(args[++i]);
   else if (args[i] === '--path') path = args[++i];
+  else if (args[i] === '--repeat') repeat = true;
   else {
     const m = /^([^=]+)=(https?:\/\/.+)$/.exec(args[i]);
     if (!m) {
@@ -39,7 +42,7 @@ for (let i = 0; i < args.length; i++) {
   }
 }
 if (targets.length === 0) {
-  console.error('usage : node web/e2e/perf.mjs [--runs 3] [--cpu 1] [--path /carte] NOM=URL …');
+  console.error('usage : node web/e2e/perf.mjs [--runs 3] [--cpu 1] [--path /carte] [--repeat] NOM=URL …');
   process.exit(2);
 }
 
@@ -86,15 +89,32 @@ function kindOf(url, type) {
   return 'other';
 }
 
-async function once(browser, url) {
-  const context = await browser.newContext({viewport: {width: 390, height: 844}, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'fr-FR'});
-  await context.addInitScript(hook);
+/** A page of context on the phone profile (cache disabled unless --repeat). */
+async function phonePage(context) {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Network.enable');
-  await cdp.send('Network.setCacheDisabled', {cacheDisabled: true});
+  await cdp.send('Network.setCacheDisabled', {cacheDisabled: !repeat});
   await cdp.send('Network.emulateNetworkConditions', {offline: false, latency: 150, downloadThroughput: (1.6e6 / 8), uploadThroughput: (750e3 / 8)});
   if (cpu > 1) await cdp.send('Emulation.setCPUThrottlingRate', {rate: cpu});
+  return page;
+}
+
+const usable = (page) => page.waitForFunction(() => window.__perf?.usable !== null && window.__perf?.usable !== undefined, null, {timeout: 120_000, polling: 100});
+
+async function once(browser, url) {
+  const context = await browser.newContext({viewport: {width: 390, height: 844}, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'fr-FR'});
+  await context.addInitScript(hook);
+  if (repeat) {
+    // A returning visitor: a first visit fills the HTTP cache, the
+    // measured one is a new page of the same browser profile.
+    const first = await phonePage(context);
+    await first.goto(url + path, {waitUntil: 'commit'});
+    await usable(first);
+    await first.waitForTimeout(1000);
+    await first.close();
+  }
+  const page = await phonePage(context);
   // Requests of the page and of MapLibre's worker (tiles, glyphs), with
   // their transferred size (headers and encoded body) and end time.
   const done = [];
@@ -113,7 +133,7 @@ async function once(browser, url) {
     }
   });
   await page.goto(url + path, {waitUntil: 'commit'});
-  await page.waitForFunction(() => window.__perf?.usable !== null && window.__perf?.usable !== undefined, null, {timeout: 120_000, polling: 100});
+  await usable(page);
   const perf = await page.evaluate(() => window.__perf);
   // Labels may come a moment after the first idle (collision placement).
   if (perf.labels === null) {
@@ -159,7 +179,7 @@ try {
 const head = ['build', 'load', 'usable', 'labels', 'JS', 'CSS', 'tiles', 'glyphs', 'other', 'JS+CSS+tiles+glyphs', 'total'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (r) => '| ' + r.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
-console.log(`phone 390×844 @2x, 1.6 Mbit/s down, 150 ms RTT, CPU ×${cpu}, ${path}, median of ${runs} cold runs`);
+console.log(`phone 390×844 @2x, 1.6 Mbit/s down, 150 ms RTT, CPU ×${cpu}, ${path}, median of ${runs} ${repeat ? 'repeat visits' : 'cold runs'}`);
 console.log(line(head));
 console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
 for (const r of rows) console.log(line(r));
