@@ -40,8 +40,10 @@ const (
 )
 
 // Detail returns the portrait of the territory of a level (LevelCommune,
-// LevelEPCI, LevelDepartement or LevelRegion, whose code is ignored) and
-// code, or false when there is none.
+// LevelEPCI, LevelDepartement, LevelRegion or LevelNational) and code, or
+// false when there is none. With one region loaded, LevelRegion ignores the
+// code (the whole territory); with several it takes a region's code, and
+// LevelNational (code ignored) is the whole territory.
 func (m *Model) Detail(p Params, level, code string) (*Detail, bool) {
 	d, ok, _ := m.DetailContext(context.Background(), p, level, code)
 	return d, ok
@@ -125,7 +127,16 @@ func (m *Model) territory(res *Result, level, code string) (Indicators, [][2]int
 			return res.Departements[g], spansOf(m.deps[g].communes), true
 		}
 	case LevelRegion:
-		return res.Region, [][2]int32{{0, int32(len(m.points))}}, true
+		if !m.National() {
+			return res.Region, [][2]int32{{0, int32(len(m.points))}}, true
+		}
+		if g, ok := find(res.Regions); ok {
+			return res.Regions[g], spansOf(m.regions[g].communes), true
+		}
+	case LevelNational:
+		if m.National() {
+			return res.Region, [][2]int32{{0, int32(len(m.points))}}, true
+		}
 	}
 	return Indicators{}, nil, false
 }

@@ -12,6 +12,19 @@ const (
 	LevelEPCI        = "epci"
 	LevelDepartement = "departement"
 	LevelRegion      = "region"
+	// LevelNational is the whole loaded territory when it spans several
+	// regions: Result.Region then has this level and NationalCode.
+	LevelNational = "national"
+)
+
+// NationalCode is the code of the national total (LevelNational).
+const NationalCode = "FR"
+
+// Names of the national total: France when every region is loaded
+// (Model.NameNational), the set of loaded regions otherwise.
+const (
+	NationalNameAll  = "France"
+	NationalNameSome = "Ensemble des régions"
 )
 
 // Names of the ranked indicators, keys of Indicators.Rank.
@@ -30,7 +43,8 @@ type Indicators struct {
 	Level string `json:"level"`
 	Code  string `json:"code"`
 	// Name is the territory's name (Commune.Name, EPCIName,
-	// DepartementName; "Région" for the region), empty when unknown.
+	// DepartementName, RegionName; "Région" for a region without a name;
+	// the national name for the national total), empty when unknown.
 	Name       string  `json:"name,omitempty"`
 	Population float64 `json:"population"`
 	// Sites counts the matching sites located in the territory.
@@ -58,12 +72,18 @@ type Indicators struct {
 }
 
 // Result holds the indicators of every territory for one request, in code
-// order, with the request's parameters after defaults.
+// order, with the request's parameters after defaults. Regions has one row
+// per region of the communes (Commune.Region), ranked like the
+// départements. Region is the whole loaded territory, the total of
+// scenarios and priorities: with one region its level is LevelRegion and it
+// equals Regions[0]; with several its level is LevelNational and its code
+// NationalCode.
 type Result struct {
 	Params       Params       `json:"params"`
 	Communes     []Indicators `json:"communes"`
 	EPCI         []Indicators `json:"epci"`
 	Departements []Indicators `json:"departements"`
+	Regions      []Indicators `json:"regions"`
 	Region       Indicators   `json:"region"`
 }
 
@@ -168,12 +188,15 @@ func (m *Model) aggregate(st *state, prev *state, dirty []bool) {
 		})
 		return out
 	}
-	var prevE, prevD []Indicators
+	var prevE, prevD, prevR []Indicators
 	if prev != nil {
-		prevE, prevD = prev.res.EPCI, prev.res.Departements
+		prevE, prevD, prevR = prev.res.EPCI, prev.res.Departements, prev.res.Regions
 	}
 	res.EPCI = groups(LevelEPCI, m.epci, prevE)
 	res.Departements = groups(LevelDepartement, m.deps, prevD)
+	if m.National() {
+		res.Regions = groups(LevelRegion, m.regions, prevR)
+	}
 
 	var t tally
 	changed := prev == nil
@@ -181,7 +204,8 @@ func (m *Model) aggregate(st *state, prev *state, dirty []bool) {
 		t.add(st.tallies[c])
 		changed = changed || dirty[c]
 	}
-	res.Region = t.indicators(LevelRegion, m.region, "Région")
+	level, code, name := m.total()
+	res.Region = t.indicators(level, code, name)
 	if changed {
 		m.quantiles(st, &res.Region, [][2]int32{{0, int32(len(m.points))}}, nil)
 	} else {
@@ -192,7 +216,12 @@ func (m *Model) aggregate(st *state, prev *state, dirty []bool) {
 	rank(res.Communes)
 	rank(res.EPCI)
 	rank(res.Departements)
+	rank(res.Regions)
 	res.Region.Rank = map[string]int{RankSitesPer10k: 1, RankMeanMinutes: 1, RankBeyondShare: 1, RankAccess: 1}
+	if !m.National() {
+		// One region (or communes without one): its row is the total.
+		res.Regions = []Indicators{res.Region}
+	}
 	st.res = res
 }
 

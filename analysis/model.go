@@ -18,7 +18,10 @@ import (
 // Detail, Siting and Points reuse.
 type Model struct {
 	communes []Commune
-	region   string // code of the region (Commune.Region)
+	region   string // code of the region (Commune.Region) when there is one
+	regName  string // its name (Commune.RegionName)
+	// national names the total when the communes span several regions.
+	national string
 	points   []DemandPoint
 	pop      []float64 // Population of each point: the default demand weights
 	pvec     []vec3
@@ -31,9 +34,9 @@ type Model struct {
 	svec     []vec3
 	scommune []int32 // commune of each site, -1 if none
 
-	epci, deps []group
-	cEPCI      []int32 // group of each commune, -1 if none
-	cDep       []int32
+	epci, deps, regions []group
+	cEPCI               []int32 // group of each commune, -1 if none
+	cDep                []int32
 
 	// travel is the Travel of requests that set none (UseTravel).
 	travel Travel
@@ -73,7 +76,7 @@ func NewModel(communes []Commune, sites []Site, demand DemandSource) *Model {
 	if demand == nil {
 		demand = Grid{}
 	}
-	m := &Model{sets: map[string]*siteSet{}}
+	m := &Model{sets: map[string]*siteSet{}, national: NationalNameSome}
 	m.communes = slices.Clone(communes)
 	slices.SortStableFunc(m.communes, func(a, b Commune) int { return cmp.Compare(a.Code, b.Code) })
 
@@ -117,10 +120,14 @@ func NewModel(communes []Commune, sites []Site, demand DemandSource) *Model {
 	m.loc = newLocator(m.communes)
 	m.epci, m.cEPCI = groupBy(m.communes, func(c *Commune) (string, string) { return c.EPCI, c.EPCIName })
 	m.deps, m.cDep = groupBy(m.communes, func(c *Commune) (string, string) { return c.Departement, c.DepartementName })
+	m.regions, _ = groupBy(m.communes, func(c *Commune) (string, string) { return c.Region, c.RegionName })
 	for c := range m.communes {
 		if m.region == "" {
 			m.region = m.communes[c].Region
 		}
+	}
+	if len(m.regions) == 1 {
+		m.regName = m.regions[0].name
 	}
 
 	for _, s := range sites {
@@ -226,6 +233,28 @@ func (m *Model) siteSet(p Params) *siteSet {
 	}
 	m.sets[key] = s
 	return s
+}
+
+// National reports whether the communes span several regions: the total
+// of a Result is then national (LevelNational) and Result.Regions has a
+// row per region.
+func (m *Model) National() bool { return len(m.regions) > 1 }
+
+// NameNational sets the name of the national total (NationalNameSome by
+// default; NationalNameAll when every region is loaded). Call it once,
+// before the model is shared.
+func (m *Model) NameNational(name string) { m.national = name }
+
+// total is the level, code and name of the whole loaded territory.
+func (m *Model) total() (level, code, name string) {
+	if m.National() {
+		return LevelNational, NationalCode, m.national
+	}
+	name = m.regName
+	if name == "" {
+		name = "Région"
+	}
+	return LevelRegion, m.region, name
 }
 
 // UseTravel sets the Travel of the requests that set none in

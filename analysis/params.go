@@ -23,8 +23,9 @@ type Commune struct {
 	Geometry    orb.MultiPolygon
 	// EPCIName and DepartementName name the commune's EPCI and département
 	// in the indicators of those levels (the first non-empty name of their
-	// communes wins); Region is the code of the region's indicators.
-	EPCIName, DepartementName, Region string
+	// communes wins); Region is the code of the commune's region and
+	// RegionName its official name, that of the region's indicators.
+	EPCIName, DepartementName, Region, RegionName string
 	// Fragility is the commune's digital-fragility score (higher is more
 	// fragile); zero or NaN means unknown. With Params.WeightFragility the
 	// demand of the commune is weighted by its score relative to the

@@ -39,8 +39,8 @@ type Priority struct {
 	Weighted float64 `json:"weighted_beyond"`
 }
 
-// Priorities ranks the territories of a level (commune, epci or
-// departement) by their population beyond p.ThresholdMin weighted by
+// Priorities ranks the territories of a level (commune, epci,
+// departement, or region when several are loaded) by their population beyond p.ThresholdMin weighted by
 // fragility, the largest first (ties: more people beyond, then code). It
 // computes the indicators of p without WeightFragility and applies the
 // communes' fragility factors (weights.go) to their people beyond, so
@@ -64,10 +64,16 @@ func (m *Model) Priorities(ctx context.Context, p Params, level string) ([]Prior
 			pr.Fragility, pr.FragilityCoverage = m.groupFragility([]int32{int32(c)})
 			out[c] = pr
 		}
-	case LevelEPCI, LevelDepartement:
+	case LevelEPCI, LevelDepartement, LevelRegion:
+		if level == LevelRegion && !m.National() {
+			return nil, res.Params, fmt.Errorf("niveau region : une seule région chargée ; niveaux possibles : commune, epci ou departement")
+		}
 		gs, rows := m.epci, res.EPCI
-		if level == LevelDepartement {
+		switch level {
+		case LevelDepartement:
 			gs, rows = m.deps, res.Departements
+		case LevelRegion:
+			gs, rows = m.regions, res.Regions
 		}
 		out = make([]Priority, len(gs))
 		for g := range gs {
@@ -92,7 +98,7 @@ func (m *Model) Priorities(ctx context.Context, p Params, level string) ([]Prior
 			out[g] = pr
 		}
 	default:
-		return nil, res.Params, fmt.Errorf("niveau %q invalide : commune, epci ou departement", level)
+		return nil, res.Params, fmt.Errorf("niveau %q invalide : commune, epci, departement ou region (plusieurs régions)", level)
 	}
 	slices.SortStableFunc(out, func(a, b Priority) int {
 		if c := cmp.Compare(b.Weighted, a.Weighted); c != 0 {
@@ -147,6 +153,11 @@ func (m *Model) fillFragility(res *Result) {
 	}
 	for g := range res.Departements {
 		res.Departements[g].Fragility, _ = m.groupFragility(m.deps[g].communes)
+	}
+	if m.National() {
+		for g := range res.Regions {
+			res.Regions[g].Fragility, _ = m.groupFragility(m.regions[g].communes)
+		}
 	}
 	all := make([]int32, len(m.communes))
 	for c := range all {
