@@ -43,14 +43,27 @@ func (c *Counts) add(o Counts) {
 
 // Report is the full account of one import, written as JSON.
 type Report struct {
-	Region string       `json:"region"`
-	Totals Counts       `json:"totals"`
-	Places PlaceChanges `json:"places"`
-	Files  []FileReport `json:"files"`
+	Region string `json:"region"` // the region setting (Options.Region)
+	// Communes accounts for the communes files of the import; nil when it
+	// had none.
+	Communes *CommuneCounts `json:"communes,omitempty"`
+	Totals   Counts         `json:"totals"`
+	Places   PlaceChanges   `json:"places"`
+	Files    []FileReport   `json:"files"`
 	// Merges lists every place that absorbed duplicates in this import.
 	Merges []MergeReport `json:"merges"`
 	// Conflicts lists the rows whose id already named another place.
 	Conflicts []ConflictReport `json:"conflicts"`
+}
+
+// CommuneCounts account for every commune of an import's communes files:
+// Kept + the sum of LeftOut = Read.
+type CommuneCounts struct {
+	Read int `json:"read"`
+	Kept int `json:"kept"` // the communes of the selected regions
+	// LeftOut counts the communes of the other regions, by region code:
+	// they are not imported.
+	LeftOut map[string]int `json:"left_out,omitempty"`
 }
 
 // ConflictReport is one id conflict: a row whose id is already the id of a
@@ -458,8 +471,8 @@ func fingerprint(p *cartonum.Place) string {
 // Summary writes a readable account of the import: totals, per file, the
 // most frequent rejection reasons and repairs.
 func (r *Report) Summary(w io.Writer) {
-	fmt.Fprintf(w, "Import région %s : %d lignes lues, %d importées, %d fusionnées (doublons), %d en conflit d'identifiant (gardées à part), %d rejetées, %d réparées ou signalées\n",
-		r.Region, r.Totals.RowsRead, r.Totals.Imported, r.Totals.Merged, r.Totals.Conflicts, r.Totals.Rejected, r.Totals.Repaired)
+	fmt.Fprintf(w, "Import %s : %d lignes lues, %d importées, %d fusionnées (doublons), %d en conflit d'identifiant (gardées à part), %d rejetées, %d réparées ou signalées\n",
+		Options{Region: r.Region}.words().of, r.Totals.RowsRead, r.Totals.Imported, r.Totals.Merged, r.Totals.Conflicts, r.Totals.Rejected, r.Totals.Repaired)
 	fmt.Fprintf(w, "Lieux : %d créés, %d modifiés, %d inchangés, %d au total\n",
 		r.Places.Created, r.Places.Updated, r.Places.Unchanged, r.Places.Total)
 	for _, f := range r.Files {

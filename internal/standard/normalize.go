@@ -43,7 +43,10 @@ func distanceTo(t Territory, c *cartonum.Commune, p orb.Point) float64 {
 
 // Options tune normalisation.
 type Options struct {
-	// Region is the code of the region being imported, for messages.
+	// Region is the region setting of the import, recorded with it and
+	// named in messages: one code ("32"), a comma-separated list of codes
+	// ("28,32") or "all" (territory.ParseRegions). The territory holds the
+	// communes of these regions.
 	Region string
 	// KeepOutside keeps places outside the region's communes, flagged,
 	// instead of rejecting them.
@@ -439,7 +442,7 @@ func (r *row) location(p *cartonum.Place, t Territory, o Options) *Rejection {
 		case ok:
 			c = in
 			if decl.codeOK {
-				r.repair("code_insee", "code INSEE %s inconnu dans la région %s : %s (%s) d'après les coordonnées", decl.code, o.Region, c.Code, c.Nom)
+				r.repair("code_insee", "code INSEE %s inconnu dans %s : %s (%s) d'après les coordonnées", decl.code, o.words().the, c.Code, c.Nom)
 			} else {
 				r.repair("code_insee", "code INSEE déduit des coordonnées : %s (%s)", c.Code, c.Nom)
 			}
@@ -453,7 +456,7 @@ func (r *row) location(p *cartonum.Place, t Territory, o Options) *Rejection {
 		c = decl.commune
 		if c == nil {
 			if decl.codeOK {
-				return &Rejection{Field: "code_insee", Reason: fmt.Sprintf("sans coordonnées utilisables et commune %s hors de la région %s", decl.code, o.Region)}
+				return &Rejection{Field: "code_insee", Reason: fmt.Sprintf("sans coordonnées utilisables et commune %s hors %s", decl.code, o.words().of)}
 			}
 			return &Rejection{Field: "latitude", Reason: "sans coordonnées utilisables et commune introuvable (ni code INSEE, ni nom et code postal reconnus)"}
 		}
@@ -632,23 +635,24 @@ func (r *row) outside(p *cartonum.Place, pt orb.Point, decl declaration, t Terri
 	if decl.codeOK {
 		p.CodeInsee = decl.code
 	}
+	w := o.words()
 	if o.Margin > 0 {
 		if _, d, ok := t.NearestCommune(pt, o.Margin); ok {
 			p.Provenance.OutsideRegion = true
-			r.repair("latitude", "lieu hors de la région %s, à %s km de sa limite : gardé comme offre voisine (compté dans les temps d'accès, pas dans les chiffres de la région)", o.Region, frenchFloat(d/1000, 1))
+			r.repair("latitude", "lieu hors %s, à %s km de %s limite : gardé comme offre voisine (compté dans les temps d'accès, pas dans les chiffres %s)", w.of, frenchFloat(d/1000, 1), w.its, w.of)
 			return nil
 		}
 	}
 	if o.KeepOutside {
 		p.Provenance.OutsideRegion = true
-		r.repair("latitude", "lieu hors de la région %s : gardé sur demande (--keep-outside)", o.Region)
+		r.repair("latitude", "lieu hors %s : gardé sur demande (--keep-outside)", w.of)
 		return nil
 	}
 	beyond := ""
 	if o.Margin > 0 {
-		beyond = fmt.Sprintf(" ni à moins de %s km de sa limite", frenchFloat(o.Margin/1000, 0))
+		beyond = fmt.Sprintf(" ni à moins de %s km de %s limite", frenchFloat(o.Margin/1000, 0), w.its)
 	}
-	return &Rejection{Field: "latitude", Reason: fmt.Sprintf("lieu hors de la région %s : le point (%g, %g) n'est dans aucune de ses communes%s", o.Region, pt[1], pt[0], beyond)}
+	return &Rejection{Field: "latitude", Reason: fmt.Sprintf("lieu hors %s : le point (%g, %g) n'est dans aucune de %s communes%s", w.of, pt[1], pt[0], w.pl, beyond)}
 }
 
 // postcode checks code_postal against the commune c (nil outside the
