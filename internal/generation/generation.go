@@ -15,8 +15,11 @@
 package generation
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -25,6 +28,7 @@ import (
 	"github.com/cartonum/cartonum/analysis"
 	"github.com/cartonum/cartonum/internal/cartonum"
 	"github.com/cartonum/cartonum/internal/index"
+	"github.com/cartonum/cartonum/internal/territory"
 	"github.com/cartonum/cartonum/internal/tileset"
 )
 
@@ -146,7 +150,7 @@ func newModel(snap *index.Snapshot, demand analysis.DemandSource) *analysis.Mode
 		c := &communes[i]
 		ac[i] = analysis.Commune{Code: c.Code, Name: c.Nom, EPCI: snap.EPCIOf(c.Code),
 			Departement: c.CodeDepartement, Population: float64(c.Population), Geometry: c.Geometry,
-			Region: c.CodeRegion, Fragility: c.Fragility}
+			Region: c.CodeRegion, RegionName: territory.RegionName(c.CodeRegion), Fragility: c.Fragility}
 		if e, ok := snap.EPCI(ac[i].EPCI); ok {
 			ac[i].EPCIName = e.Nom
 		}
@@ -161,7 +165,83 @@ func newModel(snap *index.Snapshot, demand analysis.DemandSource) *analysis.Mode
 		sites = append(sites, analysis.Site{ID: p.ID, Point: orb.Point{p.Longitude, p.Latitude},
 			Services: p.OfferedServices(), Dispositifs: p.Dispositifs, SupplyOnly: p.Provenance.OutsideRegion})
 	}
-	return analysis.NewModel(ac, sites, demand)
+	m := analysis.NewModel(ac, sites, demand)
+	if coversAllRegions(ac) {
+		m.NameNational(analysis.NationalNameAll)
+	}
+	return m
+}
+
+// coversAllRegions reports whether the communes belong to every current
+// region: their total is France.
+func coversAllRegions(communes []analysis.Commune) bool {
+	seen := map[string]bool{}
+	for i := range communes {
+		seen[communes[i].Region] = true
+	}
+	for _, code := range territory.RegionCodes() {
+		if !seen[code] {
+			return false
+		}
+	}
+	return true
+}
+
+// Levels of the territories of a generation, from the communes up: a
+// region level and the national total when the communes span several
+// regions.
+func (g *Generation) Levels() []string {
+	levels := []string{analysis.LevelCommune, analysis.LevelEPCI, analysis.LevelDepartement, analysis.LevelRegion}
+	if g.model.National() {
+		levels = append(levels, analysis.LevelNational)
+	}
+	return levels
+}
+
+// Top is the level, code and name of the whole loaded territory: the
+// region, or the national total when several are loaded.
+func (g *Generation) Top() Territory {
+	in := Territory{Level: analysis.LevelRegion}
+	if g.model.National() {
+		in.Level, in.Code = analysis.LevelNational, analysis.NationalCode
+		in.Name = analysis.NationalNameSome
+		if coversAllRegions(g.model.Communes()) {
+			in.Name = analysis.NationalNameAll
+		}
+		return in
+	}
+	if cs := g.model.Communes(); len(cs) > 0 {
+		in.Code, in.Name = cs[0].Region, cs[0].RegionName
+	}
+	return in
+}
+
+// Regions are the codes and names of the regions of the communes, in code
+// order.
+func (g *Generation) Regions() []Region {
+	var out []Region
+	seen := map[string]bool{}
+	for _, c := range g.model.Communes() {
+		if c.Region != "" && !seen[c.Region] {
+			seen[c.Region] = true
+			out = append(out, Region{Code: c.Region, Name: c.RegionName})
+		}
+	}
+	slices.SortFunc(out, func(a, b Region) int { return cmp.Compare(a.Code, b.Code) })
+	return out
+}
+
+// Territory names a territory of a level.
+type Territory struct {
+	Level string `json:"level"`
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+}
+
+// Region is a region's code and official name.
+type Region struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
 }
 
 // Snapshot is the index snapshot of the generation.
@@ -196,8 +276,9 @@ func (g *Generation) Compute(ctx context.Context, p analysis.Params) (*analysis.
 }
 
 // Rows returns the named indicators of one level of a result: commune
-// (also for ""), epci, departement or region. An unknown level is an error
-// of kind cartonum.KindInvalid.
+// (also for ""), epci, departement, region (one row per region) or
+// national (the total, only when several regions are loaded). An unknown
+// level is an error of kind cartonum.KindInvalid.
 func (g *Generation) Rows(res *analysis.Result, level string) ([]analysis.Indicators, error) {
 	var rows []analysis.Indicators
 	switch level {
@@ -208,8 +289,19 @@ func (g *Generation) Rows(res *analysis.Result, level string) ([]analysis.Indica
 	case analysis.LevelDepartement:
 		rows = res.Departements
 	case analysis.LevelRegion:
+		rows = res.Regions
+		if len(rows) == 0 { // a result without communes
+			rows = []analysis.Indicators{res.Region}
+		}
+	case analysis.LevelNational:
+		if !g.model.National() {
+			return nil, cartonum.Errorf(cartonum.KindInvalid, "level « national » indisponible : une seule région chargée ; niveaux possibles : commune, epci, departement ou region")
+		}
 		rows = []analysis.Indicators{res.Region}
 	default:
+		if g.model.National() {
+			return nil, cartonum.Errorf(cartonum.KindInvalid, "level « %s » invalide : commune, epci, departement, region ou national", level)
+		}
 		return nil, cartonum.Errorf(cartonum.KindInvalid, "level « %s » invalide : commune, epci, departement ou region", level)
 	}
 	return rows, nil
@@ -231,17 +323,49 @@ func (g *Generation) Outline(level, code string) orb.Geometry {
 		if mp, ok := g.deps[code]; ok {
 			return mp
 		}
-	case analysis.LevelRegion:
+	case analysis.LevelRegion, analysis.LevelNational:
 		if len(g.deps) == 0 {
 			return nil
 		}
+		// The region of a département: that of its first commune.
+		region := map[string]string{}
+		if level == analysis.LevelRegion && g.model.National() {
+			for _, c := range g.model.Communes() {
+				if _, ok := region[c.Departement]; !ok {
+					region[c.Departement] = c.Region
+				}
+			}
+		}
 		var all orb.MultiPolygon
-		for _, mp := range g.deps {
-			all = append(all, mp...)
+		for _, dep := range slices.Sorted(maps.Keys(g.deps)) {
+			if len(region) == 0 || region[dep] == code {
+				all = append(all, g.deps[dep]...)
+			}
+		}
+		if len(all) == 0 {
+			return nil
 		}
 		return all
 	}
 	return nil
+}
+
+// RegionOf returns the region of a commune, an EPCI (that of its first
+// member) or a département, "" when unknown.
+func (g *Generation) RegionOf(level, code string) string {
+	dep := code
+	if level != analysis.LevelDepartement {
+		dep = g.DepartementOf(level, code)
+	}
+	if dep == "" {
+		return ""
+	}
+	for _, c := range g.model.Communes() {
+		if c.Departement == dep {
+			return c.Region
+		}
+	}
+	return ""
 }
 
 // DepartementOf returns the département of a commune or an EPCI (that of

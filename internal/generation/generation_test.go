@@ -71,7 +71,7 @@ func TestBuildComplete(t *testing.T) {
 		{analysis.LevelCommune, "80001", "Abbeville"},
 		{analysis.LevelEPCI, "248000531", "Amiens Métropole"},
 		{analysis.LevelDepartement, "80", "Somme"},
-		{analysis.LevelRegion, "32", "Région"},
+		{analysis.LevelRegion, "32", "Hauts-de-France"},
 	} {
 		t.Run(tc.level, func(t *testing.T) {
 			rows, err := g.Rows(res, tc.level)
@@ -96,6 +96,12 @@ func TestBuildComplete(t *testing.T) {
 	}
 	if _, err := g.Rows(res, "pays"); cartonum.KindOf(err) != cartonum.KindInvalid {
 		t.Errorf("level pays: %v, want an invalid-input error", err)
+	}
+	if _, err := g.Rows(res, analysis.LevelNational); cartonum.KindOf(err) != cartonum.KindInvalid {
+		t.Errorf("level national with one region: %v, want an invalid-input error", err)
+	}
+	if top := g.Top(); top.Level != analysis.LevelRegion || top.Code != "32" || top.Name != "Hauts-de-France" {
+		t.Errorf("top %+v, want region 32 Hauts-de-France", top)
 	}
 	// The tiles carry the default indicators, named by analysis.Fields.
 	attrs := tileset.IndicatorAttributes(res.Communes)["80021"]
