@@ -5,6 +5,7 @@ import (
 
 	"github.com/cartonum/cartonum/analysis"
 	"github.com/cartonum/cartonum/internal/cartonum"
+	"github.com/cartonum/cartonum/internal/generation"
 )
 
 // vocabularies are the enumerations of the standard the API filters on,
@@ -33,7 +34,8 @@ var vocabularyLabels = map[string]string{
 }
 
 // config answers what the server offers and the tables the web app reads
-// instead of copying them: the vocabularies of the filters (by field of
+// instead of copying them: the loaded regions and the top level of the
+// dashboard, the vocabularies of the filters (by field of
 // the standard or extra column) and their French names, the bounds and defaults of the analysis parameters, and
 // the indicator fields (analysis.Fields: JSON name, CSV column, tile
 // attribute, French label, unit, decimals).
@@ -41,17 +43,26 @@ func (s *Server) config(w http.ResponseWriter, r *http.Request) error {
 	if err := unknownParams(r.URL.Query()); err != nil {
 		return err
 	}
-	snap := s.idx.Current()
+	gen := s.idx.Load()
+	snap := gen.Snapshot()
+	// top is the dashboard's top level: the region, or the national total
+	// when several regions are loaded; region stays the first region's code.
+	top := gen.Top()
+	regions := gen.Regions()
 	region := ""
-	if cs := snap.Communes(); len(cs) > 0 {
-		region = cs[0].CodeRegion
+	if len(regions) > 0 {
+		region = regions[0].Code
+	}
+	if regions == nil {
+		regions = []generation.Region{}
 	}
 	vocab := make(map[string][]string, len(vocabularies))
 	for _, v := range vocabularies {
 		vocab[v.Field] = v.Values
 	}
 	body := map[string]any{
-		"region": region, "data_version": snap.Version(), "geocoder": s.cfg.GeocoderURL != "",
+		"region": region, "regions": regions, "top": top,
+		"data_version": snap.Version(), "geocoder": s.cfg.GeocoderURL != "",
 		"vocabularies": vocab, "vocabulary_labels": vocabularyLabels,
 		"params":     map[string]any{"bounds": analysis.ParamBounds(), "defaults": analysis.DefaultParams()},
 		"indicators": analysis.Fields,

@@ -116,8 +116,9 @@ func (s *Server) listIndicators(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// comparison is a figure of the territory beside its département and the
-// region, for the dashboard's bar chart.
+// comparison is a figure of the territory beside its département, its
+// region when several are loaded, and the whole loaded territory (the
+// region, or the national total), for the dashboard's bar chart.
 type comparison struct {
 	Level       string  `json:"level"`
 	Code        string  `json:"code"`
@@ -161,11 +162,23 @@ func (s *Server) getIndicators(w http.ResponseWriter, r *http.Request) error {
 			add(&res.Departements[i])
 		}
 	}
-	if level != analysis.LevelRegion {
+	national := gen.Model().National()
+	if national && level != analysis.LevelRegion && level != analysis.LevelNational {
+		reg := gen.RegionOf(level, code)
+		for i := range res.Regions {
+			if res.Regions[i].Code == reg {
+				add(&res.Regions[i])
+			}
+		}
+	}
+	if d.Level != res.Region.Level || d.Code != res.Region.Code {
 		add(&res.Region)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"params": res.Params, "detail": d, "compare": compare,
-		"counts": map[string]int{"communes": len(res.Communes), "epci": len(res.EPCI), "departements": len(res.Departements)}})
+	counts := map[string]int{"communes": len(res.Communes), "epci": len(res.EPCI), "departements": len(res.Departements)}
+	if national {
+		counts["regions"] = len(res.Regions)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"params": res.Params, "detail": d, "compare": compare, "counts": counts})
 	return nil
 }
 

@@ -123,10 +123,28 @@ func init() {
 func TestOpenAPIResponses(t *testing.T) {
 	doc := loadSpec(t)
 	ss := newSpecServer(t)
-	ctx := context.Background()
-	opts := &openapi3filter.Options{IncludeResponseStatus: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
 	succeeded := map[string]bool{}
+	check := specCheck(doc)
 	ss.tour(t, func(t *testing.T, c specCase, req *http.Request, resp *http.Response, body []byte) {
+		check(t, c, req, resp, body)
+		if resp.StatusCode < 300 {
+			succeeded[c.method+" "+c.route] = true
+		}
+	})
+	for op := range specOperations(doc) {
+		if !succeeded[op] {
+			t.Errorf("no successful request of %s in specCases: add one", op)
+		}
+	}
+}
+
+// specCheck returns a check that validates a request and its answer
+// (status, content type, JSON body) against the description.
+func specCheck(doc *openapi3.T) func(t *testing.T, c specCase, req *http.Request, resp *http.Response, body []byte) {
+	opts := &openapi3filter.Options{IncludeResponseStatus: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
+	return func(t *testing.T, c specCase, req *http.Request, resp *http.Response, body []byte) {
+		t.Helper()
+		ctx := context.Background()
 		item := doc.Paths.Value(c.route)
 		if item == nil {
 			t.Fatalf("%s is not in openapi.json", c.route)
@@ -152,14 +170,6 @@ func TestOpenAPIResponses(t *testing.T) {
 			Header: resp.Header, Body: io.NopCloser(bytes.NewReader(body)), Options: opts}
 		if err := openapi3filter.ValidateResponse(ctx, out); err != nil {
 			t.Errorf("answer %d %s does not match the description: %v\n%.500s", resp.StatusCode, resp.Header.Get("Content-Type"), err, body)
-		}
-		if resp.StatusCode < 300 {
-			succeeded[c.method+" "+c.route] = true
-		}
-	})
-	for op := range specOperations(doc) {
-		if !succeeded[op] {
-			t.Errorf("no successful request of %s in specCases: add one", op)
 		}
 	}
 }
@@ -300,8 +310,12 @@ func specCases() []specCase {
 		{"export bad filter", "GET", "/api/export/sites.csv", "/api/export/sites.csv?services=nope", "", "", false, 400},
 		{"indicators", "GET", "/api/indicators", "/api/indicators?level=epci", "", "", false, 200},
 		{"indicators bad level", "GET", "/api/indicators", "/api/indicators?level=pays", "", "", false, 400},
+		{"indicators by region", "GET", "/api/indicators", "/api/indicators?level=region", "", "", false, 200},
+		{"national indicators of one region", "GET", "/api/indicators", "/api/indicators?level=national", "", "", false, 400},
 		{"territory indicators", "GET", "/api/indicators/{level}/{code}", "/api/indicators/commune/80021", "", "", false, 200},
 		{"unknown territory", "GET", "/api/indicators/{level}/{code}", "/api/indicators/commune/99999", "", "", false, 404},
+		{"region portrait", "GET", "/api/indicators/{level}/{code}", "/api/indicators/region/32", "", "", false, 200},
+		{"national portrait of one region", "GET", "/api/indicators/{level}/{code}", "/api/indicators/national/FR", "", "", false, 400},
 		{"siting", "GET", "/api/siting", "/api/siting?k=1", "", "", false, 200},
 		{"siting bad k", "GET", "/api/siting", "/api/siting?k=0", "", "", false, 400},
 		{"priorities", "GET", "/api/priorites", "/api/priorites?niveau=commune&seuil=30&fragilite=1", "", "", false, 200},

@@ -7,14 +7,15 @@ package httpapi
 //     region's population-weighted mean score (analysis.Params.
 //     WeightFragility): taken by every endpoint that parses the analysis
 //     parameters (parseParams). Communes without a score weigh 1.
-//   - GET /api/priorites?niveau=commune|epci|departement&seuil=20|30
+//   - GET /api/priorites?niveau=commune|epci|departement|region&seuil=20|30
 //     &profil=…&limit=N&format=json|csv|csv-excel|xlsx: the territories
 //     ranked by their people beyond the threshold weighted by fragility,
 //     each row with its inputs (people beyond, score, factor, weighted
 //     value, rank). seuil is threshold_min in minutes (either may be
 //     given, not both with different values); the other analysis
 //     parameters apply (speed_kmh, circuity, services, dispositifs,
-//     profil, mix); fragilite is ignored: the view weighs once.
+//     profil, mix); fragilite is ignored: the view weighs once. region
+//     only when several regions are loaded.
 
 import (
 	"math"
@@ -66,12 +67,20 @@ func (s *Server) listPriorities(w http.ResponseWriter, r *http.Request) error {
 		}
 		p.ThresholdMin = f
 	}
+	gen := s.idx.Load()
 	level := v.Get("niveau")
 	switch level {
 	case "":
 		level = analysis.LevelCommune
 	case analysis.LevelCommune, analysis.LevelEPCI, analysis.LevelDepartement:
+	case analysis.LevelRegion:
+		if !gen.Model().National() {
+			return invalid("niveau « region » indisponible : une seule région chargée ; niveaux possibles : commune, epci ou departement")
+		}
 	default:
+		if gen.Model().National() {
+			return invalid("niveau « %s » invalide : commune, epci, departement ou region", level)
+		}
 		return invalid("niveau « %s » invalide : commune, epci ou departement", level)
 	}
 	limit, err := intParam(v, "limit", 0, 1, 100_000)
@@ -84,7 +93,6 @@ func (s *Server) listPriorities(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return invalid("format « %s » invalide : json, %s", format, strings.Join(generation.Formats, ", "))
 	}
-	gen := s.idx.Load()
 	rows, params, err := gen.Model().Priorities(r.Context(), p, level)
 	if err != nil {
 		return err
@@ -93,8 +101,8 @@ func (s *Server) listPriorities(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// The mean score the factors divide by: the region's population-
-	// weighted mean of the known scores.
+	// The mean score the factors divide by: the loaded territory's
+	// population-weighted mean of the known scores.
 	mean := res.Region.Fragility
 	total := len(rows)
 	if limit > 0 && limit < len(rows) {

@@ -112,6 +112,9 @@ type ScenarioSummary struct {
 	// the 90th centile is not additive).
 	EPCIDeltas        []analysis.CommuneDelta `json:"epci_deltas"`
 	DepartementDeltas []analysis.CommuneDelta `json:"departement_deltas"`
+	// RegionDeltas are the changes of the regions when several are
+	// loaded (Before and After are then the national total).
+	RegionDeltas []analysis.CommuneDelta `json:"region_deltas,omitempty"`
 	// WhiteZones is how the white-zone cells change (answered, not
 	// stored).
 	WhiteZones *whiteZoneChanges `json:"whitezones,omitempty"`
@@ -260,6 +263,9 @@ func (s *Server) postScenario(w http.ResponseWriter, r *http.Request) error {
 	sum := ScenarioSummary{Title: req.Title, Params: res.After.Params, Input: input,
 		Before: res.Before.Region, After: res.After.Region, Total: res.Total, Deltas: res.Deltas,
 		EPCIDeltas: deltasOf(res.Before.EPCI, res.After.EPCI), DepartementDeltas: deltasOf(res.Before.Departements, res.After.Departements)}
+	if gen.Model().National() {
+		sum.RegionDeltas = deltasOf(res.Before.Regions, res.After.Regions)
+	}
 	if sum.Deltas == nil {
 		sum.Deltas = []analysis.CommuneDelta{}
 	}
@@ -321,8 +327,9 @@ func (s *Server) getScenario(w http.ResponseWriter, r *http.Request) error {
 	return writeTable(w, scenarioTable(&sum), format, name, scenarioParams(s.idx.Load(), &sum))
 }
 
-// scenarioTable is a saved scenario's changes as a table: the region,
-// then each changed département, EPCI and commune.
+// scenarioTable is a saved scenario's changes as a table: the region (or
+// the national total, then each changed region), then each changed
+// département, EPCI and commune.
 func scenarioTable(sum *ScenarioSummary) generation.Table {
 	t := generation.Table{Sheet: "Écarts", Columns: []string{"niveau", "code", "nom", "ecart_lieux", "ecart_lieux_pour_10000",
 		"ecart_temps_moyen_min", "ecart_temps_p90_min", "ecart_population_au_dela_seuil", "ecart_part_au_dela_seuil", "ecart_accessibilite_e2sfca"}}
@@ -331,11 +338,15 @@ func scenarioTable(sum *ScenarioSummary) generation.Table {
 			generation.Num{V: d.P90Minutes, Digits: 2}, generation.Num{V: d.BeyondPopulation, Digits: 1}, generation.Num{V: d.BeyondShare, Digits: 4},
 			generation.Num{V: d.Access, Digits: 3}}
 	}
-	t.Rows = append(t.Rows, row(analysis.LevelRegion, sum.Before.Code, sum.Before.Name, sum.Total))
+	top := sum.Before.Level
+	if top == "" {
+		top = analysis.LevelRegion
+	}
+	t.Rows = append(t.Rows, row(top, sum.Before.Code, sum.Before.Name, sum.Total))
 	for _, l := range []struct {
 		level string
 		list  []analysis.CommuneDelta
-	}{{analysis.LevelDepartement, sum.DepartementDeltas}, {analysis.LevelEPCI, sum.EPCIDeltas}, {analysis.LevelCommune, sum.Deltas}} {
+	}{{analysis.LevelRegion, sum.RegionDeltas}, {analysis.LevelDepartement, sum.DepartementDeltas}, {analysis.LevelEPCI, sum.EPCIDeltas}, {analysis.LevelCommune, sum.Deltas}} {
 		for _, d := range l.list {
 			t.Rows = append(t.Rows, row(l.level, d.Code, d.Name, d.Delta))
 		}
