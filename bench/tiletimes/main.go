@@ -16,12 +16,25 @@
 // empty counts the tiles with no commune at all (sea, neighbouring
 // countries inside the bounding box).
 //
+// Two more columns follow: p99_ms and max_ms, the 99th percentile and the
+// maximum of the tiles' medians.
+//
+// With -region all it reads the national files of the directory
+// (communes-france.geojson, epci-france.json, lieux-france-v1.csv and
+// departements-france.geojson when present, else the départements are
+// derived from the communes), as bench/natsynth writes them, and times the
+// tiles touching a commune's bounds (-cover, on by default for all: the
+// bounding box of France with its overseas départements is mostly sea).
+// With -served each tile is timed through the tile cache's miss path
+// (Set.Get with no cache: encoding, ETag and gzip), what a server pays for
+// an uncached tile before HTTP.
+//
 // With -list it prints the tiles instead ("z x y" per line), so that
 // bench/postgis-compare.sh asks PostGIS for exactly the same tiles.
 //
 // Usage:
 //
-//	go run ./bench/tiletimes [-data DIR] [-region 32] [-zooms 6-12] [-reps 5] [-cpuprofile F]
+//	go run ./bench/tiletimes [-data DIR] [-region 32|all] [-zooms 6-12] [-reps 5] [-cover] [-served] [-cpuprofile F]
 //	go run ./bench/tiletimes -list [-zooms 6-12]
 package main
 
@@ -43,6 +56,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
+	"github.com/cartonum/cartonum/internal/cartonum"
 	"github.com/cartonum/cartonum/internal/index"
 	"github.com/cartonum/cartonum/internal/standard"
 	"github.com/cartonum/cartonum/internal/territory"
@@ -57,6 +71,8 @@ type config struct {
 	MaxZoom    int
 	Reps       int
 	List       bool
+	Cover      bool
+	Served     bool
 	CPUProfile string
 }
 
@@ -73,13 +89,19 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	start := time.Now()
-	set, err := load(cfg.Data, cfg.Region)
+	set, err := load(cfg.Data, cfg.Region, cfg.Served)
 	if err != nil {
 		return err
 	}
+	tilesOf := func(z int) []maptile.Tile {
+		if cfg.Cover {
+			return coverTiles(set, z)
+		}
+		return regionTiles(set.Bounds(), z)
+	}
 	if cfg.List {
 		for z := cfg.MinZoom; z <= cfg.MaxZoom; z++ {
-			for _, t := range regionTiles(set.Bounds(), z) {
+			for _, t := range tilesOf(z) {
 				fmt.Fprintf(stdout, "%d %d %d\n", t.Z, t.X, t.Y)
 			}
 		}
@@ -93,8 +115,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 		cfg.Region, len(set.Snapshot().Communes()), cfg.Data)
 	fmt.Fprintf(stdout, "# load %.0f ms; Warm (generalisation of every zoom, done once per data version, like PostGIS's GiST index) %.0f ms, not counted below\n",
 		ms(loaded), ms(warmed))
-	fmt.Fprintf(stdout, "# layer communes (no indicator attributes), cache bypassed (Set.Encode), %d repetitions per tile, 1 goroutine, GOMAXPROCS %d, %s\n",
-		cfg.Reps, runtime.GOMAXPROCS(0), runtime.Version())
+	how := "cache bypassed (Set.Encode)"
+	if cfg.Served {
+		how = "cache miss path (Set.Get without cache: encoding, ETag, gzip)"
+	}
+	fmt.Fprintf(stdout, "# layer communes (no indicator attributes), %s, %d repetitions per tile, 1 goroutine, GOMAXPROCS %d, %s\n",
+		how, cfg.Reps, runtime.GOMAXPROCS(0), runtime.Version())
 
 	if cfg.CPUProfile != "" {
 		f, err := os.Create(cfg.CPUProfile)
@@ -108,14 +134,14 @@ func run(args []string, stdout, stderr io.Writer) error {
 		defer pprof.StopCPUProfile()
 	}
 
-	fmt.Fprintln(stdout, "zoom\ttiles\tmedian_ms\tp90_ms\tmean_bytes\tmax_bytes\tmean_ms\tempty")
+	fmt.Fprintln(stdout, "zoom\ttiles\tmedian_ms\tp90_ms\tmean_bytes\tmax_bytes\tmean_ms\tempty\tp99_ms\tmax_ms")
 	for z := cfg.MinZoom; z <= cfg.MaxZoom; z++ {
-		r, err := measure(set, regionTiles(set.Bounds(), z), cfg.Reps)
+		r, err := measure(set, tilesOf(z), cfg.Reps, cfg.Served)
 		if err != nil {
 			return fmt.Errorf("z%d: %w", z, err)
 		}
-		fmt.Fprintf(stdout, "%d\t%d\t%.4f\t%.4f\t%.0f\t%d\t%.4f\t%d\n",
-			z, r.tiles, r.median, r.p90, r.meanBytes, r.maxBytes, r.mean, r.empty)
+		fmt.Fprintf(stdout, "%d\t%d\t%.4f\t%.4f\t%.0f\t%d\t%.4f\t%d\t%.4f\t%.4f\n",
+			z, r.tiles, r.median, r.p90, r.meanBytes, r.maxBytes, r.mean, r.empty, r.p99, r.max)
 	}
 	return nil
 }
@@ -130,6 +156,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&zooms, "zooms", "6-12", "zoom range, e.g. 6-12 or 8")
 	fs.IntVar(&cfg.Reps, "reps", 5, "timed repetitions per tile (after one untimed pass)")
 	fs.BoolVar(&cfg.List, "list", false, "print the tiles (z x y per line) instead of timing them")
+	fs.BoolVar(&cfg.Cover, "cover", false, "only the tiles touching a commune's bounds, instead of every tile of the bounding box (default for -region all)")
+	fs.BoolVar(&cfg.Served, "served", false, "time the cache miss path (encoding, ETag, gzip) instead of the encoding alone")
 	fs.StringVar(&cfg.CPUProfile, "cpuprofile", "", "write a CPU profile of the timed part to this file")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -146,6 +174,11 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	cfg.MaxZoom, err2 = strconv.Atoi(hi)
 	if err1 != nil || err2 != nil || cfg.MinZoom < 0 || cfg.MaxZoom > tileset.MaxRequestZoom || cfg.MinZoom > cfg.MaxZoom {
 		return cfg, fmt.Errorf("invalid -zooms %q: want MIN-MAX between 0 and %d", zooms, tileset.MaxRequestZoom)
+	}
+	if cfg.Region == "all" {
+		covered := false
+		fs.Visit(func(f *flag.Flag) { covered = covered || f.Name == "cover" })
+		cfg.Cover = cfg.Cover || !covered
 	}
 	if cfg.Reps < 1 {
 		return cfg, fmt.Errorf("invalid -reps %d", cfg.Reps)
@@ -183,9 +216,13 @@ func repoRoot() (string, error) {
 // internal/tileset's tests do: communes, EPCI and départements, and the
 // places when the mirror has them (their counts are commune properties).
 // The tiles are those the server builds, less its indicator attributes.
-func load(dir, region string) (*tileset.Set, error) {
+func load(dir, region string, served bool) (*tileset.Set, error) {
 	open := func(name string) (*os.File, error) { return os.Open(filepath.Join(dir, name)) }
-	f, err := open("communes-" + region + ".geojson")
+	suffix := region
+	if region == "all" {
+		suffix = "france"
+	}
+	f, err := open("communes-" + suffix + ".geojson")
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +231,7 @@ func load(dir, region string) (*tileset.Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("communes: %w", err)
 	}
-	f, err = open("epci-" + region + ".json")
+	f, err = open("epci-" + suffix + ".json")
 	if err != nil {
 		return nil, err
 	}
@@ -203,17 +240,18 @@ func load(dir, region string) (*tileset.Set, error) {
 	if err != nil {
 		return nil, fmt.Errorf("epci: %w", err)
 	}
-	f, err = open("departements-" + region + ".geojson")
-	if err != nil {
-		return nil, err
+	var deps []cartonum.Departement
+	if f, err = open("departements-" + suffix + ".geojson"); err == nil {
+		deps, err = territory.ReadDepartements(f)
+		f.Close()
+	} else if errors.Is(err, os.ErrNotExist) {
+		deps, err = territory.DeriveDepartements(communes, territory.Names{})
 	}
-	deps, err := territory.ReadDepartements(f)
-	f.Close()
 	if err != nil {
 		return nil, fmt.Errorf("départements: %w", err)
 	}
 	data := index.Data{Version: 1, Communes: communes, EPCIs: epcis, Departements: deps}
-	name := "lieux-" + region + "-v1.csv"
+	name := "lieux-" + suffix + "-v1.csv"
 	if f, err := open(name); err == nil {
 		src, err := standard.Read(name, f)
 		f.Close()
@@ -221,7 +259,7 @@ func load(dir, region string) (*tileset.Set, error) {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		terr := index.New(index.Data{Communes: slices.Clone(communes)})
-		res, err := standard.Import(nil, []*standard.Source{src}, terr, standard.Options{Region: region})
+		res, err := standard.Import(nil, []*standard.Source{src}, terr, standard.Options{Region: region, KeepOutside: region == "all"})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
@@ -229,7 +267,33 @@ func load(dir, region string) (*tileset.Set, error) {
 	}
 	// No extra attributes: the server adds its accessibility indicators
 	// (four numbers per commune from z8), which belong to internal/httpapi.
-	return tileset.New(index.New(data), tileset.DefaultConfig(), tileset.Attributes{}), nil
+	cfg := tileset.DefaultConfig()
+	if served {
+		cfg.CacheBytes = 0 // every Get is a miss
+	}
+	return tileset.New(index.New(data), cfg, tileset.Attributes{}), nil
+}
+
+// coverTiles lists the tiles of zoom z touching the bounds of at least
+// one commune, by column then row.
+func coverTiles(set *tileset.Set, z int) []maptile.Tile {
+	seen := map[maptile.Tile]bool{}
+	for _, c := range set.Snapshot().Communes() {
+		for _, t := range regionTiles(c.Geometry.Bound(), z) {
+			seen[t] = true
+		}
+	}
+	out := make([]maptile.Tile, 0, len(seen))
+	for t := range seen {
+		out = append(out, t)
+	}
+	slices.SortFunc(out, func(a, b maptile.Tile) int {
+		if a.X != b.X {
+			return int(a.X) - int(b.X)
+		}
+		return int(a.Y) - int(b.Y)
+	})
+	return out
 }
 
 // regionTiles lists the tiles of zoom z covering the WGS84 bound b, by
@@ -250,15 +314,21 @@ func regionTiles(b orb.Bound, z int) []maptile.Tile {
 type result struct {
 	tiles, empty      int
 	median, p90, mean float64 // ms per tile
+	p99, max          float64
 	meanBytes         float64 // over non-empty tiles
 	maxBytes          int
 }
 
 // measure encodes every tile once untimed, then reps times timed, and
 // summarises each tile's median time.
-func measure(set *tileset.Set, ts []maptile.Tile, reps int) (result, error) {
+func measure(set *tileset.Set, ts []maptile.Tile, reps int, served bool) (result, error) {
 	encode := func(t maptile.Tile) (int, error) {
-		raw, err := set.Encode(tileset.Request{Layers: []string{tileset.Communes}, Tile: t})
+		req := tileset.Request{Layers: []string{tileset.Communes}, Tile: t}
+		if served {
+			tile, err := set.Get(req)
+			return tile.Size, err
+		}
+		raw, err := set.Encode(req)
 		return len(raw), err
 	}
 	r := result{tiles: len(ts)}
@@ -294,6 +364,10 @@ func measure(set *tileset.Set, ts []maptile.Tile, reps int) (result, error) {
 	}
 	r.median = percentile(perTile, 0.5)
 	r.p90 = percentile(perTile, 0.9)
+	r.p99 = percentile(perTile, 0.99)
+	if len(perTile) > 0 {
+		r.max = slices.Max(perTile)
+	}
 	for _, v := range perTile {
 		r.mean += v / float64(len(perTile))
 	}
