@@ -260,6 +260,13 @@ func (s *Set) DataBounds() orb.Bound {
 	return b
 }
 
+// gzipLevel is the compression of the tiles. On MVT, levels above 5 gain
+// almost nothing and cost a lot on the biggest tiles: a national z6
+// communes tile of 281 KB gzips to 100.1 KB in 10 ms at level 5, 99.1 KB
+// in 18 ms at 6 and 99.4 KB in 57 ms at 9 (BestCompression, used before),
+// which made it the slowest uncached tile by far.
+const gzipLevel = 5
+
 // build encodes and gzips one tile, without the cache: what Get stores.
 func (s *Set) build(r Request) (Tile, error) {
 	raw, err := s.Encode(r)
@@ -271,7 +278,7 @@ func (s *Set) build(r Request) (Tile, error) {
 		sum := sha256.Sum256(raw)
 		t.ETag = `"` + hex.EncodeToString(sum[:16]) + `"`
 		var buf bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw, _ := gzip.NewWriterLevel(&buf, gzipLevel)
 		zw.Write(raw)
 		zw.Close()
 		t.Gzip = buf.Bytes()

@@ -493,13 +493,13 @@ func (s *Set) level(z int) *zoomLevel {
 	}
 	lv := &s.gen.zooms[z]
 	lv.once.Do(func() {
-		tol := tolerance(z)
-		lv.communes = s.gen.topo.Simplify(tol)
-		byEPCI := s.gen.topo.Dissolve(s.epciKey, tol)
+		gen := s.gen.topo.Generalise(tolerance(z))
+		lv.communes = gen.Polygons()
+		byEPCI := gen.Dissolve(s.epciKey)
 		for _, code := range s.epciCodes {
 			lv.epci = append(lv.epci, byEPCI[code])
 		}
-		byDep := s.gen.topo.Dissolve(s.deptKey, tol)
+		byDep := gen.Dissolve(s.deptKey)
 		for _, code := range s.depCodes {
 			lv.deps = append(lv.deps, byDep[code])
 		}

@@ -20,7 +20,15 @@ func (s segment) simplifiedSeg() bool { return s.j > s.i+1 }
 // touch other than at a common end: the original arcs never do, so every
 // such pair involves at least one segment that replaces dropped points.
 func (t *Topology) conflicts(k *keep) [][2]segment {
-	var segs []segment
+	n := 0
+	for a := 0; a < t.NumArcs(); a++ {
+		for i := t.arcOff[a]; i < t.arcOff[a+1]; i++ {
+			if k.kept(int32(a), i) {
+				n++
+			}
+		}
+	}
+	segs := make([]segment, 0, n)
 	length := 0.0
 	for a := 0; a < t.NumArcs(); a++ {
 		prev := int32(-1)
@@ -57,18 +65,19 @@ func (t *Topology) conflicts(k *keep) [][2]segment {
 		y := int((p[1] - t.bound.Min[1]) / cell)
 		return min(max(x, 0), nx-1), min(max(y, 0), ny-1)
 	}
-	span := func(s segment) (x0, y0, x1, y1 int) {
+	// Each segment's cells, once: x0, y0, x1, y1.
+	spans := make([][4]int32, len(segs))
+	for n, s := range segs {
 		p, q := t.pts[s.i], t.pts[s.j]
-		x0, y0 = cellOf(orb.Point{math.Min(p[0], q[0]), math.Min(p[1], q[1])})
-		x1, y1 = cellOf(orb.Point{math.Max(p[0], q[0]), math.Max(p[1], q[1])})
-		return
+		x0, y0 := cellOf(orb.Point{math.Min(p[0], q[0]), math.Min(p[1], q[1])})
+		x1, y1 := cellOf(orb.Point{math.Max(p[0], q[0]), math.Max(p[1], q[1])})
+		spans[n] = [4]int32{int32(x0), int32(y0), int32(x1), int32(y1)}
 	}
 	start := make([]int32, nx*ny+1)
-	for _, s := range segs {
-		x0, y0, x1, y1 := span(s)
-		for y := y0; y <= y1; y++ {
-			for x := x0; x <= x1; x++ {
-				start[y*nx+x+1]++
+	for _, sp := range spans {
+		for y := sp[1]; y <= sp[3]; y++ {
+			for x := sp[0]; x <= sp[2]; x++ {
+				start[int(y)*nx+int(x)+1]++
 			}
 		}
 	}
@@ -77,12 +86,11 @@ func (t *Topology) conflicts(k *keep) [][2]segment {
 	}
 	in := make([]int32, start[len(start)-1])
 	fill := append([]int32(nil), start[:len(start)-1]...)
-	for n, s := range segs {
-		x0, y0, x1, y1 := span(s)
-		for y := y0; y <= y1; y++ {
-			for x := x0; x <= x1; x++ {
-				in[fill[y*nx+x]] = int32(n)
-				fill[y*nx+x]++
+	for n, sp := range spans {
+		for y := sp[1]; y <= sp[3]; y++ {
+			for x := sp[0]; x <= sp[2]; x++ {
+				in[fill[int(y)*nx+int(x)]] = int32(n)
+				fill[int(y)*nx+int(x)]++
 			}
 		}
 	}
@@ -92,15 +100,15 @@ func (t *Topology) conflicts(k *keep) [][2]segment {
 		cs := in[start[c]:start[c+1]]
 		for m, u := range cs {
 			su := segs[u]
-			ux0, uy0, _, _ := span(su)
+			uSimplified := su.simplifiedSeg()
+			ux0, uy0 := spans[u][0], spans[u][1]
 			for _, v := range cs[m+1:] {
 				sv := segs[v]
-				if !su.simplifiedSeg() && !sv.simplifiedSeg() {
+				if !uSimplified && !sv.simplifiedSeg() {
 					continue
 				}
 				// Test each pair once, in the first cell both cover.
-				vx0, vy0, _, _ := span(sv)
-				if max(ux0, vx0)+max(uy0, vy0)*nx != c {
+				if int(max(ux0, spans[v][0]))+int(max(uy0, spans[v][1]))*nx != c {
 					continue
 				}
 				if conflict(t.pts[su.i], t.pts[su.j], t.pts[sv.i], t.pts[sv.j]) {

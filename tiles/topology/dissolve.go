@@ -21,6 +21,12 @@ import (
 // separate polygons, and a hole touching its exterior at a point is a
 // separate hole. A group whose members have no valid ring maps to nil.
 func (t *Topology) Dissolve(groups []string, tol float64) map[string]orb.MultiPolygon {
+	return t.Generalise(tol).Dissolve(groups)
+}
+
+// Dissolve is Topology.Dissolve at the generalisation's tolerance.
+func (g *Generalisation) Dissolve(groups []string) map[string]orb.MultiPolygon {
+	t := g.t
 	if len(groups) != len(t.polyOff)-1 {
 		panic(fmt.Sprintf("topology: Dissolve with %d group keys for %d polygons", len(groups), len(t.polyOff)-1))
 	}
@@ -44,28 +50,27 @@ func (t *Topology) Dissolve(groups []string, tol float64) map[string]orb.MultiPo
 	// The directed arcs on the outline of each group, in ring order.
 	outline := make([][]int32, len(names))
 	for r := 0; r+1 < len(t.ringOff); r++ {
-		g := gid[t.ringIn[r]]
-		if g < 0 {
+		grp := gid[t.ringIn[r]]
+		if grp < 0 {
 			continue
 		}
 		for _, ref := range t.refs[t.ringOff[r]:t.ringOff[r+1]] {
 			a := arcOf(ref)
 			n := 0
 			for _, u := range t.useRing[t.useOff[a]:t.useOff[a+1]] {
-				if gid[t.ringIn[u]] == g {
+				if gid[t.ringIn[u]] == grp {
 					n++
 				}
 			}
 			if n == 1 {
-				outline[g] = append(outline[g], ref)
+				outline[grp] = append(outline[grp], ref)
 			}
 		}
 	}
 
-	s := t.simplified(tol)
 	out := make(map[string]orb.MultiPolygon, len(names))
-	for g, name := range names {
-		out[name] = s.assemble(outline[g])
+	for id, name := range names {
+		out[name] = g.s.assemble(outline[id])
 	}
 	return out
 }

@@ -38,7 +38,27 @@ import (
 // shares nothing with the Topology: callers may modify it in place (as
 // orb/encoding/mvt projection does).
 func (t *Topology) Simplify(tol float64) []orb.MultiPolygon {
-	s := t.simplified(tol)
+	return t.Generalise(tol).Polygons()
+}
+
+// Generalisation is a Topology's arcs simplified at one tolerance, repaired
+// as Simplify describes: Polygons and Dissolve read it, so that the
+// polygons and their groups at one zoom cost one simplification instead of
+// one each. It is immutable and safe for concurrent use.
+type Generalisation struct {
+	t *Topology
+	s *simplifiedArcs
+}
+
+// Generalise simplifies every arc at tolerance tol once (see Simplify).
+func (t *Topology) Generalise(tol float64) *Generalisation {
+	return &Generalisation{t: t, s: t.simplified(tol)}
+}
+
+// Polygons returns every input polygon, in input order, made of the
+// simplified arcs: what Simplify returns at the same tolerance.
+func (g *Generalisation) Polygons() []orb.MultiPolygon {
+	t, s := g.t, g.s
 	out := make([]orb.MultiPolygon, len(t.polyOff)-1)
 
 	n := 0
