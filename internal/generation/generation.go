@@ -216,16 +216,29 @@ func (g *Generation) Top() Territory {
 	return in
 }
 
-// Regions are the codes and names of the regions of the communes, in code
-// order.
+// Regions are the regions of the communes, in code order, each with the
+// départements of its communes (what a map of regions colours).
 func (g *Generation) Regions() []Region {
 	var out []Region
-	seen := map[string]bool{}
+	at := map[string]int{}
+	deps := map[string]bool{}
 	for _, c := range g.model.Communes() {
-		if c.Region != "" && !seen[c.Region] {
-			seen[c.Region] = true
-			out = append(out, Region{Code: c.Region, Name: c.RegionName})
+		if c.Region == "" {
+			continue
 		}
+		i, ok := at[c.Region]
+		if !ok {
+			i = len(out)
+			at[c.Region] = i
+			out = append(out, Region{Code: c.Region, Name: c.RegionName, Departements: []string{}})
+		}
+		if c.Departement != "" && !deps[c.Region+"/"+c.Departement] {
+			deps[c.Region+"/"+c.Departement] = true
+			out[i].Departements = append(out[i].Departements, c.Departement)
+		}
+	}
+	for i := range out {
+		slices.Sort(out[i].Departements)
 	}
 	slices.SortFunc(out, func(a, b Region) int { return cmp.Compare(a.Code, b.Code) })
 	return out
@@ -238,10 +251,11 @@ type Territory struct {
 	Name  string `json:"name"`
 }
 
-// Region is a region's code and official name.
+// Region is a region's code, official name and départements.
 type Region struct {
-	Code string `json:"code"`
-	Name string `json:"name"`
+	Code         string   `json:"code"`
+	Name         string   `json:"name"`
+	Departements []string `json:"departements"`
 }
 
 // Snapshot is the index snapshot of the generation.

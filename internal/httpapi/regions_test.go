@@ -66,12 +66,15 @@ func TestTwoRegionsAPI(t *testing.T) {
 	}
 	var cfg struct {
 		Region  string
-		Regions []struct{ Code, Name string }
-		Top     struct{ Level, Code, Name string }
+		Regions []struct {
+			Code, Name   string
+			Departements []string
+		}
+		Top struct{ Level, Code, Name string }
 	}
 	get("/api/config", "/api/config", 200, &cfg)
-	if len(cfg.Regions) != 2 || cfg.Regions[0].Code != "28" || cfg.Regions[0].Name != "Normandie" ||
-		cfg.Regions[1].Code != "32" || cfg.Regions[1].Name != "Hauts-de-France" {
+	if len(cfg.Regions) != 2 || cfg.Regions[0].Code != "28" || cfg.Regions[0].Name != "Normandie" || strings.Join(cfg.Regions[0].Departements, ",") != "76" ||
+		cfg.Regions[1].Code != "32" || cfg.Regions[1].Name != "Hauts-de-France" || strings.Join(cfg.Regions[1].Departements, ",") != "80" {
 		t.Errorf("config regions %+v", cfg.Regions)
 	}
 	if cfg.Top.Level != "national" || cfg.Top.Code != "FR" || cfg.Top.Name != "Ensemble des régions" {
