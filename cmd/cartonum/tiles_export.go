@@ -118,7 +118,7 @@ func runExportTiles(ctx context.Context, args []string, getenv func(string) stri
 		return fmt.Errorf("export-tiles : %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	opt := tileset.ExportOptions{Layers: c.Layers, MinZoom: c.MinZoom, MaxZoom: c.MaxZoom}
+	opt := tileset.ExportOptions{Layers: c.Layers, MinZoom: c.MinZoom, MaxZoom: c.MaxZoom, TempDir: filepath.Dir(c.Out)}
 	bar := newProgress(stderr)
 	opt.Progress = bar.update
 	st, err := gen.Tiles().ExportPMTiles(tmp, opt)

@@ -1,6 +1,7 @@
 package tileset
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
@@ -9,14 +10,18 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"runtime"
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 	"github.com/protomaps/go-pmtiles/pmtiles"
+
+	"github.com/cartonum/cartonum/tiles"
 )
 
 // Name, Description and Attribution describe the tile sets in TileJSON
@@ -34,6 +39,10 @@ type ExportOptions struct {
 	// MinZoom and MaxZoom bound the zooms written (MaxZoom at most
 	// MaxZoom: clients overzoom the deepest tiles, as the server does).
 	MinZoom, MaxZoom int
+	// TempDir holds the temporary file of the tile data while the
+	// directories are built ("" for the system's); put it on the
+	// destination's disk.
+	TempDir string
 	// Progress, when set, is called after each tile with the number of
 	// tiles done and the total.
 	Progress func(done, total int)
@@ -41,28 +50,33 @@ type ExportOptions struct {
 
 // ExportStats sums up an archive.
 type ExportStats struct {
-	Tiles    int   // tiles looked at: every tile of the zooms over the data's bounds
+	Tiles    int   // tiles looked at: every tile of the zooms that can hold data
 	Written  int   // non-empty tiles, addressed by the archive
 	Contents int   // distinct tile contents stored (identical tiles once)
 	Entries  int   // directory entries after run-length encoding
 	Bytes    int64 // size of the archive
 }
 
-// exportTile is one encoded tile of an export.
-type exportTile struct {
-	id   uint64
-	gzip []byte
-}
+// exportBatch is how many tiles are encoded at once, in tile id order,
+// before they are appended to the tile data: what the export holds in
+// memory besides the directory entries.
+const exportBatch = 2048
 
 // ExportPMTiles writes a PMTiles v3 archive of the set's tiles: for every
-// zoom of opt, every tile covering the data (the region's communes and
-// every place, neighbouring supply included), exactly the gzipped bytes
-// Get returns for the same request without filters, so that the archive
-// and the server answer the same tile with the same bytes. Empty tiles
-// are left out (the server answers 204), identical tiles are stored once
-// and consecutive ones share a run-length entry. The header, directories
-// and tile ids are go-pmtiles', the metadata is the TileJSON's
-// (vector_layers of the layers, bounds, data version).
+// zoom of opt, every tile that can hold data (within a tile buffer of a
+// commune's bounds or of a place), exactly the gzipped bytes Get returns
+// for the same request without filters, so that the archive and the
+// server answer the same tile with the same bytes. Empty tiles are left
+// out (the server answers 204), identical tiles are stored once and
+// consecutive ones share a run-length entry. The header, directories and
+// tile ids are go-pmtiles', the metadata is the TileJSON's (vector_layers
+// of the layers, bounds, data version).
+//
+// The tiles are encoded on every core a batch at a time, in tile id order,
+// and their data goes to a temporary file in opt.TempDir, as go-pmtiles'
+// own writers do: memory holds one batch, the directory entries (24 bytes
+// a tile) and a hash per distinct content, not the tiles of the archive,
+// which at national scale weigh hundreds of megabytes.
 func (s *Set) ExportPMTiles(w io.Writer, opt ExportOptions) (ExportStats, error) {
 	var st ExportStats
 	if len(opt.Layers) == 0 {
@@ -79,72 +93,18 @@ func (s *Set) ExportPMTiles(w io.Writer, opt ExportOptions) (ExportStats, error)
 	if opt.MinZoom < 0 || opt.MaxZoom > MaxZoom || opt.MinZoom > opt.MaxZoom {
 		return st, fmt.Errorf("zooms %d à %d invalides : de 0 à %d", opt.MinZoom, opt.MaxZoom, MaxZoom)
 	}
-	b := s.DataBounds()
-	var ids []uint64
-	for z := opt.MinZoom; z <= opt.MaxZoom; z++ {
-		lo := maptile.At(orb.Point{b.Min[0], b.Max[1]}, maptile.Zoom(z))
-		hi := maptile.At(orb.Point{b.Max[0], b.Min[1]}, maptile.Zoom(z))
-		for x := lo.X; x <= hi.X; x++ {
-			for y := lo.Y; y <= hi.Y; y++ {
-				ids = append(ids, pmtiles.ZxyToID(uint8(z), x, y))
-			}
-		}
-	}
-	slices.Sort(ids)
+	ids := s.exportTileIDs(opt.MinZoom, opt.MaxZoom)
 	st.Tiles = len(ids)
 
-	// Encode on every core, in chunks, then write in tile id order.
-	out := make([]exportTile, len(ids))
-	var (
-		mu       sync.Mutex
-		next     int
-		done     int
-		firstErr error
-	)
-	const chunk = 64
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				i := next
-				next += chunk
-				stop := firstErr != nil
-				mu.Unlock()
-				if i >= len(ids) || stop {
-					return
-				}
-				end := min(i+chunk, len(ids))
-				for j := i; j < end; j++ {
-					z, x, y := pmtiles.IDToZxy(ids[j])
-					t, err := s.build(Request{Layers: opt.Layers, Tile: maptile.New(x, y, maptile.Zoom(z))})
-					if err != nil {
-						mu.Lock()
-						firstErr = fmt.Errorf("tuile %d/%d/%d : %w", z, x, y, err)
-						mu.Unlock()
-						return
-					}
-					out[j] = exportTile{id: ids[j], gzip: t.Gzip}
-				}
-				mu.Lock()
-				done += end - i
-				d := done
-				mu.Unlock()
-				if opt.Progress != nil {
-					opt.Progress(d, len(ids))
-				}
-			}
-		}()
+	tmp, err := os.CreateTemp(opt.TempDir, "cartonum-tiles-*.data")
+	if err != nil {
+		return st, err
 	}
-	wg.Wait()
-	if firstErr != nil {
-		return st, firstErr
-	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	data := bufio.NewWriterSize(tmp, 1<<20)
+	var dataLen uint64
 
-	// Tile data, each distinct content once, in the order of first use.
-	var data bytes.Buffer
 	type stored struct {
 		offset uint64
 		length uint32
@@ -152,31 +112,48 @@ func (s *Set) ExportPMTiles(w io.Writer, opt ExportOptions) (ExportStats, error)
 	seen := map[[sha256.Size]byte]stored{}
 	var entries []pmtiles.EntryV3
 	minZ, maxZ := uint8(math.MaxUint8), uint8(0)
-	for _, t := range out {
-		if t.gzip == nil {
-			continue
+	batch := make([][]byte, exportBatch)
+	var done atomic.Int64
+	for lo := 0; lo < len(ids); lo += exportBatch {
+		hi := min(lo+exportBatch, len(ids))
+		if err := s.encodeBatch(ids[lo:hi], batch, opt, &done, len(ids)); err != nil {
+			return st, err
 		}
-		st.Written++
-		z, _, _ := pmtiles.IDToZxy(t.id)
-		minZ, maxZ = min(minZ, z), max(maxZ, z)
-		sum := sha256.Sum256(t.gzip)
-		c, ok := seen[sum]
-		if !ok {
-			c = stored{offset: uint64(data.Len()), length: uint32(len(t.gzip))}
-			seen[sum] = c
-			data.Write(t.gzip)
-		}
-		if n := len(entries); n > 0 {
-			last := &entries[n-1]
-			if last.Offset == c.offset && last.TileID+uint64(last.RunLength) == t.id {
-				last.RunLength++
+		// Tile data, each distinct content once, in the order of first use.
+		for j, id := range ids[lo:hi] {
+			gz := batch[j]
+			batch[j] = nil
+			if gz == nil {
 				continue
 			}
+			st.Written++
+			z, _, _ := pmtiles.IDToZxy(id)
+			minZ, maxZ = min(minZ, z), max(maxZ, z)
+			sum := sha256.Sum256(gz)
+			c, ok := seen[sum]
+			if !ok {
+				c = stored{offset: dataLen, length: uint32(len(gz))}
+				seen[sum] = c
+				if _, err := data.Write(gz); err != nil {
+					return st, err
+				}
+				dataLen += uint64(len(gz))
+			}
+			if n := len(entries); n > 0 {
+				last := &entries[n-1]
+				if last.Offset == c.offset && last.TileID+uint64(last.RunLength) == id {
+					last.RunLength++
+					continue
+				}
+			}
+			entries = append(entries, pmtiles.EntryV3{TileID: id, Offset: c.offset, Length: c.length, RunLength: 1})
 		}
-		entries = append(entries, pmtiles.EntryV3{TileID: t.id, Offset: c.offset, Length: c.length, RunLength: 1})
 	}
 	if st.Written == 0 {
 		return st, errors.New("aucune tuile à exporter : les données sont vides")
+	}
+	if err := data.Flush(); err != nil {
+		return st, err
 	}
 	st.Contents, st.Entries = len(seen), len(entries)
 
@@ -227,15 +204,106 @@ func (s *Set) ExportPMTiles(w io.Writer, opt ExportOptions) (ExportStats, error)
 	h.LeafDirectoryOffset = h.MetadataOffset + h.MetadataLength
 	h.LeafDirectoryLength = uint64(len(leaves))
 	h.TileDataOffset = h.LeafDirectoryOffset + h.LeafDirectoryLength
-	h.TileDataLength = uint64(data.Len())
-	for _, part := range [][]byte{pmtiles.SerializeHeader(h), root, meta, leaves, data.Bytes()} {
+	h.TileDataLength = dataLen
+	for _, part := range [][]byte{pmtiles.SerializeHeader(h), root, meta, leaves} {
 		n, err := w.Write(part)
 		st.Bytes += int64(n)
 		if err != nil {
 			return st, err
 		}
 	}
-	return st, nil
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return st, err
+	}
+	n, err := io.Copy(w, tmp)
+	st.Bytes += n
+	if err == nil && uint64(n) != dataLen {
+		err = fmt.Errorf("données des tuiles : %d octets relus sur %d", n, dataLen)
+	}
+	return st, err
+}
+
+// encodeBatch encodes the tiles of ids on every core into out (nil for an
+// empty tile), calling opt.Progress as tiles are done.
+func (s *Set) encodeBatch(ids []uint64, out [][]byte, opt ExportOptions, done *atomic.Int64, total int) error {
+	var (
+		next     atomic.Int64
+		mu       sync.Mutex
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	const chunk = 32
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(chunk)) - chunk
+				if i >= len(ids) {
+					return
+				}
+				end := min(i+chunk, len(ids))
+				for j := i; j < end; j++ {
+					z, x, y := pmtiles.IDToZxy(ids[j])
+					t, err := s.build(Request{Layers: opt.Layers, Tile: maptile.New(x, y, maptile.Zoom(z))})
+					if err != nil {
+						mu.Lock()
+						if firstErr == nil {
+							firstErr = fmt.Errorf("tuile %d/%d/%d : %w", z, x, y, err)
+						}
+						mu.Unlock()
+						next.Store(int64(len(ids)))
+						return
+					}
+					out[j] = t.Gzip
+				}
+				d := done.Add(int64(end - i))
+				if opt.Progress != nil {
+					opt.Progress(int(d), total)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return firstErr
+}
+
+// exportTileIDs lists, sorted, the PMTiles ids of the tiles of zooms
+// minZ..maxZ that can hold data: those whose buffered square meets a
+// commune's bounds or a place (labels, EPCI and départements lie within
+// the communes, clusters within their places). At national scale this is
+// a fraction of the tiles of the bounding box, which the overseas
+// départements stretch over half the globe.
+func (s *Set) exportTileIDs(minZ, maxZ int) []uint64 {
+	var ids []uint64
+	margin := float64(tiles.Buffer) / float64(tiles.Extent) // in tiles
+	for z := minZ; z <= maxZ; z++ {
+		n := math.Ldexp(1, z)
+		last := int(n) - 1
+		seen := map[uint64]struct{}{}
+		add := func(b orb.Bound) {
+			x0 := min(max(int(math.Floor(b.Min[0]*n-margin)), 0), last)
+			x1 := min(max(int(math.Floor(b.Max[0]*n+margin)), 0), last)
+			y0 := min(max(int(math.Floor(b.Min[1]*n-margin)), 0), last)
+			y1 := min(max(int(math.Floor(b.Max[1]*n+margin)), 0), last)
+			for x := x0; x <= x1; x++ {
+				for y := y0; y <= y1; y++ {
+					seen[pmtiles.ZxyToID(uint8(z), uint32(x), uint32(y))] = struct{}{}
+				}
+			}
+		}
+		for i := range s.communes {
+			add(s.communes[i].bound)
+		}
+		for _, p := range s.world {
+			add(orb.Bound{Min: p, Max: p})
+		}
+		for id := range seen {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 func joinLayers(layers []string) string {
