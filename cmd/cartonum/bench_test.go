@@ -27,7 +27,7 @@ func BenchmarkImportFrance(b *testing.B) {
 		cfg := territoryConfig(b, filepath.Join(b.TempDir(), "c.db"))
 		cfg.Files = nil
 		doImport(b, cfg) // territories only
-		cfg.Communes, cfg.EPCI, cfg.Departements = "", "", ""
+		cfg.Communes, cfg.EPCI, cfg.Departements = nil, nil, nil
 		cfg.Files = []string{filepath.Join(dir, "lieux-france-v1.csv")}
 		b.StartTimer()
 		if _, err := runImport(context.Background(), cfg, quietLogger(), io.Discard, io.Discard); err != nil {

@@ -13,14 +13,18 @@ import (
 	"time"
 
 	"github.com/cartonum/cartonum/internal/standard"
+	"github.com/cartonum/cartonum/internal/territory"
 	"github.com/cartonum/cartonum/internal/webui"
 )
 
 // Config is every setting of the program, read from flags and environment
 // variables here and passed down explicitly.
 type Config struct {
-	DB     string // SQLite file
-	Region string // region code, e.g. "32"
+	DB string // SQLite file
+	// Region is the region setting as given: one code ("32"), a list
+	// ("28,32") or "all"; Regions its codes, sorted (nil: all regions).
+	Region  string
+	Regions []string
 
 	// serve
 	Addr        string
@@ -51,10 +55,10 @@ type Config struct {
 	LogFormat string // "text" or "json"
 	LogLevel  string
 
-	// import
-	Communes     string
-	EPCI         string
-	Departements string
+	// import: the territory files, one or more of each kind
+	Communes     []string
+	EPCI         []string
+	Departements []string
 	Report       string
 	KeepOutside  bool
 	MarginKm     float64
@@ -118,7 +122,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	fs := flag.NewFlagSet("cartonum "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.DB, "db", env(getenv, "DB", "data/cartonum.db"), "SQLite database file (CARTONUM_DB)")
-	fs.StringVar(&c.Region, "region", env(getenv, "REGION", "32"), "region code (CARTONUM_REGION)")
+	fs.StringVar(&c.Region, "region", env(getenv, "REGION", "32"), "region code (32), comma-separated codes (28,32) or all (CARTONUM_REGION)")
 	fs.StringVar(&c.LogFormat, "log-format", env(getenv, "LOG_FORMAT", "text"), "log format: text or json (CARTONUM_LOG_FORMAT)")
 	fs.StringVar(&c.LogLevel, "log-level", env(getenv, "LOG_LEVEL", "info"), "log level: debug, info, warn, error (CARTONUM_LOG_LEVEL)")
 	switch cmd {
@@ -144,9 +148,9 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		travelFlags(fs, &c.Travel, getenv)
 		fs.DurationVar(&c.SessionTTL, "session-ttl", envDuration(getenv, "SESSION_TTL", 12*time.Hour), "lifetime of a moderator's session from its login (CARTONUM_SESSION_TTL)")
 	case "import":
-		fs.StringVar(&c.Communes, "communes", env(getenv, "COMMUNES", ""), "communes GeoJSON (geo.api.gouv.fr shape); default: the communes already in the database")
-		fs.StringVar(&c.EPCI, "epci", env(getenv, "EPCI", ""), "EPCI JSON")
-		fs.StringVar(&c.Departements, "departements", env(getenv, "DEPARTEMENTS", ""), "départements GeoJSON")
+		fs.Var(newFileList(&c.Communes, env(getenv, "COMMUNES", "")), "communes", "communes GeoJSON (geo.api.gouv.fr shape), repeatable (one file per region); the communes of regions outside --region are left out and counted; default: the communes already in the database (CARTONUM_COMMUNES: one file)")
+		fs.Var(newFileList(&c.EPCI, env(getenv, "EPCI", "")), "epci", "EPCI JSON, repeatable; the EPCI no file gives are derived from the communes (CARTONUM_EPCI: one file)")
+		fs.Var(newFileList(&c.Departements, env(getenv, "DEPARTEMENTS", "")), "departements", "départements GeoJSON, repeatable; the départements no file gives are derived from the communes (CARTONUM_DEPARTEMENTS: one file)")
 		fs.StringVar(&c.Report, "report", env(getenv, "REPORT", ""), "write the JSON import report to this file (default: beside the database)")
 		fs.BoolVar(&c.KeepOutside, "keep-outside", false, "keep places outside the region's communes, flagged, instead of rejecting them")
 		fs.Float64Var(&c.MarginKm, "margin-km", 30, "keep places outside the region but within this distance of it, in km, as neighbouring supply (0: none)")
@@ -219,9 +223,11 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 	if c.GeocodeMin < 0 || c.GeocodeMin > 1 {
 		return c, fmt.Errorf("--geocode-min-score %g : entre 0 et 1", c.GeocodeMin)
 	}
-	if c.Region == "" || len(c.Region) > 3 {
-		return c, fmt.Errorf("code de région %q invalide", c.Region)
+	regions, err := territory.ParseRegions(c.Region)
+	if err != nil {
+		return c, fmt.Errorf("--region : %w", err)
 	}
+	c.Regions = regions
 	return c, nil
 }
 
@@ -286,6 +292,35 @@ func checkEnv(fs *flag.FlagSet, getenv func(string) string) error {
 		}
 	})
 	return errors.Join(errs...)
+}
+
+// fileList is a repeatable file flag whose default, from the environment,
+// the first file given on the command line replaces.
+type fileList struct {
+	files *[]string
+	given bool
+}
+
+func newFileList(files *[]string, def string) *fileList {
+	if def != "" {
+		*files = []string{def}
+	}
+	return &fileList{files: files}
+}
+
+func (l *fileList) String() string {
+	if l.files == nil {
+		return ""
+	}
+	return strings.Join(*l.files, ",")
+}
+
+func (l *fileList) Set(v string) error {
+	if !l.given {
+		*l.files, l.given = nil, true
+	}
+	*l.files = append(*l.files, v)
+	return nil
 }
 
 // stringList is a repeatable string flag.

@@ -18,9 +18,9 @@ func territoryConfig(tb testing.TB, db string) Config {
 	dir := mirror(tb)
 	return Config{
 		DB: db, Region: "32",
-		Communes:     filepath.Join(dir, "communes-32.geojson"),
-		EPCI:         filepath.Join(dir, "epci-32.json"),
-		Departements: filepath.Join(dir, "departements-32.geojson"),
+		Communes:     []string{filepath.Join(dir, "communes-32.geojson")},
+		EPCI:         []string{filepath.Join(dir, "epci-32.json")},
+		Departements: []string{filepath.Join(dir, "departements-32.geojson")},
 		Report:       filepath.Join(filepath.Dir(db), "report.json"),
 	}
 }

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/cartonum/cartonum/internal/ban"
@@ -14,6 +17,7 @@ import (
 	"github.com/cartonum/cartonum/internal/importing"
 	"github.com/cartonum/cartonum/internal/sqlite"
 	"github.com/cartonum/cartonum/internal/standard"
+	"github.com/cartonum/cartonum/internal/territory"
 )
 
 // runImport reads the files of cfg (any unreadable one stops the import
@@ -56,12 +60,37 @@ func runImport(ctx context.Context, cfg Config, logger *slog.Logger, stdout, std
 	if res.Communes > 0 {
 		fmt.Fprintf(stdout, "Territoires : %d communes, %d EPCI, %d départements\n", res.Communes, res.EPCIs, res.Departements)
 	}
+	if c := res.Report.Communes; c != nil && len(c.LeftOut) > 0 {
+		fmt.Fprintf(stdout, "Communes écartées : %s, hors de --region %s\n", leftOut(c.LeftOut), cfg.Region)
+	}
 	if res.Places {
 		res.Report.Summary(stdout)
 	}
 	fmt.Fprintf(stdout, "\nImport n°%d enregistré dans %s en %s ; rapport détaillé : %s\n", res.ID, cfg.DB,
 		time.Since(started).Round(time.Millisecond), reportPath)
 	return res.Report, nil
+}
+
+// leftOut describes the communes left out per region: "9 communes de la
+// région 28 (Normandie)", joined by commas.
+func leftOut(byRegion map[string]int) string {
+	codes := slices.Sorted(maps.Keys(byRegion))
+	parts := make([]string, len(codes))
+	for i, code := range codes {
+		n, name := byRegion[code], territory.RegionName(code)
+		if name == "" {
+			name = "inconnue"
+		}
+		parts[i] = fmt.Sprintf("%d commune%s de la région %s (%s)", n, plural(n), code, name)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func plural(n int) string {
+	if n > 1 {
+		return "s"
+	}
+	return ""
 }
 
 // progressBar returns a progress callback drawing a bar on a terminal, or

@@ -184,7 +184,7 @@ func TestFailedImportChangesNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			cfg2 := cfg
-			cfg2.Communes, cfg2.EPCI, cfg2.Departements = "", "", ""
+			cfg2.Communes, cfg2.EPCI, cfg2.Departements = nil, nil, nil
 			cfg2.Files = []string{filepath.Join(dir, "lieux-france-v1.csv"), bad}
 			_, err := runImport(context.Background(), cfg2, quietLogger(), os.Stderr, os.Stderr)
 			if err == nil || !errors.Is(err, standard.ErrUnreadable) {

@@ -36,7 +36,7 @@ func syntheticConfig(t *testing.T) Config {
 	dir := t.TempDir()
 	return Config{
 		DB: filepath.Join(dir, "r28.db"), Region: "28",
-		Communes: filepath.Join(syntheticDir, "communes-28.geojson"),
+		Communes: []string{filepath.Join(syntheticDir, "communes-28.geojson")},
 		Files:    []string{filepath.Join(syntheticDir, "lieux-28-v1.csv")},
 		Report:   filepath.Join(dir, "report.json"),
 	}
@@ -189,9 +189,9 @@ func TestSyntheticRegionEndToEnd(t *testing.T) {
 func TestSyntheticRegionFilesWin(t *testing.T) {
 	cfg := syntheticConfig(t)
 	cfg.Files = nil
-	cfg.EPCI = filepath.Join(t.TempDir(), "epci-28.json")
+	cfg.EPCI = []string{filepath.Join(t.TempDir(), "epci-28.json")}
 	epci := `[{"code":"200065597","nom":"Caen la Mer (fichier)","type":"CU","population":1,"membres":["14118","14327","14341"]}]`
-	if err := os.WriteFile(cfg.EPCI, []byte(epci), 0o644); err != nil {
+	if err := os.WriteFile(cfg.EPCI[0], []byte(epci), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	doImport(t, cfg)

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -22,6 +23,7 @@ import (
 	"github.com/cartonum/cartonum/internal/metrics"
 	"github.com/cartonum/cartonum/internal/sqlite"
 	"github.com/cartonum/cartonum/internal/standard"
+	"github.com/cartonum/cartonum/internal/territory"
 	"github.com/cartonum/cartonum/internal/webui"
 	"github.com/cartonum/cartonum/web"
 )
@@ -109,6 +111,7 @@ type Main struct {
 	Logger *slog.Logger
 
 	db       *sqlite.DB
+	regions  string           // the regions of the data at start (servedRegions)
 	idx      *generation.Live // the current generation; idx.Current() its snapshot
 	genCfg   generation.Config
 	reloadMu sync.Mutex // one reload at a time
@@ -153,7 +156,8 @@ func (m *Main) Run(ctx context.Context) error {
 	if len(snap.Communes()) == 0 {
 		m.Logger.Warn("the database holds no communes: run cartonum import first", "db", m.Config.DB)
 	}
-	m.Logger.Info("data loaded", "db", m.Config.DB, "places", len(snap.Places()), "communes", len(snap.Communes()),
+	m.regions = servedRegions(snap.Communes(), m.Config.Region)
+	m.Logger.Info("data loaded", "db", m.Config.DB, "regions", m.regions, "places", len(snap.Places()), "communes", len(snap.Communes()),
 		"data_version", snap.Version(), "duration_ms", time.Since(start).Milliseconds())
 	m.genCfg = generation.DefaultConfig()
 	if m.Config.TileCacheBytes > 0 {
@@ -279,12 +283,33 @@ func (m *Main) contributions() error {
 	}
 	svc := &contributing.Service{
 		Store: m.db, Contributions: m.db, Territory: m.idx.Current,
-		Normalize:  standard.Options{Region: m.Config.Region},
+		Normalize:  standard.Options{Region: m.regions},
 		SourceName: m.Config.SourceName, MinFill: m.Config.MinFill, PerHour: perHour, FormKey: key,
 		OnChange: m.changed,
 	}
 	m.api.WithContributions(svc)
 	return nil
+}
+
+// servedRegions is the region setting of the data served, which the
+// contributions are checked against and name in their messages: the
+// regions of its communes ("28,32"), "all" when it holds every region;
+// def when no commune has a region code.
+func servedRegions(communes []cartonum.Commune, def string) string {
+	var codes []string
+	for i := range communes {
+		if r := communes[i].CodeRegion; r != "" && !slices.Contains(codes, r) {
+			codes = append(codes, r)
+		}
+	}
+	if len(codes) == 0 {
+		return def
+	}
+	if len(codes) == len(territory.RegionCodes()) {
+		return "all"
+	}
+	slices.Sort(codes)
+	return strings.Join(codes, ",")
 }
 
 // changed asks the reload goroutine for a reload, without waiting.

@@ -306,7 +306,7 @@ func TestReloadOnDataChange(t *testing.T) {
 	m, base := startServer(t)
 	before := getSites(t, base, "limit=1").Total
 	cfg := m.Config
-	cfg.Communes, cfg.EPCI, cfg.Departements = "", "", ""
+	cfg.Communes, cfg.EPCI, cfg.Departements = nil, nil, nil
 	cfg.Files = []string{filepath.Join(mirror(t), "lieux-france-v1.csv")}
 	doImport(t, cfg)
 	deadline := time.Now().Add(5 * time.Second)

@@ -77,7 +77,7 @@ func TestTileURLsKeepTheirVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := m.Config
-	cfg.Communes, cfg.EPCI, cfg.Departements = "", "", ""
+	cfg.Communes, cfg.EPCI, cfg.Departements = nil, nil, nil
 	cfg.Files = []string{change}
 	doImport(t, cfg)
 	if err := m.Reload(context.Background()); err != nil {

@@ -53,7 +53,7 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(func() { db.Close() })
 	imp := importing.Service{Store: db}
 	if _, err := imp.Import(ctx, importing.Request{Region: "28",
-		Communes: filepath.Join(region28, "communes-28.geojson"),
+		Communes: []string{filepath.Join(region28, "communes-28.geojson")},
 		Places:   []string{filepath.Join(region28, "lieux-28-v1.csv")}}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,5 +1,6 @@
-// Package importing is the import use case: it reads a region's territory
-// and places files, normalises and deduplicates the places against the
+// Package importing is the import use case: it reads the territory and
+// places files of one region, several or all (the communes of the other
+// regions are left out and counted), normalises and deduplicates the places against the
 // stored ones (internal/standard), places them from their address when a
 // geocoder is given (internal/ban), derives the EPCI and départements no
 // file gave (internal/territory), and writes the whole import as one batch
@@ -26,6 +27,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,11 +59,15 @@ type Service struct {
 
 // Request is one import: the files to read and how to treat the places.
 type Request struct {
+	// Region selects the regions imported: one code ("32"), a list
+	// ("28,32") or "all" (territory.ParseRegions). The communes files'
+	// communes of other regions are left out, and counted in the report.
 	Region string
-	// Communes, EPCI and Departements are the territory files; empty ones
-	// leave their table as it is, except that the EPCI and départements
-	// are derived from a communes file given without them.
-	Communes, EPCI, Departements string
+	// Communes, EPCI and Departements are the territory files, several
+	// per kind when the regions come in several files (one per region);
+	// none of a kind leaves its table as it is, except that the EPCI and
+	// départements no file gives are derived from the communes.
+	Communes, EPCI, Departements []string
 	// Places are the places files (CSV or JSON of the national standard).
 	Places []string
 	// KeepOutside keeps places outside the region's communes, flagged.
@@ -105,8 +111,11 @@ type Result struct {
 // Inputs are the files of a request, read and checked, ready to import.
 type Inputs struct {
 	req     Request
+	regions []string // the selected regions' codes, nil for all
 	batch   cartonum.Batch
 	sources []*standard.Source
+	// communes accounts for the communes files, nil without any.
+	communes *standard.CommuneCounts
 }
 
 // Read reads every input file of req: any unreadable file stops the import
@@ -116,11 +125,16 @@ func Read(req Request, log *slog.Logger) (*Inputs, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	b, sources, err := read(req, log)
+	regions, err := territory.ParseRegions(req.Region)
 	if err != nil {
+		return nil, cartonum.Errorf(cartonum.KindInvalid, "--region : %v", err)
+	}
+	req.Region = regionSetting(regions)
+	in := &Inputs{req: req, regions: regions}
+	if err := in.read(log); err != nil {
 		return nil, err
 	}
-	return &Inputs{req: req, batch: b, sources: sources}, nil
+	return in, nil
 }
 
 // Import reads the inputs of req then runs them (see Run).
@@ -143,7 +157,7 @@ func (s *Service) Run(ctx context.Context, in *Inputs) (*Result, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	batch, sources, req := in.batch, in.sources, in.req
+	batch, sources := in.batch, in.sources
 	batch.StartedAt = started
 
 	var (
@@ -160,7 +174,7 @@ func (s *Service) Run(ctx context.Context, in *Inputs) (*Result, error) {
 		attempts = DefaultAttempts
 	}
 	for attempt := 1; ; attempt++ {
-		res, err := s.attempt(ctx, req, batch, sources, geo, started)
+		res, err := s.attempt(ctx, in, batch, sources, geo, started)
 		if err == nil {
 			res.Attempts = attempt
 			if geo != nil {
@@ -179,8 +193,9 @@ func (s *Service) Run(ctx context.Context, in *Inputs) (*Result, error) {
 
 // attempt loads the stored data, computes the batch from it and applies
 // it at the loaded version.
-func (s *Service) attempt(ctx context.Context, req Request, b cartonum.Batch, sources []*standard.Source,
+func (s *Service) attempt(ctx context.Context, in *Inputs, b cartonum.Batch, sources []*standard.Source,
 	geo *ban.Cached, started time.Time) (*Result, error) {
+	req := in.req
 	ds, err := s.Store.Load(ctx)
 	if err != nil {
 		return nil, err
@@ -189,10 +204,17 @@ func (s *Service) attempt(ctx context.Context, req Request, b cartonum.Batch, so
 	communes := b.Communes
 	if communes == nil {
 		communes = ds.Communes
+		if err := storedInRegions(communes, in.regions); err != nil {
+			return nil, err
+		}
 	}
 	if len(communes) == 0 && len(sources) > 0 {
+		file := "communes-" + strings.ReplaceAll(req.Region, ",", ".geojson --communes communes-") + ".geojson"
+		if in.regions == nil {
+			file = "communes.geojson"
+		}
 		return nil, cartonum.Errorf(cartonum.KindInvalid,
-			"aucune commune pour la région %s : importez-les d'abord ou avec les lieux (--communes communes-%s.geojson)", req.Region, req.Region)
+			"aucune commune pour %s : importez-les d'abord ou avec les lieux (--communes %s)", regionsPhrase(in.regions), file)
 	}
 	// The territory snapshot copies nothing it is given ownership of.
 	terr := index.New(index.Data{Communes: append([]cartonum.Commune(nil), communes...)})
@@ -221,6 +243,7 @@ func (s *Service) attempt(ctx context.Context, req Request, b cartonum.Batch, so
 		b.Geocodes = freshGeocodes(geo, started)
 	}
 	rep := res.Report
+	rep.Communes = in.communes
 	pr := newPrecedence(ds.Overrides, communes, sourceNames(req.Places), time.Now())
 	if res.Upserts, err = keepCorrections(pr, res.Upserts, existing, rep); err != nil {
 		return nil, err
@@ -319,89 +342,239 @@ func sourceNames(files []string) string {
 	return strings.Join(names, ", ")
 }
 
-// read reads every input file into a batch (territories) and sources
-// (places), deriving the EPCI and départements a communes file came without.
-func read(req Request, log *slog.Logger) (cartonum.Batch, []*standard.Source, error) {
+// read reads every input file into the batch (territories) and sources
+// (places), keeping the communes of the selected regions and deriving the
+// EPCI and départements no file gave.
+func (in *Inputs) read(log *slog.Logger) error {
+	req := in.req
 	b := cartonum.Batch{Region: req.Region}
-	var err error
-	if req.Communes != "" {
-		if b.Communes, err = readWith(req.Communes, territory.ReadCommunes); err != nil {
-			return b, nil, err
-		}
-		var kept []cartonum.Commune
-		for _, c := range b.Communes {
-			if c.CodeRegion == "" || c.CodeRegion == req.Region {
-				kept = append(kept, c)
-			}
-		}
-		if len(kept) == 0 {
-			return b, nil, cartonum.Errorf(cartonum.KindInvalid, "%s : aucune commune de la région %s", req.Communes, req.Region)
-		}
-		b.Communes = kept
-		b.Files = append(b.Files, req.Communes)
-	}
-	if req.EPCI != "" {
-		if b.EPCIs, err = readWith(req.EPCI, territory.ReadEPCIs); err != nil {
-			return b, nil, err
-		}
-		b.Files = append(b.Files, req.EPCI)
-	}
-	if req.Departements != "" {
-		if b.Departements, err = readWith(req.Departements, territory.ReadDepartements); err != nil {
-			return b, nil, err
-		}
-		b.Files = append(b.Files, req.Departements)
-	}
-	if len(b.Communes) > 0 && (b.EPCIs == nil || b.Departements == nil) {
-		if err := deriveTerritories(&b, log); err != nil {
-			return b, nil, fmt.Errorf("%s : %w", req.Communes, err)
+	if len(req.Communes) > 0 {
+		if err := in.readCommunes(&b); err != nil {
+			return err
 		}
 	}
-	var sources []*standard.Source
+	for _, f := range req.EPCI {
+		es, err := readWith(f, territory.ReadEPCIs)
+		if err != nil {
+			return err
+		}
+		b.EPCIs = append(b.EPCIs, es...)
+		b.Files = append(b.Files, f)
+	}
+	for _, f := range req.Departements {
+		ds, err := readWith(f, territory.ReadDepartements)
+		if err != nil {
+			return err
+		}
+		b.Departements = append(b.Departements, ds...)
+		b.Files = append(b.Files, f)
+	}
+	if len(b.Communes) > 0 {
+		if err := territoriesOf(&b, log); err != nil {
+			return fmt.Errorf("%s : %w", strings.Join(req.Communes, ", "), err)
+		}
+	}
 	for _, f := range req.Places {
 		src, err := readWith(f, func(r io.Reader) (*standard.Source, error) { return standard.Read(filepath.Base(f), r) })
 		if err != nil {
-			return b, nil, err
+			return err
 		}
-		sources = append(sources, src)
+		in.sources = append(in.sources, src)
 		b.Files = append(b.Files, f)
 	}
 	if len(b.Files) == 0 {
-		return b, nil, cartonum.Errorf(cartonum.KindInvalid, "rien à importer : donnez des fichiers de lieux et/ou --communes, --epci, --departements")
+		return cartonum.Errorf(cartonum.KindInvalid, "rien à importer : donnez des fichiers de lieux et/ou --communes, --epci, --departements")
 	}
-	return b, sources, nil
+	in.batch = b
+	return nil
 }
 
-// deriveTerritories fills the EPCI and départements of b that no file gave
-// from its communes (codeEpci, codeDepartement), named from the table built
-// into the binary; a territory the table lacks keeps its code only.
-func deriveTerritories(b *cartonum.Batch, log *slog.Logger) error {
+// readCommunes reads the communes files into b, keeping the communes of
+// the selected regions (and those without a region code) and counting the
+// others. A commune in two files, or a selected region none of whose
+// communes the files hold, is an error.
+func (in *Inputs) readCommunes(b *cartonum.Batch) error {
+	counts := &standard.CommuneCounts{}
+	seen := make(map[string]string) // commune code → file
+	present := make(map[string]bool)
+	for _, f := range in.req.Communes {
+		cs, err := readWith(f, territory.ReadCommunes)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			if other, ok := seen[c.Code]; ok {
+				return cartonum.Errorf(cartonum.KindInvalid, "commune %s présente dans %s et %s", c.Code, other, f)
+			}
+			seen[c.Code] = f
+			counts.Read++
+			if c.CodeRegion != "" && in.regions != nil && !slices.Contains(in.regions, c.CodeRegion) {
+				if counts.LeftOut == nil {
+					counts.LeftOut = make(map[string]int)
+				}
+				counts.LeftOut[c.CodeRegion]++
+				continue
+			}
+			present[c.CodeRegion] = true
+			b.Communes = append(b.Communes, c)
+		}
+		b.Files = append(b.Files, f)
+	}
+	counts.Kept = len(b.Communes)
+	files := strings.Join(in.req.Communes, ", ")
+	if len(b.Communes) == 0 {
+		return cartonum.Errorf(cartonum.KindInvalid, "%s : aucune commune %s", files, regionsOf(in.regions))
+	}
+	var missing []string
+	for _, r := range in.regions {
+		if !present[r] {
+			missing = append(missing, r)
+		}
+	}
+	if len(missing) > 0 && !present[""] {
+		return cartonum.Errorf(cartonum.KindInvalid, "%s : aucune commune de la région %s (donnez un fichier --communes par région)",
+			files, strings.Join(missing, ", "))
+	}
+	in.communes = counts
+	return nil
+}
+
+// territoriesOf keeps the EPCI and départements of the files that concern
+// b's communes (an EPCI with a member among them, a département of one of
+// them), then derives from the communes those no file gave, such as a
+// region's given with its EPCI file beside another's given without.
+func territoriesOf(b *cartonum.Batch, log *slog.Logger) error {
+	kept := make(map[string]bool, len(b.Communes))
+	deps := make(map[string]bool)
+	for _, c := range b.Communes {
+		kept[c.Code] = true
+		deps[c.CodeDepartement] = true
+	}
+	b.EPCIs = slices.DeleteFunc(b.EPCIs, func(e cartonum.EPCI) bool {
+		return !slices.ContainsFunc(e.Membres, func(m string) bool { return kept[m] })
+	})
+	b.Departements = slices.DeleteFunc(b.Departements, func(d cartonum.Departement) bool { return !deps[d.Code] })
+	given := make(map[string]bool, len(b.EPCIs)+len(b.Departements))
+	for _, e := range b.EPCIs {
+		given["e"+e.Code] = true
+	}
+	for _, d := range b.Departements {
+		given["d"+d.Code] = true
+	}
+	var noEPCI, noDep []cartonum.Commune
+	for _, c := range b.Communes {
+		if c.CodeEpci != "" && !given["e"+c.CodeEpci] {
+			noEPCI = append(noEPCI, c)
+		}
+		if !given["d"+c.CodeDepartement] {
+			noDep = append(noDep, c)
+		}
+	}
+	// Communes given: both tables are replaced, with what the files and
+	// the derivation give.
+	if b.EPCIs == nil {
+		b.EPCIs = []cartonum.EPCI{}
+	}
+	if b.Departements == nil {
+		b.Departements = []cartonum.Departement{}
+	}
+	if len(noEPCI) == 0 && len(noDep) == 0 {
+		return nil
+	}
+	return deriveTerritories(b, noEPCI, noDep, log)
+}
+
+// regionSetting is the canonical region setting of the codes: "all" for
+// nil, else the codes joined by commas.
+func regionSetting(codes []string) string {
+	if codes == nil {
+		return "all"
+	}
+	return strings.Join(codes, ",")
+}
+
+// regionsPhrase names the regions in messages: "la région 32", "les
+// régions 28, 32", "les régions de France".
+func regionsPhrase(codes []string) string {
+	switch len(codes) {
+	case 0:
+		return "les régions de France"
+	case 1:
+		return "la région " + codes[0]
+	}
+	return "les régions " + strings.Join(codes, ", ")
+}
+
+// regionsOf is regionsPhrase after "de": "de la région 32", "des régions
+// 28, 32".
+func regionsOf(codes []string) string {
+	if len(codes) == 1 {
+		return "de " + regionsPhrase(codes)
+	}
+	return "des " + strings.TrimPrefix(regionsPhrase(codes), "les ")
+}
+
+// storedInRegions checks that the stored communes an import without
+// communes files normalises its places against are all in the selected
+// regions: a database of regions 28 and 32 takes --region 28,32 (or all).
+func storedInRegions(communes []cartonum.Commune, regions []string) error {
+	if regions == nil {
+		return nil
+	}
+	var others []string
+	for _, c := range communes {
+		if c.CodeRegion != "" && !slices.Contains(regions, c.CodeRegion) && !slices.Contains(others, c.CodeRegion) {
+			others = append(others, c.CodeRegion)
+		}
+	}
+	if len(others) == 0 {
+		return nil
+	}
+	all := append(slices.Clone(regions), others...)
+	slices.Sort(all)
+	return cartonum.Errorf(cartonum.KindInvalid, "la base contient aussi les communes %s : importez avec --region %s (ou all)",
+		regionsOf(sortedCopy(others)), strings.Join(all, ","))
+}
+
+func sortedCopy(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
+}
+
+// deriveTerritories adds to b the EPCI of the communes noEPCI and the
+// départements of the communes noDep (their codeEpci, codeDepartement),
+// named from the table built into the binary; a territory the table lacks
+// keeps its code only. The result stays sorted by code.
+func deriveTerritories(b *cartonum.Batch, noEPCI, noDep []cartonum.Commune, log *slog.Logger) error {
 	names, err := territory.BuiltinNames()
 	if err != nil {
 		return err
 	}
+	epcis, err := territory.DeriveEPCIs(noEPCI, names)
+	if err != nil {
+		return err
+	}
+	deps, err := territory.DeriveDepartements(noDep, names)
+	if err != nil {
+		return err
+	}
 	unnamed := 0
-	if b.EPCIs == nil {
-		if b.EPCIs, err = territory.DeriveEPCIs(b.Communes, names); err != nil {
-			return err
-		}
-		for _, e := range b.EPCIs {
-			if e.Nom == "" {
-				unnamed++
-			}
+	for _, e := range epcis {
+		if e.Nom == "" {
+			unnamed++
 		}
 	}
-	if b.Departements == nil {
-		if b.Departements, err = territory.DeriveDepartements(b.Communes, names); err != nil {
-			return err
-		}
-		for _, d := range b.Departements {
-			if d.Nom == "" {
-				unnamed++
-			}
+	for _, d := range deps {
+		if d.Nom == "" {
+			unnamed++
 		}
 	}
-	log.Info("territories derived from the communes", "epci", len(b.EPCIs), "departements", len(b.Departements),
+	b.EPCIs = append(b.EPCIs, epcis...)
+	slices.SortFunc(b.EPCIs, func(x, y cartonum.EPCI) int { return strings.Compare(x.Code, y.Code) })
+	b.Departements = append(b.Departements, deps...)
+	slices.SortFunc(b.Departements, func(x, y cartonum.Departement) int { return strings.Compare(x.Code, y.Code) })
+	log.Info("territories derived from the communes", "epci", len(epcis), "departements", len(deps),
 		"names", names.Source, "unnamed", unnamed)
 	return nil
 }

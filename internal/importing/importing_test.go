@@ -28,7 +28,7 @@ func openStore(t *testing.T) *sqlite.DB {
 // base is the synthetic region 28: communes, derived EPCI and départements,
 // and eleven places.
 func base() Request {
-	return Request{Region: "28", Communes: "testdata/communes-28.geojson", Places: []string{"testdata/lieux-28-v1.csv"}}
+	return Request{Region: "28", Communes: []string{"testdata/communes-28.geojson"}, Places: []string{"testdata/lieux-28-v1.csv"}}
 }
 
 // duplicateOf writes a places file holding one record, a copy of the

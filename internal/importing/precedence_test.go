@@ -26,7 +26,7 @@ func TestModeratorCorrectionSurvivesImports(t *testing.T) {
 		return Request{Region: "28", Places: []string{"testdata/lieux-28-precedence-" + file + ".csv"}}
 	}
 	req := places("v1")
-	req.Communes = "testdata/communes-28.geojson"
+	req.Communes = []string{"testdata/communes-28.geojson"}
 	if _, err := svc.Import(ctx, req); err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func TestImportUpdatesClosedPlace(t *testing.T) {
 	db := openStore(t)
 	ctx := context.Background()
 	svc := &Service{Store: db}
-	req := Request{Region: "28", Communes: "testdata/communes-28.geojson", Places: []string{"testdata/lieux-28-precedence-v1.csv"}}
+	req := Request{Region: "28", Communes: []string{"testdata/communes-28.geojson"}, Places: []string{"testdata/lieux-28-precedence-v1.csv"}}
 	if _, err := svc.Import(ctx, req); err != nil {
 		t.Fatal(err)
 	}
