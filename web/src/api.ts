@@ -217,8 +217,27 @@ export interface ParamRange {
 
 /** What the server offers (GET /api/config), with the tables this app
  * reads instead of copying them. */
+/** A loaded region (GET /api/config): its départements draw it. */
+export interface RegionInfo {
+  code: string;
+  name: string;
+  departements: string[];
+}
+
+/** The top level of the dashboard (GET /api/config): the region, or the
+ * national total (code FR) when several regions are loaded. */
+export interface TopLevel {
+  level: 'region' | 'national';
+  code: string;
+  name: string;
+}
+
 export interface ServerConfig {
+  /** Code of the first loaded region. */
   region: string;
+  /** The loaded regions, by code (older servers: absent). */
+  regions?: RegionInfo[];
+  top?: TopLevel;
   data_version: number;
   /** Whether /api/geocode answers (a geocoder is configured). */
   geocoder: boolean;
@@ -362,7 +381,7 @@ export interface TerritoryDetail {
   params: AnalysisParams;
   detail: IndicatorItem & {histogram: HistogramBin[]; coverage: CoveragePoint[]};
   compare: Comparison[];
-  counts: {communes: number; epci: number; departements: number};
+  counts: {communes: number; epci: number; departements: number; regions?: number};
 }
 
 export type Delta = Omit<IndicatorValues, 'population'>;

@@ -2,7 +2,7 @@
 // lives here, and modules react to its changes. Nothing else in the front
 // end holds global mutable state.
 
-import type {CommuneInfo, IndicatorItem, ScenarioResult, SitingResult, TerritoryDetail} from './api.ts';
+import type {CommuneInfo, IndicatorItem, RegionInfo, ScenarioResult, SitingResult, TerritoryDetail, TopLevel} from './api.ts';
 import {emptyDash, type DashState, type Level} from './dashboard/state.ts';
 import {emptyState, type UrlState} from './urlstate.ts';
 
@@ -46,6 +46,10 @@ export interface Board {
   detail: Fetched<TerritoryDetail> | null;
   scenario: Fetched<ScenarioResult> | null;
   siting: Fetched<SitingResult> | null;
+  /** The top level (the region, or the national total) and the loaded
+   * regions, from /api/config. */
+  top: TopLevel | null;
+  regions: RegionInfo[];
   /** Names and positions of the places removed in the scenario. */
   places: Record<string, {nom: string; lon: number; lat: number}>;
   /** Requests under way, by name. */
@@ -55,7 +59,7 @@ export interface Board {
 }
 
 export function emptyBoard(): Board {
-  return {indicators: null, region: null, detail: null, scenario: null, siting: null, places: {}, loading: {}, error: null};
+  return {indicators: null, region: null, detail: null, scenario: null, siting: null, top: null, regions: [], places: {}, loading: {}, error: null};
 }
 
 export interface AppState {

@@ -205,8 +205,16 @@ export function coverageChart(id: string, points: CoveragePoint[], seuil: number
 
 const LEVEL_LABEL: Record<string, string> = {commune: 'Commune', epci: 'EPCI', departement: 'Département', region: 'Région'};
 
-/** Places per 10,000 inhabitants: the territory, its département, the
- * region, as horizontal bars. */
+/** The name of a row of the comparison: the total (the region when one is
+ * loaded, the national total) by its name, the others with their level. */
+function compareLabel(r: Comparison, withLevel: (name: string, level: string) => string): string {
+  if (r.level === 'national') return r.name;
+  if (r.level === 'region' && (!r.name || r.name === 'Région')) return 'Région';
+  return withLevel(r.name, LEVEL_LABEL[r.level] ?? r.level);
+}
+
+/** Places per 10,000 inhabitants: the territory, its département, its
+ * region, the whole loaded territory, as horizontal bars. */
 export function comparisonChart(id: string, rows: Comparison[]): HTMLElement {
   const rowH = 40;
   const height = rows.length * rowH + 8;
@@ -217,7 +225,7 @@ export function comparisonChart(id: string, rows: Comparison[]): HTMLElement {
   rows.forEach((r, i) => {
     const top = i * rowH + 4;
     const w = (r.sites_per_10k / max) * barW;
-    const label = r.level === 'region' ? 'Région' : `${LEVEL_LABEL[r.level] ?? r.level} : ${r.name}`;
+    const label = compareLabel(r, (name, level) => `${level} : ${name}`);
     chart.append(
       text(left, top + 11, label.length > 58 ? `${label.slice(0, 56)}…` : label),
       svg('rect', {x: left, y: top + 16, width: Math.max(1, w), height: 16, fill: i === 0 ? CHART_COLORS.within : '#6a6af4'}),
@@ -228,13 +236,13 @@ export function comparisonChart(id: string, rows: Comparison[]): HTMLElement {
   const summary = first
     ? `${formatDecimal(first.sites_per_10k, 2)} lieux pour 10${NBSP}000 habitants${rows
         .slice(1)
-        .map((r) => `, contre ${formatDecimal(r.sites_per_10k, 2)} ${r.level === 'region' ? 'dans la région' : `dans ${r.level === 'departement' ? 'le département' : 'le territoire'} (${r.name})`}`)
+        .map((r) => `, contre ${formatDecimal(r.sites_per_10k, 2)} ${r.level === 'national' ? `pour l’ensemble (${r.name})` : `dans ${r.level === 'departement' ? 'le département' : r.level === 'region' ? 'la région' : 'le territoire'}${r.name && r.name !== 'Région' ? ` (${r.name})` : ''}`}`)
         .join('')}.`
     : '';
   const table = dataTable(
     'Comparaison avec le département et la région',
     ['Territoire', 'Lieux pour 10 000 hab.', 'Temps moyen', 'Part au-delà du seuil'],
-    rows.map((r) => [r.level === 'region' ? 'Région' : `${r.name} (${LEVEL_LABEL[r.level] ?? r.level})`, formatDecimal(r.sites_per_10k, 2), `${formatDecimal(r.mean_minutes, 1)}${NBSP}min`, formatPercent(r.beyond_share)]),
+    rows.map((r) => [compareLabel(r, (name, level) => `${name} (${level})`), formatDecimal(r.sites_per_10k, 2), `${formatDecimal(r.mean_minutes, 1)}${NBSP}min`, formatPercent(r.beyond_share)]),
   );
   return figure(id, 'Lieux pour 10 000 habitants, comparés', summary, chart, table);
 }

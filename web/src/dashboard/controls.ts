@@ -37,7 +37,7 @@ const MODE_LABELS: Record<Mode, string> = {
   implantation: 'Implantation',
 };
 
-const LEVEL_LABELS: Record<Level, string> = {commune: 'Communes', epci: 'EPCI', departement: 'Départements'};
+const LEVEL_LABELS: Record<Level, string> = {commune: 'Communes', epci: 'EPCI', departement: 'Départements', region: 'Régions'};
 
 /** A DSFR segmented control (radio buttons). */
 function segmented(name: string, legend: string, options: [string, string][], small = true): HTMLElement {
@@ -177,8 +177,10 @@ export class Controls {
     });
     store.subscribe((s, prev) => {
       if (s.dash !== prev.dash) this.#sync(s.dash, prev.dash);
+      if (s.board.regions !== prev.board.regions) this.#syncLevels(s.board.regions.length);
     });
     this.#sync(store.state.dash, null);
+    this.#syncLevels(store.state.board.regions.length);
   }
 
   #field<T extends HTMLElement>(name: string): T {
@@ -258,6 +260,12 @@ export class Controls {
       msg.hidden = !err;
       msg.textContent = err ?? '';
     }
+  }
+
+  /** The regions are a level when several are loaded. */
+  #syncLevels(regions: number): void {
+    const el = this.#form.querySelector<HTMLElement>('#tdb-niveau-region')?.closest<HTMLElement>('.fr-segmented__element');
+    if (el) el.hidden = regions < 2;
   }
 
   #sync(d: DashState, prev: DashState | null): void {

@@ -11,7 +11,7 @@ import type {AppState, Store} from '../store.ts';
 import {figureRows, figuresList} from './figures.ts';
 import {INDICATORS, LEVEL_NAMES} from './indicators.ts';
 import {apiParams, priorityParams, supplyParams, type DashState, type Level} from './state.ts';
-import {LEVEL_TITLES, portraitCharts, rankBase} from './territory.ts';
+import {isTopLevel, LEVEL_TITLES, portraitCharts, rankBase} from './territory.ts';
 import type {Snapshot} from './mapboard.ts';
 
 const NBSP = '\u00a0';
@@ -173,7 +173,7 @@ function comparisonTable(d: TerritoryDetail): HTMLElement | null {
   return h(
     'table',
     {class: 'portrait__tableau'},
-    h('caption', {}, 'Comparaison avec le département et la région'),
+    h('caption', {}, d.counts.regions === undefined ? 'Comparaison avec le département et la région' : 'Comparaison avec le département, la région et l’ensemble des régions chargées'),
     h('thead', {}, h('tr', {}, ['Territoire', 'Lieux pour 10 000 hab.', 'Temps moyen', 'Part au-delà du seuil'].map((c) => h('th', {scope: 'col'}, c)))),
     h(
       'tbody',
@@ -231,18 +231,19 @@ export function portrait(o: PortraitInput): HTMLElement[] {
   const d = o.detail;
   const det = d.detail;
   const seuil = d.params.threshold_min;
-  const isRegion = det.level === 'region';
-  const level = det.level as Level | 'region';
-  const kind = isRegion ? 'Région' : LEVEL_TITLES[level] ?? level;
+  const isRegion = isTopLevel(d);
+  const national = det.level === 'national';
+  const level = det.level as Level | 'national';
+  const kind = isRegion && !national ? 'Région' : LEVEL_TITLES[level] ?? level;
   const today = (o.today ?? new Date()).toISOString().slice(0, 10);
-  const name = isRegion ? 'la région' : det.name;
+  const name = isRegion ? (national ? det.name : 'la région') : det.name;
   return [
     h('p', {class: 'portrait__surtitre'}, 'Portrait de territoire — accès aux lieux de médiation numérique'),
-    h('h1', {}, isRegion ? 'Région' : det.name),
+    h('h1', {}, isRegion ? (national ? det.name : 'Région') : det.name),
     h('p', {}, `${kind}${isRegion ? '' : ` · code ${det.code}`} · ${formatDecimal(det.population, 0)} habitants · ${formatDecimal(det.sites, 0)} lieux`),
     h('h2', {}, 'Chiffres clés'),
     figuresList(figureRows(det, seuil, rankBase(d)), 'portrait__chiffres'),
-    isRegion ? null : h('p', {class: 'portrait__note'}, 'Rang 1 = le mieux desservi parmi les territoires du même niveau de la région.'),
+    isRegion ? null : h('p', {class: 'portrait__note'}, `Rang 1 = le mieux desservi parmi les territoires du même niveau ${d.counts.regions === undefined ? 'de la région' : 'des régions chargées'}.`),
     o.map ? h('h2', {}, 'Carte') : null,
     printedMap(o, name),
     o.edge ? h('p', {class: 'portrait__note'}, o.edge) : null,

@@ -95,6 +95,7 @@ export const LEVEL_NAMES: Record<Level, {one: string; many: string; the: string}
   commune: {one: 'commune', many: 'communes', the: 'la commune'},
   epci: {one: 'EPCI', many: 'EPCI', the: 'l’EPCI'},
   departement: {one: 'département', many: 'départements', the: 'le département'},
+  region: {one: 'région', many: 'régions', the: 'la région'},
 };
 
 /** The value of an indicator for a territory. */

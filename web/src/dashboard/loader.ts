@@ -1,16 +1,19 @@
 // Fetches what the dashboard shows whenever its URL state changes: the
-// indicators of the level and of the region, the selected territory's
+// indicators of the level and of the top level (the region, or the
+// national total when several regions are loaded), the selected territory's
 // portrait, the scenario and the siting proposals. Each result goes to the
 // store with the key of its request; a request superseded by a newer state
 // is aborted.
 
 import {
   ApiError,
+  getConfig,
   getIndicators,
   getPlace,
   getSiting,
   getTerritory,
   postScenario,
+  type TopLevel,
 } from '../api.ts';
 import type {Board, Store} from '../store.ts';
 import type {Edge, EdgeInfo} from './edge.ts';
@@ -43,7 +46,7 @@ export class DashboardLoader {
   readonly #store: Store;
   readonly #aborts = new Map<string, AbortController>();
   readonly #keys = new Map<string, string>();
-  #regionCode: Promise<string> | null = null;
+  #top: Promise<TopLevel> | null = null;
   #scenarioTimer = 0;
   readonly #edge: EdgeInfo | null;
 
@@ -65,23 +68,20 @@ export class DashboardLoader {
     this.#once('indicators', keys.indicators, (signal) =>
       getIndicators(s.niveau, params, signal).then((r) => ({indicators: {key: keys.indicators!, level: s.niveau, data: r.items}})),
     );
-    this.#once('region', keys.region, () => {
-      // Not aborted (a few hundred bytes): the region's code, which the
-      // region's portrait needs, comes from the first answer.
-      const res = getIndicators('region', params);
-      this.#regionCode ??= res.then((r) => r.items[0]!.code);
-      this.#regionCode.catch(() => (this.#regionCode = null));
-      return res.then((r) => {
-        // The region's edge: places beyond it counted, uncertain distance.
-        this.#edge?.setEdge((r as {edge?: Edge}).edge);
-        return {region: {key: keys.region, data: r.items[0]!}};
-      });
+    this.#once('region', keys.region, async () => {
+      // Not aborted (a few hundred bytes): the figures of the top level.
+      const top = await this.#topLevel();
+      const r = await getIndicators(top.level, params);
+      // The edge of the loaded regions: places beyond it counted,
+      // uncertain distance.
+      this.#edge?.setEdge((r as {edge?: Edge}).edge);
+      return {region: {key: keys.region, data: r.items[0]!}};
     });
     const territoire = s.territoire;
     const level = s.niveau;
     this.#once('detail', keys.detail, async (signal) => {
-      const code = territoire ?? (await this.#region());
-      const d = await getTerritory(territoire ? level : 'region', code, params, signal);
+      const top = territoire ? null : await this.#topLevel();
+      const d = await getTerritory(top ? top.level : level, top ? top.code : territoire!, params, signal);
       return {detail: {key: keys.detail!, data: d}};
     });
 
@@ -110,14 +110,19 @@ export class DashboardLoader {
     }
   }
 
-  /** The region's code (the analysis ignores it, the URL needs one). */
-  #region(): Promise<string> {
-    if (!this.#regionCode) {
-      const p = getIndicators('region', new URLSearchParams()).then((r) => r.items[0]!.code);
-      this.#regionCode = p;
-      p.catch(() => (this.#regionCode = null));
+  /** The top level of the dashboard and the loaded regions, asked once
+   * (/api/config; a server without them has one region). */
+  #topLevel(): Promise<TopLevel> {
+    if (!this.#top) {
+      const p = getConfig().then(async (c) => {
+        const top: TopLevel = c.top ?? {level: 'region', code: (await getIndicators('region', new URLSearchParams())).items[0]!.code, name: 'Région'};
+        this.#store.updateBoard({top, regions: c.regions ?? []});
+        return top;
+      });
+      this.#top = p;
+      p.catch(() => (this.#top = null));
     }
-    return this.#regionCode;
+    return this.#top;
   }
 
   #cancel(slot: string): void {

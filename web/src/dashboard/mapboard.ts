@@ -19,7 +19,7 @@ import {
 import type {Feature, FeatureCollection} from 'geojson';
 import {boundsOf} from '../map/bounds.ts';
 import {apiURL, getTileJSON, type IndicatorItem, type TileJSON} from '../api.ts';
-import {featureId, SOURCE_LAYERS} from '../map/featureids.ts';
+import {departementFeatureId, featureId, SOURCE_LAYERS} from '../map/featureids.ts';
 import {countImage, hatchImage, markImage, pinImage, shortCount} from '../map/images.ts';
 import {SITES, TERRITORIES, siteLayerIds} from '../map/style.ts';
 import type {AppState, Store} from '../store.ts';
@@ -39,7 +39,7 @@ import {
   levelLayers,
   placesFilter,
 } from './mapstyle.ts';
-import {LEVELS, MAX_ADDITIONS, MAX_REMOVALS, apiParams, showsPlaces, supplyParams, type Addition, type Level} from './state.ts';
+import {LEVELS, MAX_ADDITIONS, MAX_REMOVALS, apiParams, showsPlaces, supplyParams, tileLevel, type Addition, type Level} from './state.ts';
 import type {Scale} from './legend.ts';
 
 /** The size of the map's picture in the printed portrait, CSS pixels. */
@@ -86,9 +86,11 @@ export class BoardMap {
   readonly #o: BoardMapOptions;
   #loaded = false;
   /** Level and key of the figures painted, and their feature ids. */
-  #painted: {level: Level; key: string; indicator: string; scale: Scale | null} | null = null;
+  #painted: {level: Level; key: string; indicator: string; scale: Scale | null; regions: AppState['board']['regions']} | null = null;
+  /** The territory of each feature id painted (a region's for each of its
+   * départements). */
   #codes = new Map<number, IndicatorItem>();
-  #hovered: {level: Level; id: number} | null = null;
+  #hovered: {level: Level; ids: number[]} | null = null;
   #sitesKey: string;
   #sitesAbort: AbortController | null = null;
   #zonesKey = '';
@@ -135,7 +137,7 @@ export class BoardMap {
         if (!level) return null;
         const f = this.map.queryRenderedFeatures([x, y], {layers: [levelLayers(level).fill]})[0];
         if (typeof f?.id !== 'number') return null;
-        return {level, code: this.#codes.get(f.id)?.code ?? null, state: this.map.getFeatureState({source: TERRITORIES, sourceLayer: SOURCE_LAYERS[level], id: f.id})};
+        return {level, code: this.#codes.get(f.id)?.code ?? null, state: this.map.getFeatureState({source: TERRITORIES, sourceLayer: SOURCE_LAYERS[tileLevel(level)], id: f.id})};
       },
     });
     this.map.addControl(new NavigationControl({showCompass: false}), 'top-right');
@@ -202,6 +204,17 @@ export class BoardMap {
     return this.#painted?.level ?? null;
   }
 
+  /** The feature ids that draw a territory: a region's départements, or
+   * the territory's own polygon. */
+  #ids(level: Level, code: string): number[] {
+    if (level !== 'region') {
+      const id = featureId(level, code);
+      return id ? [id] : [];
+    }
+    const r = this.#o.store.state.board.regions.find((x) => x.code === code);
+    return (r?.departements ?? []).map(departementFeatureId).filter((id) => id > 0);
+  }
+
   #onHover(e: MapMouseEvent): void {
     const level = this.#level;
     if (!level) return;
@@ -211,12 +224,13 @@ export class BoardMap {
       this.#clearHover();
       return;
     }
-    if (this.#hovered?.id !== id || this.#hovered.level !== level) {
-      this.#clearHover();
-      this.#hovered = {level, id};
-      this.map.setFeatureState({source: TERRITORIES, sourceLayer: SOURCE_LAYERS[level], id}, {survol: true});
-    }
     const item = this.#codes.get(id);
+    if (!this.#hovered?.ids.includes(id) || this.#hovered.level !== level) {
+      this.#clearHover();
+      const ids = item && level === 'region' ? this.#ids(level, item.code) : [id];
+      this.#hovered = {level, ids};
+      for (const x of ids) this.map.setFeatureState({source: TERRITORIES, sourceLayer: SOURCE_LAYERS[tileLevel(level)], id: x}, {survol: true});
+    }
     const tip = this.#o.tooltip;
     if (!item) {
       tip.hidden = true;
@@ -235,7 +249,7 @@ export class BoardMap {
   #clearHover(): void {
     if (this.#hovered) {
       const h = this.#hovered;
-      this.map.setFeatureState({source: TERRITORIES, sourceLayer: SOURCE_LAYERS[h.level], id: h.id}, {survol: false});
+      for (const id of h.ids) this.map.setFeatureState({source: TERRITORIES, sourceLayer: SOURCE_LAYERS[tileLevel(h.level)], id}, {survol: false});
       this.#hovered = null;
     }
     this.#o.tooltip.hidden = true;
@@ -327,7 +341,7 @@ export class BoardMap {
     // Choropleth: figures of the level fetched, coloured by the indicator.
     const ind = b.indicators;
     const scale = this.#o.scale();
-    if (ind && (ind.key !== this.#painted?.key || d.indicateur !== this.#painted.indicator || scale !== this.#painted.scale)) {
+    if (ind && (ind.key !== this.#painted?.key || d.indicateur !== this.#painted.indicator || scale !== this.#painted.scale || (ind.level === 'region' && b.regions !== this.#painted.regions))) {
       this.#paint(ind.level, ind.key, ind.data, d.indicateur, scale);
     }
     // The scenario's deltas recolour the territories they change.
@@ -343,10 +357,10 @@ export class BoardMap {
     // Selection.
     if (!pd || d.territoire !== pd.territoire || d.niveau !== pd.niveau || (ind?.level ?? null) !== (prev?.board.indicators?.level ?? null)) {
       for (const level of LEVELS) {
-        const id = d.territoire && level === d.niveau ? featureId(level, d.territoire) : -1;
+        const sel = d.territoire && level === tileLevel(d.niveau) ? this.#ids(d.niveau, d.territoire) : [];
         const ids = levelLayers(level);
-        this.map.setFilter(ids.casing, ['==', ['id'], id]);
-        this.map.setFilter(ids.selection, ['==', ['id'], id]);
+        this.map.setFilter(ids.casing, ['in', ['id'], ['literal', sel]]);
+        this.map.setFilter(ids.selection, ['in', ['id'], ['literal', sel]]);
       }
     }
     // White zones: fetched here, so that a scenario can change their cells.
@@ -422,24 +436,25 @@ export class BoardMap {
     const previous = this.#painted;
     if (previous && previous.level !== level) {
       this.#clearHover();
-      this.map.removeFeatureState({source: TERRITORIES, sourceLayer: SOURCE_LAYERS[previous.level]});
+      this.map.removeFeatureState({source: TERRITORIES, sourceLayer: SOURCE_LAYERS[tileLevel(previous.level)]});
     }
     this.#codes = new Map();
-    const sourceLayer = SOURCE_LAYERS[level];
+    const sourceLayer = SOURCE_LAYERS[tileLevel(level)];
     for (const item of items) {
-      const id = featureId(level, item.code);
-      if (!id) continue;
-      this.#codes.set(id, item);
-      this.map.setFeatureState({source: TERRITORIES, sourceLayer, id}, {v: valueOf(item, indicator)});
+      for (const id of this.#ids(level, item.code)) {
+        this.#codes.set(id, item);
+        this.map.setFeatureState({source: TERRITORIES, sourceLayer, id}, {v: valueOf(item, indicator)});
+      }
     }
     for (const l of LEVELS) {
       const ids = levelLayers(l);
-      this.map.setLayoutProperty(ids.fill, 'visibility', l === level ? 'visible' : 'none');
-      this.map.setLayoutProperty(ids.hover, 'visibility', l === level ? 'visible' : 'none');
-      this.map.setLayoutProperty(ids.changed, 'visibility', l === level ? 'visible' : 'none');
+      const on = l === tileLevel(level) ? 'visible' : 'none';
+      this.map.setLayoutProperty(ids.fill, 'visibility', on);
+      this.map.setLayoutProperty(ids.hover, 'visibility', on);
+      this.map.setLayoutProperty(ids.changed, 'visibility', on);
     }
     if (scale) this.map.setPaintProperty(levelLayers(level).fill, 'fill-color', stepExpression(scale) as never);
-    this.#painted = {level, key, indicator, scale};
+    this.#painted = {level, key, indicator, scale, regions: this.#o.store.state.board.regions};
     this.#o.container.dataset['niveau'] = level;
     this.#o.container.dataset['indicateur'] = indicator;
     this.#whenIdle();
@@ -450,18 +465,19 @@ export class BoardMap {
     const level = this.#level;
     if (!level) return;
     const field = INDICATORS[indicator].field;
-    const sourceLayer = SOURCE_LAYERS[level];
+    const sourceLayer = SOURCE_LAYERS[tileLevel(level)];
     for (const x of deltasOf(r, level)) {
-      const id = featureId(level, x.code);
-      const item = id ? this.#codes.get(id) : undefined;
-      if (!id || !item) continue;
-      const before = valueOf(item, indicator);
-      // A scenario changes no fragility score.
-      const delta = field === 'population' || field === 'fragility' ? 0 : x[field];
-      const after = before + delta;
-      this.#before.set(id, before);
-      this.#after.set(id, after);
-      this.map.setFeatureState({source: TERRITORIES, sourceLayer, id}, {v: after, modifie: true});
+      for (const id of this.#ids(level, x.code)) {
+        const item = this.#codes.get(id);
+        if (!item) continue;
+        const before = valueOf(item, indicator);
+        // A scenario changes no fragility score.
+        const delta = field === 'population' || field === 'fragility' ? 0 : x[field];
+        const after = before + delta;
+        this.#before.set(id, before);
+        this.#after.set(id, after);
+        this.map.setFeatureState({source: TERRITORIES, sourceLayer, id}, {v: after, modifie: true});
+      }
     }
     this.#scenario = {key, indicators, indicator};
     this.#o.container.dataset['recolorees'] = String(this.#after.size);
@@ -473,7 +489,7 @@ export class BoardMap {
   #clearScenario(): void {
     const level = this.#level;
     if (level && this.#before.size) {
-      const sourceLayer = SOURCE_LAYERS[level];
+      const sourceLayer = SOURCE_LAYERS[tileLevel(level)];
       for (const [id, v] of this.#before) this.map.setFeatureState({source: TERRITORIES, sourceLayer, id}, {v, modifie: false});
       this.#whenIdle();
     }
@@ -533,9 +549,9 @@ export class BoardMap {
   }
 
   territoryBounds(level: Level, code: string): [number, number, number, number] | null {
-    const id = featureId(level, code);
-    if (!id) return null;
-    const parts = this.map.querySourceFeatures(TERRITORIES, {sourceLayer: SOURCE_LAYERS[level], filter: ['==', ['id'], id]});
+    const ids = this.#ids(level, code);
+    if (ids.length === 0) return null;
+    const parts = this.map.querySourceFeatures(TERRITORIES, {sourceLayer: SOURCE_LAYERS[tileLevel(level)], filter: ['in', ['id'], ['literal', ids]]});
     return boundsOf(parts.map((p) => p.geometry));
   }
 

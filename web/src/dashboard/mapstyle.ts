@@ -5,7 +5,7 @@
 
 import type {FilterSpecification, LayerSpecification, StyleSpecification} from 'maplibre-gl';
 import type {TileJSON} from '../api.ts';
-import {LEVELS, type Level} from './state.ts';
+import {LEVELS, tileLevel, type Level} from './state.ts';
 import {SOURCE_LAYERS} from '../map/featureids.ts';
 import {OWN_FONTS, SITES, TERRITORIES, glyphsURL, labelLayers, siteLayerIds, siteLayers, vectorSource} from '../map/style.ts';
 import {NO_DATA} from './legend.ts';
@@ -21,8 +21,9 @@ export const UNCERTAIN_LAYER = 'zones-blanches-incertaines';
 export const SCENARIO_LAYER = 'scenario-marques';
 export const PROPOSALS_LAYER = 'propositions-marques';
 
-/** Layer ids of a level. */
-export function levelLayers(level: Level): {fill: string; hover: string; casing: string; selection: string; changed: string} {
+/** Layer ids of a level (the regions are drawn by the départements'). */
+export function levelLayers(l: Level): {fill: string; hover: string; casing: string; selection: string; changed: string} {
+  const level = tileLevel(l);
   return {fill: `choro-${level}`, hover: `survol-${level}`, casing: `selection-fond-${level}`, selection: `selection-${level}`, changed: `scenario-modifie-${level}`};
 }
 

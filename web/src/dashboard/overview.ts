@@ -1,4 +1,5 @@
-// The region at a glance (its key figures for the current parameters) and
+// The top level at a glance (the region, or the national total when several
+// regions are loaded: its key figures for the current parameters) and
 // the territories of the level: a list to choose one without the map, and
 // the ten least well served for the indicator, as a table. Together with
 // the legend they are the text alternative of the choropleth.
@@ -36,7 +37,7 @@ export class Overview {
       if (btn) o.onPick(btn.dataset['code']!, true);
     });
     o.store.subscribe((s, prev) => {
-      if (s.board.region !== prev.board.region || s.dash.params.seuil !== prev.dash.params.seuil) this.#renderRegion(s);
+      if (s.board.region !== prev.board.region || s.board.top !== prev.board.top || s.dash.params.seuil !== prev.dash.params.seuil) this.#renderRegion(s);
       if (s.board.indicators !== prev.board.indicators || s.dash.indicateur !== prev.dash.indicateur) this.#renderList(s);
       else if (s.dash.territoire !== prev.dash.territoire) this.#syncSelect(s);
     });
@@ -46,7 +47,8 @@ export class Overview {
 
   #renderRegion(s: AppState): void {
     const r = s.board.region;
-    const title = h('h2', {class: 'tdb-section__titre', id: 'tdb-region-titre'}, 'Ensemble de la région');
+    const top = s.board.top;
+    const title = h('h2', {class: 'tdb-section__titre', id: 'tdb-region-titre'}, top?.level === 'national' ? top.name : 'Ensemble de la région');
     if (!r) {
       replaceChildren(this.#o.region, title, h('p', {}, 'Chargement…'));
       return;

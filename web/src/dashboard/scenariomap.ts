@@ -15,14 +15,17 @@ export type TerritoryDelta = ScenarioResult['deltas'][number];
 export interface ScenarioMapResult extends ScenarioResult {
   epci_deltas?: TerritoryDelta[];
   departement_deltas?: TerritoryDelta[];
+  /** With several regions loaded. */
+  region_deltas?: TerritoryDelta[];
   whitezones?: {remove: string[]; add: Feature[]; population_before: number; population_after: number};
 }
 
 /** The deltas of a level in a scenario's answer. */
-export function deltasOf(r: ScenarioMapResult, level: Level | 'region'): TerritoryDelta[] {
+export function deltasOf(r: ScenarioMapResult, level: Level | 'national'): TerritoryDelta[] {
   if (level === 'commune') return r.deltas;
   if (level === 'epci') return r.epci_deltas ?? [];
   if (level === 'departement') return r.departement_deltas ?? [];
+  if (level === 'region') return r.region_deltas ?? [];
   return [];
 }
 

@@ -4,7 +4,8 @@
 //     &dispositifs=France+Services&territoire=80021&mode=scenario
 //     &ajout=1.83,50.667&retrait=<id>&zones=1&vue=9/50.6/1.9
 //
-// niveau       commune | epci | departement (default epci)
+// niveau       commune | epci | departement | region (default epci; region
+//              when several regions are loaded)
 // indicateur   temps_moyen | temps_p90 | zone_blanche | lieux_10000 | accessibilite
 // seuil, vitesse, detour   model parameters (minutes, km/h, road/straight ratio)
 // profil       population | 65plus | pauvres | mixte: whose demand (default population)
@@ -22,16 +23,27 @@
 // Pure: no DOM, tested in test/dashboard-state.test.ts.
 
 import {COMMUNE_CODE, DEPARTEMENT_CODE, SIREN} from '../codes.ts';
+import type {TileLevel} from '../map/featureids.ts';
 import {FACETS} from '../taxonomy.ts';
 import type {View} from '../urlstate.ts';
 
-export type Level = 'commune' | 'epci' | 'departement';
+/** A level of the dashboard: those the tiles draw, and the regions (drawn
+ * with their départements' polygons) when several are loaded. */
+export type Level = TileLevel | 'region';
 export type IndicatorKey = 'temps_moyen' | 'temps_p90' | 'zone_blanche' | 'lieux_10000' | 'accessibilite' | 'fragilite';
 export type Profile = 'population' | '65plus' | 'pauvres' | 'mixte';
 export type Mode = 'exploration' | 'scenario' | 'implantation';
 export type Candidates = 'grille' | 'communes';
 
-export const LEVELS: readonly Level[] = ['commune', 'epci', 'departement'];
+/** The levels the tiles draw. */
+export const LEVELS: readonly TileLevel[] = ['commune', 'epci', 'departement'];
+/** Every level of the dashboard. */
+export const DASH_LEVELS: readonly Level[] = [...LEVELS, 'region'];
+
+/** The level of the tile polygons that draw a level. */
+export function tileLevel(level: Level): TileLevel {
+  return level === 'region' ? 'departement' : level;
+}
 export const INDICATOR_KEYS: readonly IndicatorKey[] = ['temps_moyen', 'temps_p90', 'zone_blanche', 'lieux_10000', 'accessibilite', 'fragilite'];
 export const PROFILES: readonly Profile[] = ['population', '65plus', 'pauvres', 'mixte'];
 
@@ -133,6 +145,7 @@ const TERRITORY: Record<Level, RegExp> = {
   commune: COMMUNE_CODE,
   epci: SIREN,
   departement: DEPARTEMENT_CODE,
+  region: /^\d{2}$/,
 };
 
 /** Whether a code is a valid territory code of a level. */
@@ -196,7 +209,7 @@ export function decodeDash(search: string): DashState {
   const q = new URLSearchParams(search);
   const s = emptyDash();
   const niveau = q.get('niveau');
-  if ((LEVELS as readonly string[]).includes(niveau ?? '')) s.niveau = niveau as Level;
+  if ((DASH_LEVELS as readonly string[]).includes(niveau ?? '')) s.niveau = niveau as Level;
   const ind = q.get('indicateur');
   if ((INDICATOR_KEYS as readonly string[]).includes(ind ?? '')) s.indicateur = ind as IndicatorKey;
   s.params.seuil = inBounds(num(q.get('seuil')), BOUNDS.seuil) ?? s.params.seuil;

@@ -1,8 +1,10 @@
-// The portrait of the selected territory (or of the region when none is):
-// key figures with ranks, the distribution of travel times, the coverage
-// curve and the comparison with its département and the region.
+// The portrait of the selected territory (or of the top level when none
+// is: the region, or the national total when several regions are loaded):
+// a breadcrumb from the top level, key figures with ranks, the
+// distribution of travel times, the coverage curve and the comparison with
+// its département, its region and the top level.
 
-import type {IndicatorValues, TerritoryDetail} from '../api.ts';
+import type {Comparison, IndicatorValues, TerritoryDetail, TopLevel} from '../api.ts';
 import {h, replaceChildren} from '../dom.ts';
 import {plural} from '../format.ts';
 import type {AppState, Store} from '../store.ts';
@@ -18,7 +20,7 @@ import {outsideText, type EdgeInfo} from './edge.ts';
  * the others as before + delta of their level (null: unchanged). */
 export function figuresAfter(d: TerritoryDetail, r: ScenarioMapResult): IndicatorValues | null {
   const det = d.detail;
-  if (det.level === 'region') return r.after;
+  if (det.level === r.after.level && det.code === r.after.code) return r.after;
   const x = deltasOf(r, det.level as Level).find((t) => t.code === det.code);
   if (!x) return null;
   return {
@@ -35,14 +37,35 @@ export function figuresAfter(d: TerritoryDetail, r: ScenarioMapResult): Indicato
   };
 }
 
-export const LEVEL_TITLES: Record<string, string> = {commune: 'Commune', epci: 'EPCI', departement: 'Département', region: 'Région'};
+export const LEVEL_TITLES: Record<string, string> = {commune: 'Commune', epci: 'EPCI', departement: 'Département', region: 'Région', national: 'Ensemble'};
+
+/** Whether a portrait is that of the whole loaded territory: the national
+ * total, or the region when it is the only one. */
+export function isTopLevel(d: TerritoryDetail): boolean {
+  return d.detail.level === 'national' || (d.detail.level === 'region' && d.counts.regions === undefined);
+}
+
+/** The name of the top level: the national total's, or "Région". */
+export function topName(top: TopLevel | null): string {
+  return top?.level === 'national' ? top.name : 'Région';
+}
 
 /** The count of territories of a level, and its plural name. */
 export function rankBase(d: TerritoryDetail): {total: number; unit: string} | undefined {
-  const level = d.detail.level as Level | 'region';
-  if (level === 'region') return undefined;
-  const total = level === 'commune' ? d.counts.communes : level === 'epci' ? d.counts.epci : d.counts.departements;
+  if (isTopLevel(d)) return undefined;
+  const level = d.detail.level as Level;
+  const total = level === 'commune' ? d.counts.communes : level === 'epci' ? d.counts.epci : level === 'region' ? (d.counts.regions ?? 1) : d.counts.departements;
   return {total, unit: LEVEL_NAMES[level].many};
+}
+
+/** The breadcrumb of a portrait: from the top level down to the territory,
+ * through its region (several loaded) and département, from the
+ * comparison rows. */
+export function breadcrumb(d: TerritoryDetail, top: TopLevel | null): Comparison[] {
+  const det = d.detail;
+  const up = d.compare.slice(1).reverse();
+  if (up.length === 0 || up[0]!.level !== (top?.level ?? up[0]!.level)) return [];
+  return [...up, {level: det.level, code: det.code, name: det.name, sites_per_10k: det.sites_per_10k, mean_minutes: det.mean_minutes, beyond_share: det.beyond_share}];
 }
 
 /** The plots of a portrait (also printed). */
@@ -68,8 +91,17 @@ export class TerritoryPanel {
     this.#o = o;
     o.root.addEventListener('click', (e) => {
       const t = e.target as Element;
+      const crumb = t.closest<HTMLElement>('[data-niveau-ariane]');
       if (t.closest('[data-action="region"]')) {
         o.store.updateDash({territoire: null}, 'push');
+        this.#focusPending = true;
+      } else if (crumb) {
+        const level = crumb.dataset['niveauAriane'] as Level | 'national';
+        if (level === 'national' || (level === 'region' && o.store.state.board.regions.length < 2)) o.store.updateDash({territoire: null}, 'push');
+        else {
+          o.store.updateDash({niveau: level, territoire: crumb.dataset['code']!}, 'push');
+          o.store.moveCamera({map: 'tableau', territory: {level, code: crumb.dataset['code']!}});
+        }
         this.#focusPending = true;
       } else if (t.closest('[data-action="imprimer"]')) o.onPrint();
     });
@@ -86,6 +118,7 @@ export class TerritoryPanel {
         s.board.loading.detail !== prev.board.loading.detail ||
         s.dash.territoire !== prev.dash.territoire ||
         s.board.scenario !== prev.board.scenario ||
+        s.board.top !== prev.board.top ||
         s.dash.mode !== prev.dash.mode ||
         s.dash.ajouts !== prev.dash.ajouts ||
         s.dash.retraits !== prev.dash.retraits
@@ -123,14 +156,35 @@ export class TerritoryPanel {
     const seuil = d.params.threshold_min;
     const after = sc && current ? figuresAfter(d, sc.data) : null;
     const edge = this.#o.edge?.edge ?? null;
-    const isRegion = det.level === 'region';
-    const title = h('h2', {class: 'tdb-section__titre tdb-territoire__titre', id: 'tdb-territoire-titre', tabindex: -1}, isRegion ? 'Portrait de la région' : det.name);
+    const isRegion = isTopLevel(d);
+    const national = det.level === 'national';
+    const title = h('h2', {class: 'tdb-section__titre tdb-territoire__titre', id: 'tdb-territoire-titre', tabindex: -1}, isRegion ? (national ? `Portrait : ${det.name}` : 'Portrait de la région') : det.name);
     const sub = isRegion
       ? 'Choisissez un territoire sur la carte ou dans la liste pour voir son portrait.'
       : `${LEVEL_TITLES[det.level] ?? det.level} · code ${det.code} · ${plural(Math.round(det.population), 'habitant', 'habitants')}`;
+    const crumbs = isRegion ? [] : breadcrumb(d, s.board.top);
     replaceChildren(
       root,
-      h('div', {class: 'tdb-territoire__entete'}, title, isRegion ? null : h('button', {type: 'button', class: 'fr-btn fr-btn--sm fr-btn--tertiary fr-btn--icon-left fr-icon-arrow-left-line', 'data-action': 'region'}, 'Région')),
+      crumbs.length > 1
+        ? h(
+            'nav',
+            {class: 'fr-breadcrumb tdb-ariane', role: 'navigation', 'aria-label': 'vous êtes ici :'},
+            h(
+              'ol',
+              {class: 'fr-breadcrumb__list'},
+              crumbs.map((c, i) =>
+                h(
+                  'li',
+                  {},
+                  i < crumbs.length - 1
+                    ? h('button', {type: 'button', class: 'fr-breadcrumb__link', 'data-niveau-ariane': c.level, 'data-code': c.code}, c.name || LEVEL_TITLES[c.level] || c.level)
+                    : h('a', {class: 'fr-breadcrumb__link', 'aria-current': 'page'}, c.name),
+                ),
+              ),
+            ),
+          )
+        : null,
+      h('div', {class: 'tdb-territoire__entete'}, title, isRegion ? null : h('button', {type: 'button', class: 'fr-btn fr-btn--sm fr-btn--tertiary fr-btn--icon-left fr-icon-arrow-left-line', 'data-action': 'region'}, topName(s.board.top))),
       h('p', {class: 'tdb-sous-titre'}, sub),
       after ? h('p', {class: 'tdb-note tdb-avant-apres', id: 'tdb-territoire-scenario'}, 'Avec le scénario : valeur actuelle → valeur après les modifications (rangs et graphiques : situation actuelle).') : null,
       sc && !after ? h('p', {class: 'tdb-note', id: 'tdb-territoire-scenario'}, 'Le scénario ne change pas les chiffres de ce territoire.') : null,
