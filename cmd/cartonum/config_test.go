@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -60,5 +61,62 @@ func TestDirectionsURLFlag(t *testing.T) {
 		if _, err := parseConfig("serve", []string{"--directions-url", bad}, env, io.Discard); err == nil {
 			t.Errorf("--directions-url %q accepted", bad)
 		}
+	}
+}
+
+// TestRegionSetting: --region and CARTONUM_REGION take one code, a list or
+// all; an unknown code is an error naming the 18 codes.
+func TestRegionSetting(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		env     string
+		args    []string
+		want    []string
+		wantErr string
+	}{
+		{"default", "", nil, []string{"32"}, ""},
+		{"one", "", []string{"--region", "28"}, []string{"28"}, ""},
+		{"list", "", []string{"--region", "32,28"}, []string{"28", "32"}, ""},
+		{"all", "", []string{"--region", "all"}, nil, ""},
+		{"environment", "28, 32", nil, []string{"28", "32"}, ""},
+		{"flag over environment", "all", []string{"--region", "11"}, []string{"11"}, ""},
+		{"unknown code", "", []string{"--region", "28,99"}, nil, "--region : code de région « 99 » inconnu : un des 18 codes (01, 02, 03"},
+		{"empty element", "", []string{"--region", "28,"}, nil, "région vide"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := parseConfig("import", tc.args, func(k string) string {
+				if k == "CARTONUM_REGION" {
+					return tc.env
+				}
+				return ""
+			}, io.Discard)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(c.Regions, tc.want) || (tc.want == nil) != (c.Regions == nil) {
+				t.Errorf("regions %#v, want %#v", c.Regions, tc.want)
+			}
+		})
+	}
+}
+
+// TestTerritoryFilesRepeat: --communes, --epci and --departements repeat;
+// the file of the environment stands until a flag gives files.
+func TestTerritoryFilesRepeat(t *testing.T) {
+	env := map[string]string{"CARTONUM_COMMUNES": "env.geojson", "CARTONUM_EPCI": "env.json"}
+	c, err := parseConfig("import", []string{"--communes", "a.geojson", "--communes", "b.geojson", "--departements", "d.geojson", "lieux.csv"},
+		func(k string) string { return env[k] }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(c.Communes, []string{"a.geojson", "b.geojson"}) || !slices.Equal(c.EPCI, []string{"env.json"}) ||
+		!slices.Equal(c.Departements, []string{"d.geojson"}) || !slices.Equal(c.Files, []string{"lieux.csv"}) {
+		t.Errorf("communes %v, EPCI %v, départements %v, files %v", c.Communes, c.EPCI, c.Departements, c.Files)
 	}
 }
