@@ -168,17 +168,17 @@ export class TerritoryPanel {
       crumbs.length > 1
         ? h(
             'nav',
-            {class: 'fr-breadcrumb tdb-ariane', role: 'navigation', 'aria-label': 'vous êtes ici :'},
+            {class: 'tdb-ariane', 'aria-label': 'Fil d’Ariane du territoire'},
             h(
               'ol',
-              {class: 'fr-breadcrumb__list'},
+              {class: 'tdb-ariane__liste'},
               crumbs.map((c, i) =>
                 h(
                   'li',
-                  {},
+                  {class: 'tdb-ariane__element'},
                   i < crumbs.length - 1
-                    ? h('button', {type: 'button', class: 'fr-breadcrumb__link', 'data-niveau-ariane': c.level, 'data-code': c.code}, c.name || LEVEL_TITLES[c.level] || c.level)
-                    : h('a', {class: 'fr-breadcrumb__link', 'aria-current': 'page'}, c.name),
+                    ? h('button', {type: 'button', class: 'tdb-ariane__lien', 'data-niveau-ariane': c.level, 'data-code': c.code}, c.name || LEVEL_TITLES[c.level] || c.level)
+                    : h('span', {'aria-current': 'location'}, c.name),
                 ),
               ),
             ),
