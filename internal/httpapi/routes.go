@@ -11,10 +11,9 @@ import (
 
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(requestID)
+	r.Use(s.requestID)
 	r.Use(s.observe)
 	r.Use(noSniff)
-	r.Use(s.clientIPs())
 	r.Use(s.logRequests)
 	r.Use(s.recoverer)
 	// CORS is open: any site may read the API and the tiles, and call the
@@ -39,6 +38,9 @@ func (s *Server) routes() chi.Router {
 	// The read routes marked cached answer from memory once computed for
 	// the current generation (respcache.go).
 	r.Group(func(r chi.Router) {
+		// The client's address is read for the rate limits and the
+		// client keys of writes, never by the tile route.
+		r.Use(s.clientIPs())
 		r.Use(timeout(s.cfg.RequestTimeout))
 		r.Use(middleware.Compress(5, "application/json", "application/geo+json", "text/csv"))
 		r.Use(s.checkQuery)

@@ -79,6 +79,9 @@ type Server struct {
 	metricsPublic bool             // /metrics served by this handler
 
 	answers respCache // answers of the read routes for the current generation (respcache.go)
+
+	ids              *requestIDs // fresh request ids (requestid.go)
+	tileCacheControl []string    // cfg.TileCacheControl, as a header value
 }
 
 // WithPages sets the handler of the web app, which answers the GET
@@ -109,7 +112,7 @@ func (s *Server) WithScenarios(st ScenarioStore) *Server {
 // New returns the API handler over the generations live publishes.
 func New(idx *generation.Live, cfg Config, logger *slog.Logger) *Server {
 	s := &Server{idx: idx, cfg: cfg, logger: logger, httpClient: &http.Client{Timeout: 10 * time.Second},
-		clientSalt: make([]byte, 32)}
+		clientSalt: make([]byte, 32), ids: newRequestIDs(), tileCacheControl: []string{cfg.TileCacheControl}}
 	rand.Read(s.clientSalt)
 	s.router = s.routes()
 	return s
@@ -233,7 +236,11 @@ func writeBody(w http.ResponseWriter, status int, v any) {
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		// observe's wrapper, when the metrics are on, already counts.
+		ww, wrapped := w.(middleware.WrapResponseWriter)
+		if !wrapped {
+			ww = middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		}
 		next.ServeHTTP(ww, r)
 		level := slog.LevelInfo
 		if ww.Status() < 400 && strings.HasPrefix(r.URL.Path, "/tiles/") {

@@ -21,8 +21,22 @@ import (
 // cache's LRU bookkeeping aside).
 func (s *Server) tileSet() *tileset.Set { return s.idx.Load().Tiles() }
 
+// singleLayers holds, for each layer, the one-layer list of a request
+// naming only it (most tile requests), shared read-only.
+var singleLayers = func() map[string][]string {
+	m := make(map[string][]string, len(tileset.Layers))
+	for _, l := range tileset.Layers {
+		m[l.ID] = []string{l.ID}
+	}
+	return m
+}()
+
 // tileLayers parses "communes" or "communes,sites" into known layer names.
+// The result is read-only.
 func tileLayers(raw string) ([]string, error) {
+	if one, ok := singleLayers[raw]; ok {
+		return one, nil
+	}
 	var out []string
 	for _, name := range strings.Split(raw, ",") {
 		if _, ok := tileset.Layer(name); !ok {
@@ -41,6 +55,9 @@ func tileLayers(raw string) ([]string, error) {
 // tileFilter reads the site filters of a tile request: the same as
 // /api/sites, plus v, the data version (any value accepted).
 func (s *Server) tileFilter(v url.Values) (index.Filter, error) {
+	if _, ok := v["v"]; len(v) == 0 || ok && len(v) == 1 {
+		return index.Filter{}, nil // no filter: nearly every tile request
+	}
 	rest := url.Values{}
 	for k, vals := range v {
 		if k != "v" {
@@ -78,7 +95,11 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) error {
 		return invalid("tuile %s/%s/%s invalide : z de 0 à %d, x et y de 0 à 2^z−1, extension .mvt",
 			chi.URLParam(r, "z"), chi.URLParam(r, "x"), yRaw, tileset.MaxRequestZoom)
 	}
-	filter, err := s.tileFilter(r.URL.Query())
+	var query url.Values // nil for no query: nearly every tile request
+	if r.URL.RawQuery != "" {
+		query = r.URL.Query()
+	}
+	filter, err := s.tileFilter(query)
 	if err != nil {
 		return err
 	}
@@ -87,13 +108,16 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// The headers are set by their canonical names to shared one-value
+	// slices (len = cap: an Add elsewhere copies them), which spares the
+	// canonicalisation and an allocation per header on the hottest route.
 	h := w.Header()
-	h.Set("Cache-Control", s.cacheControl(r, set, layers))
+	h["Cache-Control"] = s.cacheControl(query, set, layers)
 	// A tile is the same for every origin and is made to be cached (by
 	// CDNs too): it is always open to any origin, whether the request
 	// names one or not, so it does not vary with Origin.
-	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Vary", "Accept-Encoding")
+	h["Access-Control-Allow-Origin"] = headerAnyOrigin
+	h["Vary"] = headerVaryEncoding
 	if t.Gzip == nil {
 		w.WriteHeader(http.StatusNoContent)
 		return nil
@@ -101,17 +125,17 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) error {
 	gz := acceptsGzip(r)
 	etag := t.ETag
 	if gz {
-		etag = strings.TrimSuffix(t.ETag, `"`) + `-gz"`
+		etag = t.GzipETag
 	}
-	h.Set("ETag", etag)
-	if match(r.Header.Get("If-None-Match"), etag) {
+	h["Etag"] = []string{etag}
+	if inm := r.Header["If-None-Match"]; len(inm) > 0 && match(inm[0], etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return nil
 	}
-	h.Set("Content-Type", "application/vnd.mapbox-vector-tile")
+	h["Content-Type"] = headerMVT
 	if gz {
-		h.Set("Content-Encoding", "gzip")
-		h.Set("Content-Length", strconv.Itoa(len(t.Gzip)))
+		h["Content-Encoding"] = headerGzip
+		h["Content-Length"] = []string{strconv.Itoa(len(t.Gzip))}
 		w.WriteHeader(http.StatusOK)
 		if r.Method != http.MethodHead {
 			w.Write(t.Gzip)
@@ -134,19 +158,31 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// Header values of the tile route, shared by every answer (see getTile).
+var (
+	headerAnyOrigin    = []string{"*"}
+	headerVaryEncoding = []string{"Accept-Encoding"}
+	headerMVT          = []string{"application/vnd.mapbox-vector-tile"}
+	headerGzip         = []string{"gzip"}
+	headerImmutable    = []string{"public, max-age=31536000, immutable"}
+)
+
 // cacheControl: URLs carrying the current version of their layers (the
 // data version at which their tiles last changed, see
 // tileset.Set.LayersVersion) never change and are cached for a year;
 // others for the configured time.
-func (s *Server) cacheControl(r *http.Request, set *tileset.Set, layers []string) string {
-	if r.URL.Query().Get("v") == strconv.FormatInt(set.LayersVersion(layers), 10) {
-		return "public, max-age=31536000, immutable"
+func (s *Server) cacheControl(query url.Values, set *tileset.Set, layers []string) []string {
+	if v := query.Get("v"); v != "" && v == strconv.FormatInt(set.LayersVersion(layers), 10) {
+		return headerImmutable
 	}
-	return s.cfg.TileCacheControl
+	return s.tileCacheControl
 }
 
 func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+	rest := r.Header.Get("Accept-Encoding")
+	for rest != "" {
+		var part string
+		part, rest, _ = strings.Cut(rest, ",")
 		enc, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		if strings.EqualFold(strings.TrimSpace(enc), "gzip") || strings.TrimSpace(enc) == "*" {
 			return !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") || strings.Contains(params, "q=0.")

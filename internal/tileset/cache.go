@@ -27,7 +27,9 @@ func NewCache(max int64) *Cache {
 	return &Cache{max: max, ll: list.New(), items: map[string]*list.Element{}}
 }
 
-func entrySize(key string, t Tile) int64 { return int64(len(key) + len(t.Gzip) + len(t.ETag) + 64) }
+func entrySize(key string, t Tile) int64 {
+	return int64(len(key) + len(t.Gzip) + len(t.ETag) + len(t.GzipETag) + 64)
+}
 
 // Get returns a cached tile.
 func (c *Cache) Get(key string) (Tile, bool) {

@@ -1,9 +1,13 @@
 package tileset
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/paulmach/orb/maptile"
 
 	"github.com/cartonum/cartonum/internal/index"
 )
@@ -30,11 +34,28 @@ func TestFilterKeyEveryField(t *testing.T) {
 			default:
 				t.Fatalf("field %s of type %s: teach this test and filterKey about it", field.Name, field.Type)
 			}
+			if noFilter(f) {
+				t.Fatalf("noFilter ignores %s: its tiles would be cached as the unfiltered ones", field.Name)
+			}
 			k := filterKey(f)
 			if other, ok := seen[k]; ok {
 				t.Fatalf("%s gives the same cache key as %s: %q", field.Name, other, k)
 			}
 			seen[k] = field.Name
 		})
+	}
+}
+
+// TestCacheKey: the key built by hand is layers/z/x/y?filterKey.
+func TestCacheKey(t *testing.T) {
+	for _, r := range []Request{
+		{Layers: []string{Communes}, Tile: maptile.New(2073, 1396, 12)},
+		{Layers: []string{Departements, EPCI, Communes, Sites}, Tile: maptile.New(0, 0, 0)},
+		{Layers: []string{Sites}, Tile: maptile.New(16383, 9, 14), Filter: index.Filter{Services: []string{"a", "b"}, Text: "x"}},
+	} {
+		want := fmt.Sprintf("%s/%d/%d/%d?%s", strings.Join(r.Layers, ","), r.Tile.Z, r.Tile.X, r.Tile.Y, filterKey(r.Filter))
+		if got := cacheKey(r); got != want {
+			t.Errorf("cacheKey %q, want %q", got, want)
+		}
 	}
 }

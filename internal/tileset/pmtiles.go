@@ -345,6 +345,7 @@ func (s *Set) build(r Request) (Tile, error) {
 	if raw != nil {
 		sum := sha256.Sum256(raw)
 		t.ETag = `"` + hex.EncodeToString(sum[:16]) + `"`
+		t.GzipETag = t.ETag[:len(t.ETag)-1] + `-gz"`
 		var buf bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&buf, gzipLevel)
 		zw.Write(raw)

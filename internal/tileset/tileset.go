@@ -15,6 +15,7 @@ import (
 	"math"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -535,6 +536,9 @@ type Tile struct {
 	Gzip []byte // gzipped MVT; nil for an empty tile
 	Size int    // bytes before compression
 	ETag string // strong ETag of the uncompressed bytes, quoted
+	// GzipETag is the strong ETag of the gzipped bytes: ETag with "-gz"
+	// before its closing quote.
+	GzipETag string
 }
 
 // Request is one tile request.
@@ -557,9 +561,40 @@ func filterKey(f index.Filter) string {
 	return strings.Join(parts, ";")
 }
 
-// cacheKey is the key of a request in the cache.
+// emptyFilterKey is the filterKey of no filter, the filter of nearly
+// every tile request.
+var emptyFilterKey = filterKey(index.Filter{})
+
+// noFilter reports whether f selects every place.
+func noFilter(f index.Filter) bool {
+	return len(f.Services)+len(f.Dispositifs)+len(f.Publics)+len(f.PriseEnCharge)+len(f.Frais)+
+		len(f.ModalitesAccompagnement)+len(f.ModalitesAcces)+len(f.Equipements)+len(f.Qualifications)+
+		len(f.Communes)+len(f.EPCIs)+len(f.Departements) == 0 && f.Text == "" && f.OpenAt.IsZero()
+}
+
+// cacheKey is the key of a request in the cache: layers/z/x/y?filter. It
+// is built on every tile request, cached or not, hence by hand.
 func cacheKey(r Request) string {
-	return fmt.Sprintf("%s/%d/%d/%d?%s", strings.Join(r.Layers, ","), r.Tile.Z, r.Tile.X, r.Tile.Y, filterKey(r.Filter))
+	fk := emptyFilterKey
+	if !noFilter(r.Filter) {
+		fk = filterKey(r.Filter)
+	}
+	b := make([]byte, 0, 48+len(fk))
+	for i, l := range r.Layers {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, l...)
+	}
+	b = append(b, '/')
+	b = strconv.AppendUint(b, uint64(r.Tile.Z), 10)
+	b = append(b, '/')
+	b = strconv.AppendUint(b, uint64(r.Tile.X), 10)
+	b = append(b, '/')
+	b = strconv.AppendUint(b, uint64(r.Tile.Y), 10)
+	b = append(b, '?')
+	b = append(b, fk...)
+	return string(b)
 }
 
 // Get returns a tile from the cache, encoding it on a miss.
