@@ -1,7 +1,8 @@
 // Package analysis measures where digital-inclusion places are missing: travel
 // to the nearest place, white zones, spatial accessibility (E2SFCA), what-if
-// scenarios and the siting of new places, for communes, EPCI, départements and
-// the whole region.
+// scenarios and the siting of new places, for communes, EPCI, départements,
+// regions and the whole loaded territory: one region, or the national total
+// (LevelNational) when the communes span several regions.
 //
 // # Model
 //
