@@ -152,10 +152,18 @@ func runDownload(ctx context.Context, cfg Config, logger *slog.Logger, stdout io
 	if cfg.PlacesURL != "" {
 		src.Places = cfg.PlacesURL
 	}
-	files, err := download.Fetch(ctx, download.Options{Region: cfg.Region, Dest: cfg.Dest, Sources: src, Logger: logger})
-	if err != nil {
-		return err
+	// One set of files per region of the list; all: the national files
+	// (communes-all.geojson…).
+	regions := cfg.Regions
+	if regions == nil {
+		regions = []string{download.AllRegions}
 	}
-	fmt.Fprintf(stdout, "%s\n%s\n%s\n%s\n", files.Communes, files.EPCI, files.Departements, files.Places)
+	for _, r := range regions {
+		files, err := download.Fetch(ctx, download.Options{Region: r, Dest: cfg.Dest, Sources: src, Logger: logger})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s\n%s\n%s\n%s\n", files.Communes, files.EPCI, files.Departements, files.Places)
+	}
 	return nil
 }

@@ -38,10 +38,14 @@ type communeProperties struct {
 }
 
 // communesURL returns the geo.api.gouv.fr request for the communes of region
-// with their contours, as GeoJSON.
+// (every commune for AllRegions) with their contours, as GeoJSON.
 func communesURL(base, region string) string {
-	return strings.TrimRight(base, "/") + "/communes?codeRegion=" + region +
-		"&fields=" + communeFields + "&format=geojson&geometry=contour"
+	filter := "codeRegion=" + region + "&"
+	if region == AllRegions {
+		filter = ""
+	}
+	return strings.TrimRight(base, "/") + "/communes?" + filter +
+		"fields=" + communeFields + "&format=geojson&geometry=contour"
 }
 
 // communes downloads the communes of region into the file bound for dest,
@@ -71,7 +75,7 @@ func (f *fetcher) communes(ctx context.Context, st *stage, geoAPI, region, dest 
 		switch {
 		case !cartonum.ValidCommuneCode(p.Code):
 			return invalidData("commune %d: code %q is not a commune code", i, p.Code)
-		case p.CodeRegion != region:
+		case p.CodeRegion != region && region != AllRegions:
 			return invalidData("commune %s: région %q, want %q (was the codeRegion filter ignored?)", p.Code, p.CodeRegion, region)
 		case !cartonum.ValidDepartementCode(p.CodeDepartement):
 			return invalidData("commune %s: département code %q", p.Code, p.CodeDepartement)

@@ -1,5 +1,6 @@
-// Package download produces, for one French région, the four input files of
-// Cartonum from their official online sources: the communes with contours
+// Package download produces, for one French région or for all of them
+// (AllRegions), the four input files of Cartonum from their official online
+// sources: the communes with contours
 // and population (geo.api.gouv.fr), the départements contours (Etalab's
 // contours-administratifs), the EPCI and their members (the npm package
 // @etalab/decoupage-administratif) and the national file of digital-inclusion
@@ -8,6 +9,7 @@
 // The files have the shapes of the development mirror (../shared/data):
 //
 //	communes-<R>.geojson      FeatureCollection as answered by geo.api.gouv.fr
+//	                          (R is the région code, or "all" for France)
 //	departements-<R>.geojson  FeatureCollection, properties code and nom
 //	epci-<R>.json             [{code, nom, type, population, membres: [codes]}]
 //	lieux-<R>-v1.csv          the places CSV, as published (national)
@@ -58,7 +60,16 @@ const (
 	// DefaultMaxBytes caps each download (after HTTP decompression) and each
 	// file read from the npm tarball.
 	DefaultMaxBytes int64 = 512 << 20
+
+	// DefaultMaxBytesAll is the cap of AllRegions, whose communes answer
+	// holds the contours of France's ~35,000 communes.
+	DefaultMaxBytesAll int64 = 4 * DefaultMaxBytes
 )
+
+// AllRegions is the Region of Options that fetches every région: the
+// national answer of geo.api.gouv.fr (communes-all.geojson), every
+// département and EPCI.
+const AllRegions = "all"
 
 // npmPackage is the npm package that carries the EPCI data.
 const npmPackage = "@etalab/decoupage-administratif"
@@ -118,7 +129,8 @@ func (s Sources) validate() error {
 // Options configures Fetch.
 type Options struct {
 	// Region is the INSEE code of the région, two digits: "32"
-	// (Hauts-de-France), "11" (Île-de-France), "01" to "06" overseas.
+	// (Hauts-de-France), "11" (Île-de-France), "01" to "06" overseas; or
+	// AllRegions.
 	Region string
 	// Dest is the directory that receives the files; it is created if
 	// needed.
@@ -130,7 +142,8 @@ type Options struct {
 	Client *http.Client
 	// Logger receives progress and warnings; nil discards them.
 	Logger *slog.Logger
-	// MaxBytes caps each download; zero means DefaultMaxBytes.
+	// MaxBytes caps each download; zero means DefaultMaxBytes
+	// (DefaultMaxBytesAll for AllRegions).
 	MaxBytes int64
 }
 
@@ -157,10 +170,10 @@ func FileNames(dir, region string) Files {
 // included ("01" Guadeloupe … "06" Mayotte).
 var regionCode = regexp.MustCompile(`^\d{2}$`)
 
-// ValidateRegion reports whether code has the form of a région code. The
-// error is of kind cartonum.KindInvalid.
+// ValidateRegion reports whether code has the form of a région code, or is
+// AllRegions. The error is of kind cartonum.KindInvalid.
 func ValidateRegion(code string) error {
-	if regionCode.MatchString(code) {
+	if regionCode.MatchString(code) || code == AllRegions {
 		return nil
 	}
 	if len(code) == 3 && strings.HasPrefix(code, "97") {
@@ -199,6 +212,9 @@ func Fetch(ctx context.Context, o Options) (Files, error) {
 	}
 	if f.max <= 0 {
 		f.max = DefaultMaxBytes
+		if o.Region == AllRegions {
+			f.max = DefaultMaxBytesAll
+		}
 	}
 	f.log = f.log.With("region", o.Region)
 

@@ -366,15 +366,20 @@ func TestCommunesURL(t *testing.T) {
 	if got != want {
 		t.Errorf("communesURL = %s\nwant %s", got, want)
 	}
+	got = communesURL("https://geo.api.gouv.fr", AllRegions)
+	want = "https://geo.api.gouv.fr/communes?fields=code,nom,codeDepartement,codeRegion,codeEpci,codesPostaux,population,contour&format=geojson&geometry=contour"
+	if got != want {
+		t.Errorf("communesURL(all) = %s\nwant %s", got, want)
+	}
 }
 
 func TestValidateRegion(t *testing.T) {
-	for _, code := range []string{"32", "11", "84", "01", "06", "94"} {
+	for _, code := range []string{"32", "11", "84", "01", "06", "94", "all"} {
 		if err := ValidateRegion(code); err != nil {
 			t.Errorf("ValidateRegion(%q) = %v", code, err)
 		}
 	}
-	for _, code := range []string{"", "3", "320", "971", "2A", "ab", " 32", "32\n"} {
+	for _, code := range []string{"", "3", "320", "971", "2A", "ab", " 32", "32\n", "ALL", "28,32"} {
 		if err := ValidateRegion(code); err == nil {
 			t.Errorf("ValidateRegion(%q) = nil, want an error", code)
 		}
