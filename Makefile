@@ -4,38 +4,56 @@
 #   make test   vet, dependency rule, all tests with the race detector
 #
 # Variables (override on the command line: make run REGION=11):
+# REGION is one region code (32), a list (REGION=28,32) or all: one
+# database holds every region of the list.
 REGION      ?= 32
 DATA_MIRROR ?= ../shared/data
-DB          ?= data/cartonum-$(REGION).db
 ADDR        ?= :8080
 GO          ?= go
+BIN         ?= ./bin/cartonum# the binary data, import and run use (make build writes it)
 
-# The region's files come from the mirror when it has them, otherwise from
-# the official sources (make data downloads them into data/cache/REGION).
+comma := ,
+empty :=
+space := $(empty) $(empty)
+REGIONS := $(subst $(comma),$(space),$(REGION))
+# The database of a list is named after it, without commas: data/cartonum-28-32.db.
+DB          ?= data/cartonum-$(subst $(comma),-,$(subst $(space),,$(REGION))).db
+
+# Each region's files come from the mirror when it has them, otherwise from
+# the official sources (make data downloads them into data/cache/REGION; for
+# all, the national files into data/cache/all). DATA_MIRROR may list several
+# directories: a region's files come from the first that has them.
 # A mirror needs only communes-REGION.geojson and lieux-REGION-v1.csv: without
 # epci-REGION.json or departements-REGION.geojson, the import derives the EPCI
 # and départements from the communes (codeEpci, codeDepartement).
-MIRROR_OK := $(wildcard $(DATA_MIRROR)/communes-$(REGION).geojson)
-DATA_DIR  := $(if $(MIRROR_OK),$(DATA_MIRROR),data/cache/$(REGION))
-# Places of the neighbouring regions serve residents near the border: when
-# the data holds the national file, the import keeps its places within
-# MARGIN_KM of the region as neighbouring supply (and rejects the others).
-NEIGHBOURS ?= $(wildcard $(DATA_DIR)/lieux-france-v1.csv)
-PLACES    ?= $(DATA_DIR)/lieux-$(REGION)-v1.csv $(NEIGHBOURS)
+mirror_dir = $(firstword $(foreach d,$(DATA_MIRROR),$(if $(wildcard $(d)/communes-$(1).geojson),$(d))))
+region_dir = $(or $(call mirror_dir,$(1)),data/cache/$(1))
+MIRROR_REGIONS := $(foreach r,$(REGIONS),$(if $(call mirror_dir,$(r)),$(r)))
+CACHE_REGIONS  := $(filter-out $(MIRROR_REGIONS),$(REGIONS))
+# Places of the neighbouring regions serve residents near the border: the
+# import keeps the national file's places within MARGIN_KM of the regions as
+# neighbouring supply (and rejects the others). A downloaded region's places
+# file is the national file itself; otherwise the mirror's
+# lieux-france-v1.csv, when it has one, comes with the regions' files.
+NATIONAL   := $(firstword $(foreach d,$(DATA_MIRROR),$(wildcard $(d)/lieux-france-v1.csv)))
+NEIGHBOURS ?= $(if $(CACHE_REGIONS),,$(NATIONAL))
+PLACES     ?= $(foreach r,$(MIRROR_REGIONS),$(wildcard $(call mirror_dir,$(r))/lieux-$(r)-v1.csv)) \
+	$(foreach r,$(firstword $(CACHE_REGIONS)),data/cache/$(r)/lieux-$(r)-v1.csv) $(NEIGHBOURS)
 MARGIN_KM ?= 30
 
 # The territory files of the import, tested when the recipe runs (after a
-# download): the EPCI and départements files only when they exist.
-TERRITORY_FILES = --communes $(DATA_DIR)/communes-$(REGION).geojson \
-	$$(f=$(DATA_DIR)/epci-$(REGION).json; [ -f "$$f" ] && echo --epci "$$f") \
-	$$(f=$(DATA_DIR)/departements-$(REGION).geojson; [ -f "$$f" ] && echo --departements "$$f")
+# download): one --communes per region, its EPCI and départements files only
+# when they exist (the import derives the others from the communes).
+TERRITORY_FILES = $(foreach r,$(REGIONS),--communes $(call region_dir,$(r))/communes-$(r).geojson \
+	$$(f=$(call region_dir,$(r))/epci-$(r).json; [ -f "$$f" ] && echo --epci "$$f") \
+	$$(f=$(call region_dir,$(r))/departements-$(r).geojson; [ -f "$$f" ] && echo --departements "$$f"))
 
 # The names of France's EPCI and départements, generated from the npm package
 # @etalab/decoupage-administratif and embedded in the binary, for territories
 # derived from the communes.
 NAMES := internal/territory/names/territoires.json
 
-export CARTONUM_DATA_MIRROR := $(abspath $(DATA_MIRROR))
+export CARTONUM_DATA_MIRROR := $(abspath $(firstword $(DATA_MIRROR)))
 
 .PHONY: all build web data import run setup test e2e bench vet lint check-deps clean
 
@@ -55,21 +73,20 @@ web: web/node_modules/.package-lock.json
 	cd web && npm run build
 
 data: build
-ifeq ($(MIRROR_OK),)
-	@echo "data: $(DATA_MIRROR) has no files for region $(REGION): downloading from the official sources"
-	./bin/cartonum download --region $(REGION) --dest $(DATA_DIR)
-else
-	@echo "data: using the mirror $(DATA_MIRROR) for region $(REGION)"
-endif
+	$(if $(MIRROR_REGIONS),@echo "data: using the mirror for region(s) $(strip $(MIRROR_REGIONS))")
+	@set -e; for r in $(strip $(CACHE_REGIONS)); do \
+		echo "data: $(DATA_MIRROR) has no files for region $$r: downloading from the official sources"; \
+		$(BIN) download --region $$r --dest data/cache/$$r; \
+	done
 
 import: data
 	@mkdir -p $(dir $(DB))
-	./bin/cartonum import --db $(DB) --region $(REGION) $(TERRITORY_FILES) \
+	$(BIN) import --db $(DB) --region $(REGION) $(TERRITORY_FILES) \
 		--margin-km $(MARGIN_KM) --report $(basename $(DB))-import.json \
 		$(PLACES)
 
 run: import
-	./bin/cartonum serve --db $(DB) --addr $(ADDR)
+	$(BIN) serve --db $(DB) --addr $(ADDR)
 
 vet:
 	$(GO) vet ./...
@@ -115,7 +132,7 @@ SYNTHETIC_DB  := data/e2e-synthetic-28.db
 e2e: build data
 	@command -v chromium >/dev/null 2>&1 || { echo "e2e: Debian's chromium is needed (apt-get install chromium)"; exit 1; }
 	rm -f $(E2E_DB) $(E2E_DB)-wal $(E2E_DB)-shm
-	./bin/cartonum import --db $(E2E_DB) --region $(REGION) $(TERRITORY_FILES) \
+	$(BIN) import --db $(E2E_DB) --region $(REGION) $(TERRITORY_FILES) \
 		--margin-km $(MARGIN_KM) --report $(basename $(E2E_DB))-import.json \
 		$(PLACES) > /dev/null
 	web/e2e/run-with-server.sh bin/cartonum $(E2E_DB)

@@ -592,7 +592,7 @@ func (r *row) declared(t Territory) declaration {
 			return d
 		}
 		if byNamePost != nil {
-			r.repair("code_insee", "code INSEE %s absent de la région, la commune « %s » et le code postal %s désignent %s (%s) : %s retenu",
+			r.repair("code_insee", "code INSEE %s absent des communes importées, la commune « %s » et le code postal %s désignent %s (%s) : %s retenu",
 				code, strings.TrimSpace(r.get("commune")), strings.TrimSpace(r.get("code_postal")), byNamePost.Code, byNamePost.Nom, byNamePost.Code)
 			d.commune = byNamePost
 		}
