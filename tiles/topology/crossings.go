@@ -19,16 +19,20 @@ func (s segment) simplifiedSeg() bool { return s.j > s.i+1 }
 // conflicts returns the pairs of simplified segments that cross, overlap or
 // touch other than at a common end: the original arcs never do, so every
 // such pair involves at least one segment that replaces dropped points.
+// Only those are put in the grid; the others are looked up in it, so that
+// at the deep zooms, where nearly every point is kept, the cost is a pass
+// over the segments.
 func (t *Topology) conflicts(k *keep) [][2]segment {
-	n := 0
+	kept := 0
 	for a := 0; a < t.NumArcs(); a++ {
 		for i := t.arcOff[a]; i < t.arcOff[a+1]; i++ {
 			if k.kept(int32(a), i) {
-				n++
+				kept++
 			}
 		}
 	}
-	segs := make([]segment, 0, n)
+	var simp []segment
+	plain := make([]segment, 0, kept)
 	length := 0.0
 	for a := 0; a < t.NumArcs(); a++ {
 		prev := int32(-1)
@@ -37,41 +41,51 @@ func (t *Topology) conflicts(k *keep) [][2]segment {
 				continue
 			}
 			if prev >= 0 {
-				segs = append(segs, segment{int32(a), prev, i})
+				s := segment{int32(a), prev, i}
+				if s.simplifiedSeg() {
+					simp = append(simp, s)
+				} else {
+					plain = append(plain, s)
+				}
 				p, q := t.pts[prev], t.pts[i]
 				length += math.Abs(q[0]-p[0]) + math.Abs(q[1]-p[1])
 			}
 			prev = i
 		}
 	}
-	if len(segs) < 2 {
+	n := len(simp) + len(plain)
+	if len(simp) == 0 || n < 2 {
 		return nil
 	}
 
 	// A uniform grid over the bound, with cells about twice the mean
-	// segment, and at most about four cells per segment.
+	// segment, and at most about four cells per segment: small cells
+	// keep the lookups of the unsimplified segments short.
 	w, h := t.bound.Max[0]-t.bound.Min[0], t.bound.Max[1]-t.bound.Min[1]
-	cell := 2 * length / float64(len(segs))
+	cell := 2 * length / float64(n)
 	cell = math.Max(cell, math.Max(w, h)/4096)
 	if cell <= 0 {
 		return nil
 	}
-	for (w/cell+1)*(h/cell+1) > float64(4*len(segs)+16) {
+	for (w/cell+1)*(h/cell+1) > float64(4*n+16) {
 		cell *= 1.5
 	}
 	nx, ny := int(w/cell)+1, int(h/cell)+1
-	cellOf := func(p orb.Point) (int, int) {
+	cellOf := func(p orb.Point) (int32, int32) {
 		x := int((p[0] - t.bound.Min[0]) / cell)
 		y := int((p[1] - t.bound.Min[1]) / cell)
-		return min(max(x, 0), nx-1), min(max(y, 0), ny-1)
+		return int32(min(max(x, 0), nx-1)), int32(min(max(y, 0), ny-1))
 	}
-	// Each segment's cells, once: x0, y0, x1, y1.
-	spans := make([][4]int32, len(segs))
-	for n, s := range segs {
+	// span is a segment's cells: x0, y0, x1, y1.
+	span := func(s segment) [4]int32 {
 		p, q := t.pts[s.i], t.pts[s.j]
 		x0, y0 := cellOf(orb.Point{math.Min(p[0], q[0]), math.Min(p[1], q[1])})
 		x1, y1 := cellOf(orb.Point{math.Max(p[0], q[0]), math.Max(p[1], q[1])})
-		spans[n] = [4]int32{int32(x0), int32(y0), int32(x1), int32(y1)}
+		return [4]int32{x0, y0, x1, y1}
+	}
+	spans := make([][4]int32, len(simp))
+	for n, s := range simp {
+		spans[n] = span(s)
 	}
 	start := make([]int32, nx*ny+1)
 	for _, sp := range spans {
@@ -94,25 +108,37 @@ func (t *Topology) conflicts(k *keep) [][2]segment {
 			}
 		}
 	}
+	// first reports whether cell c is the first cell both spans cover:
+	// each pair is tested once.
+	first := func(a, b [4]int32, c int) bool {
+		return int(max(a[0], b[0]))+int(max(a[1], b[1]))*nx == c
+	}
 
 	var out [][2]segment
+	// Simplified segments against each other.
 	for c := 0; c < nx*ny; c++ {
 		cs := in[start[c]:start[c+1]]
 		for m, u := range cs {
-			su := segs[u]
-			uSimplified := su.simplifiedSeg()
-			ux0, uy0 := spans[u][0], spans[u][1]
+			su := simp[u]
 			for _, v := range cs[m+1:] {
-				sv := segs[v]
-				if !uSimplified && !sv.simplifiedSeg() {
-					continue
-				}
-				// Test each pair once, in the first cell both cover.
-				if int(max(ux0, spans[v][0]))+int(max(uy0, spans[v][1]))*nx != c {
-					continue
-				}
-				if conflict(t.pts[su.i], t.pts[su.j], t.pts[sv.i], t.pts[sv.j]) {
+				sv := simp[v]
+				if first(spans[u], spans[v], c) && conflict(t.pts[su.i], t.pts[su.j], t.pts[sv.i], t.pts[sv.j]) {
 					out = append(out, [2]segment{su, sv})
+				}
+			}
+		}
+	}
+	// The other segments against the simplified ones.
+	for _, sp := range plain {
+		ps := span(sp)
+		for y := ps[1]; y <= ps[3]; y++ {
+			for x := ps[0]; x <= ps[2]; x++ {
+				c := int(y)*nx + int(x)
+				for _, v := range in[start[c]:start[c+1]] {
+					sv := simp[v]
+					if first(ps, spans[v], c) && conflict(t.pts[sp.i], t.pts[sp.j], t.pts[sv.i], t.pts[sv.j]) {
+						out = append(out, [2]segment{sp, sv})
+					}
 				}
 			}
 		}
