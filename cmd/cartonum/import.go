@@ -61,7 +61,7 @@ func runImport(ctx context.Context, cfg Config, logger *slog.Logger, stdout, std
 		fmt.Fprintf(stdout, "Territoires : %d communes, %d EPCI, %d départements\n", res.Communes, res.EPCIs, res.Departements)
 	}
 	if c := res.Report.Communes; c != nil && len(c.LeftOut) > 0 {
-		fmt.Fprintf(stdout, "Communes écartées : %s, hors de --region %s\n", leftOut(c.LeftOut), cfg.Region)
+		fmt.Fprintf(stdout, "Communes écartées (hors de --region %s) : %s\n", cfg.Region, leftOut(c.LeftOut))
 	}
 	if res.Places {
 		res.Report.Summary(stdout)
@@ -71,26 +71,25 @@ func runImport(ctx context.Context, cfg Config, logger *slog.Logger, stdout, std
 	return res.Report, nil
 }
 
-// leftOut describes the communes left out per region: "9 communes de la
-// région 28 (Normandie)", joined by commas.
+// leftOut describes the communes left out per region: "9 de la région 28
+// (Normandie)", or for several regions "31071 de 16 régions (01 : 32,
+// 02 : 34, …)".
 func leftOut(byRegion map[string]int) string {
 	codes := slices.Sorted(maps.Keys(byRegion))
-	parts := make([]string, len(codes))
-	for i, code := range codes {
-		n, name := byRegion[code], territory.RegionName(code)
+	if len(codes) == 1 {
+		n, name := byRegion[codes[0]], territory.RegionName(codes[0])
 		if name == "" {
 			name = "inconnue"
 		}
-		parts[i] = fmt.Sprintf("%d commune%s de la région %s (%s)", n, plural(n), code, name)
+		return fmt.Sprintf("%d de la région %s (%s)", n, codes[0], name)
 	}
-	return strings.Join(parts, ", ")
-}
-
-func plural(n int) string {
-	if n > 1 {
-		return "s"
+	total := 0
+	parts := make([]string, len(codes))
+	for i, code := range codes {
+		total += byRegion[code]
+		parts[i] = fmt.Sprintf("%s : %d", code, byRegion[code])
 	}
-	return ""
+	return fmt.Sprintf("%d de %d régions (%s)", total, len(codes), strings.Join(parts, ", "))
 }
 
 // progressBar returns a progress callback drawing a bar on a terminal, or
@@ -140,11 +139,23 @@ func runImports(ctx context.Context, cfg Config, stdout io.Writer) error {
 		return err
 	}
 	for _, im := range list {
-		fmt.Fprintf(stdout, "%d  %s  région %s  %d lues, %d importées, %d fusionnées, %d rejetées, %d lieux modifiés  %v\n",
-			im.ID, im.StartedAt.Format(time.RFC3339), im.Region, im.Counts.RowsRead, im.Counts.Imported,
+		fmt.Fprintf(stdout, "%d  %s  %s  %d lues, %d importées, %d fusionnées, %d rejetées, %d lieux modifiés  %v\n",
+			im.ID, im.StartedAt.Format(time.RFC3339), regionsLabel(im.Region), im.Counts.RowsRead, im.Counts.Imported,
 			im.Counts.Merged, im.Counts.Rejected, im.Changed, im.Files)
 	}
 	return nil
+}
+
+// regionsLabel names an import's region setting: "région 32", "régions
+// 28,32", "toutes régions".
+func regionsLabel(setting string) string {
+	switch {
+	case setting == "all":
+		return "toutes régions"
+	case strings.Contains(setting, ","):
+		return "régions " + setting
+	}
+	return "région " + setting
 }
 
 func runDownload(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writer) error {

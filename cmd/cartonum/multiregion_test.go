@@ -184,7 +184,7 @@ func TestOneRegionOfTwoFiles(t *testing.T) {
 			t.Errorf("line %d: %+v, want rejected outside region 32", row.Line, row.Rejection)
 		}
 	}
-	want := "Communes écartées : 9 communes de la région 28 (Normandie), hors de --region 32"
+	want := "Communes écartées (hors de --region 32) : 9 de la région 28 (Normandie)"
 	if !strings.Contains(summary, want) || !strings.Contains(summary, "Import de la région 32 :") {
 		t.Errorf("summary lacks %q:\n%s", want, summary)
 	}
