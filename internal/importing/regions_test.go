@@ -140,3 +140,18 @@ func TestPlacesOnlyImportNamesTheStoredRegions(t *testing.T) {
 		}
 	}
 }
+
+// TestPlacesWithoutCommunes: places imported into an empty store say which
+// communes files the regions need.
+func TestPlacesWithoutCommunes(t *testing.T) {
+	for _, tc := range []struct{ region, want string }{
+		{"32", "aucune commune pour la région 32 : importez-les d'abord ou avec les lieux (--communes communes-32.geojson)"},
+		{"28,32", "aucune commune pour les régions 28, 32 : importez-les d'abord ou avec les lieux (--communes communes-28.geojson --communes communes-32.geojson)"},
+		{"all", "aucune commune pour les régions de France : importez-les d'abord ou avec les lieux (--communes communes.geojson)"},
+	} {
+		_, err := (&Service{Store: openStore(t)}).Import(context.Background(), Request{Region: tc.region, Places: []string{places28}})
+		if cartonum.KindOf(err) != cartonum.KindInvalid || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("--region %s: %v, want %q", tc.region, err, tc.want)
+		}
+	}
+}
