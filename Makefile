@@ -16,8 +16,10 @@ comma := ,
 empty :=
 space := $(empty) $(empty)
 REGIONS := $(subst $(comma),$(space),$(REGION))
-# The database of a list is named after it, without commas: data/cartonum-28-32.db.
-DB          ?= data/cartonum-$(subst $(comma),-,$(subst $(space),,$(REGION))).db
+# Files named after a list drop its commas: data/cartonum-28-32.db.
+REGION_ARG  := $(subst $(space),,$(strip $(REGION)))
+REGION_NAME := $(subst $(comma),-,$(REGION_ARG))
+DB          ?= data/cartonum-$(REGION_NAME).db
 
 # Each region's files come from the mirror when it has them, otherwise from
 # the official sources (make data downloads them into data/cache/REGION; for
@@ -81,7 +83,7 @@ data: build
 
 import: data
 	@mkdir -p $(dir $(DB))
-	$(BIN) import --db $(DB) --region $(REGION) $(TERRITORY_FILES) \
+	$(BIN) import --db $(DB) --region $(REGION_ARG) $(TERRITORY_FILES) \
 		--margin-km $(MARGIN_KM) --report $(basename $(DB))-import.json \
 		$(PLACES)
 
@@ -126,13 +128,13 @@ test: setup vet lint check-deps web/node_modules/.package-lock.json $(NAMES) web
 # playwright-core (never a downloaded browser). Then the same for a
 # synthetic region given as a user gets it, communes and places only
 # (cmd/cartonum/testdata/region-28), imported by `make import` itself.
-E2E_DB := data/e2e-$(REGION).db
+E2E_DB := data/e2e-$(REGION_NAME).db
 SYNTHETIC_DIR := cmd/cartonum/testdata/region-28
 SYNTHETIC_DB  := data/e2e-synthetic-28.db
 e2e: build data
 	@command -v chromium >/dev/null 2>&1 || { echo "e2e: Debian's chromium is needed (apt-get install chromium)"; exit 1; }
 	rm -f $(E2E_DB) $(E2E_DB)-wal $(E2E_DB)-shm
-	$(BIN) import --db $(E2E_DB) --region $(REGION) $(TERRITORY_FILES) \
+	$(BIN) import --db $(E2E_DB) --region $(REGION_ARG) $(TERRITORY_FILES) \
 		--margin-km $(MARGIN_KM) --report $(basename $(E2E_DB))-import.json \
 		$(PLACES) > /dev/null
 	web/e2e/run-with-server.sh bin/cartonum $(E2E_DB)
