@@ -10,7 +10,9 @@ REGION      ?= 32
 DATA_MIRROR ?= ../shared/data
 ADDR        ?= :8080
 GO          ?= go
-BIN         ?= ./bin/cartonum# the binary data, import and run use (make build writes it)
+# The binary that data, import and run use (make build writes it; give
+# another one with BIN=… and make -o build).
+BIN         ?= ./bin/cartonum
 
 comma := ,
 empty :=
