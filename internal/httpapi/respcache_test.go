@@ -106,3 +106,43 @@ func TestAnswerCache(t *testing.T) {
 
 // waitABit lets the warming goroutine run.
 func waitABit() { time.Sleep(10 * time.Millisecond) }
+
+// TestAnswerCacheLarge: an answer above respCacheMaxEntry (like the
+// national communes indicators) is computed once and kept gzipped only; clients
+// without gzip get the same bytes, decompressed.
+func TestAnswerCacheLarge(t *testing.T) {
+	s := New(liveOf(t, fixtureData()), DefaultConfig(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	calls := 0
+	big := bytes.Repeat([]byte(`{"code":"80021","valeur":1.5},`), respCacheMaxEntry/30+1000)
+	h := s.cached(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(big)
+	}))
+	for i, enc := range []string{"gzip", "gzip", "", "identity"} {
+		req := httptest.NewRequest(http.MethodGet, "/api/large?x=1", nil)
+		req.Header.Set("Accept-Encoding", enc)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		body := rec.Body.Bytes()
+		if rec.Header().Get("Content-Encoding") == "gzip" {
+			zr, err := gzip.NewReader(bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ = io.ReadAll(zr)
+		} else if enc == "gzip" {
+			t.Errorf("request %d: not gzipped", i)
+		}
+		if rec.Code != 200 || !bytes.Equal(body, big) {
+			t.Errorf("request %d (%q): status %d, %d bytes, want %d", i, enc, rec.Code, len(body), len(big))
+		}
+	}
+	if calls != 1 {
+		t.Errorf("handler called %d times, want once", calls)
+	}
+	g := s.idx.Load()
+	if a, _ := s.answers.get(g, "/api/large?x=1"); a == nil || a.plain != nil || a.gz == nil {
+		t.Errorf("kept %+v, want the gzipped body only", a)
+	}
+}
