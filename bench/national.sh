@@ -49,7 +49,7 @@ if [[ ! -f $DATA/communes-france.geojson ]]; then
 fi
 
 echo "cartonum $(git describe --always --dirty 2>/dev/null || echo '?'), $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "case: $(grep -o '"code":"[0-9AB]*","nom"' "$DATA/communes-france.geojson" | wc -l) communes, $(($(wc -l <"$DATA/lieux-france-v1.csv") - 1)) places ($DATA)"
+echo "case: $(grep -o '"codeRegion"' "$DATA/communes-france.geojson" | wc -l) communes, $(grep -o '"membres"' "$DATA/epci-france.json" | wc -l) EPCI ($DATA)"
 echo
 
 # --- 2. import ----------------------------------------------------------------
