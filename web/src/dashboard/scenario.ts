@@ -252,13 +252,15 @@ export class ScenarioPanel {
     if (prev && prev.board.scenario === cur && root.dataset['etat'] === 'pret' && root.dataset['cle'] === cur.key) return;
     root.removeAttribute('aria-busy');
     const r = cur.data;
+    // The total: the region, or the national total of the loaded regions.
+    const whole = r.before.level === 'national' ? r.before.name : 'Région';
     const table = h(
       'div',
       {class: 'tdb-table'},
       h(
         'table',
         {id: 'tdb-scenario-totaux'},
-        h('caption', {}, `Région : avant et après (seuil ${formatDecimal(r.params.threshold_min, 0)}${NBSP}min)`),
+        h('caption', {}, `${whole} : avant et après (seuil ${formatDecimal(r.params.threshold_min, 0)}${NBSP}min)`),
         h('thead', {}, h('tr', {}, ['Indicateur', 'Avant', 'Après', 'Écart'].map((c) => h('th', {scope: 'col'}, c)))),
         h(
           'tbody',
@@ -312,7 +314,7 @@ export class ScenarioPanel {
           : `Pas de changement du nombre d’habitants au-delà du seuil ; temps moyen ${formatMinutes(r.after.mean_minutes, 2)} au lieu de ${formatMinutes(r.before.mean_minutes, 2)}.`;
     replaceChildren(
       root,
-      h('h3', {class: 'tdb-sous-titre-section'}, 'Effet sur la région'),
+      h('h3', {class: 'tdb-sous-titre-section'}, r.before.level === 'national' ? `Effet sur l’ensemble : ${r.before.name}` : 'Effet sur la région'),
       h('p', {class: 'tdb-resume', id: 'tdb-scenario-resume'}, sentence),
       table,
       best,
