@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -207,6 +208,8 @@ func (s *Service) attempt(ctx context.Context, in *Inputs, b cartonum.Batch, sou
 		if err := storedInRegions(communes, in.regions); err != nil {
 			return nil, err
 		}
+	} else if err := regionsKept(ds, communes); err != nil {
+		return nil, err
 	}
 	if len(communes) == 0 && len(sources) > 0 {
 		file := "communes-" + strings.ReplaceAll(req.Region, ",", ".geojson --communes communes-") + ".geojson"
@@ -534,6 +537,43 @@ func storedInRegions(communes []cartonum.Commune, regions []string) error {
 	slices.Sort(all)
 	return cartonum.Errorf(cartonum.KindInvalid, "la base contient aussi les communes %s : importez avec --region %s (ou all)",
 		regionsOf(sortedCopy(others)), strings.Join(all, ","))
+}
+
+// regionsKept checks that the communes replacing the stored ones keep
+// every region the stored places lie in: an import of region 32's communes
+// into a database of regions 28 and 32 would leave region 28's places
+// without their communes.
+func regionsKept(ds cartonum.Dataset, communes []cartonum.Commune) error {
+	kept := make(map[string]bool)
+	for i := range communes {
+		kept[communes[i].CodeRegion] = true
+	}
+	region := make(map[string]string, len(ds.Communes))
+	for i := range ds.Communes {
+		region[ds.Communes[i].Code] = ds.Communes[i].CodeRegion
+	}
+	dropped := make(map[string]int)
+	for i := range ds.Places {
+		p := &ds.Places[i]
+		if r, ok := region[p.CodeInsee]; ok && r != "" && !p.Provenance.OutsideRegion && !kept[r] {
+			dropped[r]++
+		}
+	}
+	if len(dropped) == 0 {
+		return nil
+	}
+	codes := slices.Sorted(maps.Keys(dropped))
+	parts := make([]string, len(codes))
+	all := slices.Sorted(maps.Keys(kept))
+	for i, c := range codes {
+		parts[i] = fmt.Sprintf("%d de la région %s", dropped[c], c)
+		all = append(all, c)
+	}
+	slices.Sort(all)
+	all = slices.DeleteFunc(all, func(c string) bool { return c == "" })
+	return cartonum.Errorf(cartonum.KindInvalid,
+		"la base contient des lieux dont cet import retirerait les communes (%s) : importez aussi leurs communes (--region %s) ou créez une autre base (--db)",
+		strings.Join(parts, ", "), strings.Join(all, ","))
 }
 
 func sortedCopy(s []string) []string {

@@ -155,3 +155,22 @@ func TestPlacesWithoutCommunes(t *testing.T) {
 		}
 	}
 }
+
+// TestCommunesKeepTheStoredRegions: communes replacing those of a database
+// of regions 28 and 32 must keep both while places lie in them.
+func TestCommunesKeepTheStoredRegions(t *testing.T) {
+	db := openStore(t)
+	ctx := context.Background()
+	svc := &Service{Store: db}
+	if _, err := svc.Import(ctx, Request{Region: "28,32", Communes: []string{communes28, communes32}, Places: []string{places28}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := svc.Import(ctx, Request{Region: "32", Communes: []string{communes32}})
+	if cartonum.KindOf(err) != cartonum.KindInvalid || !strings.Contains(err.Error(), "11 de la région 28") || !strings.Contains(err.Error(), "--region 28,32") {
+		t.Errorf("region 28's communes dropped under its 11 places: %v, want invalid input naming them", err)
+	}
+	// Region 32 holds no place: its communes may go.
+	if _, err := svc.Import(ctx, Request{Region: "28", Communes: []string{communes28}}); err != nil {
+		t.Errorf("region 32 without places dropped: %v", err)
+	}
+}
