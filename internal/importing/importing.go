@@ -1,7 +1,7 @@
 // Package importing is the import use case: it reads the territory and
 // places files of one region, several or all (the communes of the other
-// regions are left out and counted), normalises and deduplicates the places against the
-// stored ones (internal/standard), places them from their address when a
+// regions are left out and counted), normalises and deduplicates the
+// places against the stored ones (internal/standard), places them from their address when a
 // geocoder is given (internal/ban), derives the EPCI and départements no
 // file gave (internal/territory), and writes the whole import as one batch
 // through a cartonum.Store.
@@ -435,8 +435,8 @@ func (in *Inputs) readCommunes(b *cartonum.Batch) error {
 		}
 	}
 	if len(missing) > 0 && !present[""] {
-		return cartonum.Errorf(cartonum.KindInvalid, "%s : aucune commune de la région %s (donnez un fichier --communes par région)",
-			files, strings.Join(missing, ", "))
+		return cartonum.Errorf(cartonum.KindInvalid, "%s : aucune commune %s (donnez un fichier --communes par région)",
+			files, regionsOf(missing))
 	}
 	in.communes = counts
 	return nil
@@ -524,19 +524,24 @@ func storedInRegions(communes []cartonum.Commune, regions []string) error {
 	if regions == nil {
 		return nil
 	}
-	var others []string
+	var stored, others []string
 	for _, c := range communes {
-		if c.CodeRegion != "" && !slices.Contains(regions, c.CodeRegion) && !slices.Contains(others, c.CodeRegion) {
-			others = append(others, c.CodeRegion)
+		r := c.CodeRegion
+		if r == "" || slices.Contains(stored, r) {
+			continue
+		}
+		stored = append(stored, r)
+		if !slices.Contains(regions, r) {
+			others = append(others, r)
 		}
 	}
 	if len(others) == 0 {
 		return nil
 	}
-	all := append(slices.Clone(regions), others...)
-	slices.Sort(all)
-	return cartonum.Errorf(cartonum.KindInvalid, "la base contient aussi les communes %s : importez avec --region %s (ou all)",
-		regionsOf(sortedCopy(others)), strings.Join(all, ","))
+	slices.Sort(stored)
+	slices.Sort(others)
+	return cartonum.Errorf(cartonum.KindInvalid, "la base contient les communes %s, hors de --region %s : importez avec --region %s (ou all)",
+		regionsOf(others), strings.Join(regions, ","), strings.Join(stored, ","))
 }
 
 // regionsKept checks that the communes replacing the stored ones keep
@@ -574,12 +579,6 @@ func regionsKept(ds cartonum.Dataset, communes []cartonum.Commune) error {
 	return cartonum.Errorf(cartonum.KindInvalid,
 		"la base contient des lieux dont cet import retirerait les communes (%s) : importez aussi leurs communes (--region %s) ou créez une autre base (--db)",
 		strings.Join(parts, ", "), strings.Join(all, ","))
-}
-
-func sortedCopy(s []string) []string {
-	s = slices.Clone(s)
-	slices.Sort(s)
-	return s
 }
 
 // deriveTerritories adds to b the EPCI of the communes noEPCI and the

@@ -174,3 +174,19 @@ func TestCommunesKeepTheStoredRegions(t *testing.T) {
 		t.Errorf("region 32 without places dropped: %v", err)
 	}
 }
+
+// TestPlacesOnlyImportOfAnotherRegion: places imported with --region 32
+// (the default) into a database of region 28 are refused, naming --region 28.
+func TestPlacesOnlyImportOfAnotherRegion(t *testing.T) {
+	db := openStore(t)
+	ctx := context.Background()
+	svc := &Service{Store: db}
+	if _, err := svc.Import(ctx, Request{Region: "28", Communes: []string{communes28}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := svc.Import(ctx, Request{Region: "32", Places: []string{places28}})
+	want := "la base contient les communes de la région 28, hors de --region 32 : importez avec --region 28 (ou all)"
+	if cartonum.KindOf(err) != cartonum.KindInvalid || !strings.Contains(err.Error(), want) {
+		t.Errorf("err = %v, want %q", err, want)
+	}
+}
