@@ -152,8 +152,8 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		fs.Var(newFileList(&c.EPCI, env(getenv, "EPCI", "")), "epci", "EPCI JSON, repeatable; the EPCI no file gives are derived from the communes (CARTONUM_EPCI: one file)")
 		fs.Var(newFileList(&c.Departements, env(getenv, "DEPARTEMENTS", "")), "departements", "départements GeoJSON, repeatable; the départements no file gives are derived from the communes (CARTONUM_DEPARTEMENTS: one file)")
 		fs.StringVar(&c.Report, "report", env(getenv, "REPORT", ""), "write the JSON import report to this file (default: beside the database)")
-		fs.BoolVar(&c.KeepOutside, "keep-outside", false, "keep places outside the region's communes, flagged, instead of rejecting them")
-		fs.Float64Var(&c.MarginKm, "margin-km", 30, "keep places outside the region but within this distance of it, in km, as neighbouring supply (0: none)")
+		fs.BoolVar(&c.KeepOutside, "keep-outside", false, "keep places outside the regions' communes, flagged, instead of rejecting them")
+		fs.Float64Var(&c.MarginKm, "margin-km", 30, "keep places outside the regions but within this distance of them, in km, as neighbouring supply (0: none)")
 		fs.StringVar(&c.Geocoder, "geocoder", env(getenv, "GEOCODER", ""), "geocoder (Base Adresse Nationale API, e.g. https://api-adresse.data.gouv.fr/search/) placing from their address the places without usable coordinates or at their commune's centre; answers are cached in the database (CARTONUM_GEOCODER)")
 		fs.Float64Var(&c.GeocodeMin, "geocode-min-score", standard.DefaultGeocodeMinScore, "lowest geocoder score accepted (0–1)")
 	case "analyse":
