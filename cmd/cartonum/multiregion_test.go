@@ -95,6 +95,7 @@ func TestTwoRegions(t *testing.T) {
 
 	cfg.Addr = "127.0.0.1:0"
 	cfg.ShutdownTimeout = 5 * time.Second
+	cfg.MinFill, cfg.ProposalsPerHour = 0, 10
 	m := NewMain(cfg, quietLogger())
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
@@ -132,6 +133,19 @@ func TestTwoRegions(t *testing.T) {
 		}
 		if r32 := getSites(t, base, "bbox=1.3,48.8,4.3,51.1&limit=1"); r32.Total < 400 || r32.Total+11 > all.Total {
 			t.Errorf("region 32's box: %d places of %d, want region 32's", r32.Total, all.Total)
+		}
+	})
+	t.Run("proposals checked against both regions", func(t *testing.T) {
+		resp, b := callJSON(t, "POST", base+"/api/propositions", caenAjout(formToken(t, base), "Tiers-lieu de Caen"), nil)
+		if resp.StatusCode != 201 {
+			t.Errorf("a new place in Caen (region 28): %d %s, want 201", resp.StatusCode, b)
+		}
+		lyon := caenAjout(formToken(t, base), "Tiers-lieu de Lyon")
+		lyon["champs"] = map[string]any{"nom": "Tiers-lieu de Lyon", "adresse": "1 place Bellecour", "commune": "Lyon",
+			"code_postal": "69002", "latitude": "45.757", "longitude": "4.832", "services": []string{"Aide aux démarches administratives"}}
+		resp, b = callJSON(t, "POST", base+"/api/propositions", lyon, nil)
+		if resp.StatusCode != 400 || !strings.Contains(string(b), "hors des régions 28, 32") {
+			t.Errorf("a new place in Lyon: %d %s, want 400 outside regions 28, 32", resp.StatusCode, b)
 		}
 	})
 	t.Run("tiles of both regions", func(t *testing.T) {
