@@ -69,6 +69,11 @@ type Generation struct {
 	took  time.Duration
 	// demand is Config.Demand: nil for the uniform grid.
 	demand analysis.DemandSource
+	// regions, top and depRegion (the region of each département) are
+	// derived from the communes once, for /api/config and the portraits.
+	regions   []Region
+	top       Territory
+	depRegion map[string]string
 
 	// kept and encoded count the tiles Rebuild carried over unchanged from
 	// the previous generation's cache and those it encoded again.
@@ -96,6 +101,8 @@ func Build(ctx context.Context, snap *index.Snapshot, cfg Config) (*Generation, 
 func Rebuild(ctx context.Context, prev *Generation, snap *index.Snapshot, cfg Config) (*Generation, error) {
 	start := time.Now()
 	g := &Generation{snap: snap, model: newModel(snap, cfg.Demand), demand: cfg.Demand}
+	g.regions, g.depRegion = regionsOf(g.model.Communes())
+	g.top = topOf(g.model)
 	if cfg.Routing != nil {
 		rt := *cfg.Routing
 		if cfg.TripCache != nil {
@@ -200,29 +207,40 @@ func (g *Generation) Levels() []string {
 
 // Top is the level, code and name of the whole loaded territory: the
 // region, or the national total when several are loaded.
-func (g *Generation) Top() Territory {
+func (g *Generation) Top() Territory { return g.top }
+
+func topOf(m *analysis.Model) Territory {
 	in := Territory{Level: analysis.LevelRegion}
-	if g.model.National() {
+	if m.National() {
 		in.Level, in.Code = analysis.LevelNational, analysis.NationalCode
 		in.Name = analysis.NationalNameSome
-		if coversAllRegions(g.model.Communes()) {
+		if coversAllRegions(m.Communes()) {
 			in.Name = analysis.NationalNameAll
 		}
 		return in
 	}
-	if cs := g.model.Communes(); len(cs) > 0 {
+	if cs := m.Communes(); len(cs) > 0 {
 		in.Code, in.Name = cs[0].Region, cs[0].RegionName
 	}
 	return in
 }
 
 // Regions are the regions of the communes, in code order, each with the
-// départements of its communes (what a map of regions colours).
-func (g *Generation) Regions() []Region {
+// départements of its communes (what a map of regions colours). They must
+// not be modified.
+func (g *Generation) Regions() []Region { return g.regions }
+
+// regionsOf lists the regions of the communes with their départements,
+// and the region of each département (that of its first commune).
+func regionsOf(communes []analysis.Commune) ([]Region, map[string]string) {
 	var out []Region
 	at := map[string]int{}
 	deps := map[string]bool{}
-	for _, c := range g.model.Communes() {
+	depRegion := map[string]string{}
+	for _, c := range communes {
+		if _, ok := depRegion[c.Departement]; !ok && c.Departement != "" {
+			depRegion[c.Departement] = c.Region
+		}
 		if c.Region == "" {
 			continue
 		}
@@ -241,7 +259,7 @@ func (g *Generation) Regions() []Region {
 		slices.Sort(out[i].Departements)
 	}
 	slices.SortFunc(out, func(a, b Region) int { return cmp.Compare(a.Code, b.Code) })
-	return out
+	return out, depRegion
 }
 
 // Territory names a territory of a level.
@@ -341,18 +359,11 @@ func (g *Generation) Outline(level, code string) orb.Geometry {
 		if len(g.deps) == 0 {
 			return nil
 		}
-		// The region of a département: that of its first commune.
-		region := map[string]string{}
-		if level == analysis.LevelRegion && g.model.National() {
-			for _, c := range g.model.Communes() {
-				if _, ok := region[c.Departement]; !ok {
-					region[c.Departement] = c.Region
-				}
-			}
-		}
+		// A region: its départements (that of their first commune).
+		one := level == analysis.LevelRegion && g.model.National()
 		var all orb.MultiPolygon
 		for _, dep := range slices.Sorted(maps.Keys(g.deps)) {
-			if len(region) == 0 || region[dep] == code {
+			if !one || g.depRegion[dep] == code {
 				all = append(all, g.deps[dep]...)
 			}
 		}
@@ -371,15 +382,7 @@ func (g *Generation) RegionOf(level, code string) string {
 	if level != analysis.LevelDepartement {
 		dep = g.DepartementOf(level, code)
 	}
-	if dep == "" {
-		return ""
-	}
-	for _, c := range g.model.Communes() {
-		if c.Departement == dep {
-			return c.Region
-		}
-	}
-	return ""
+	return g.depRegion[dep]
 }
 
 // DepartementOf returns the département of a commune or an EPCI (that of
