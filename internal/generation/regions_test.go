@@ -2,6 +2,7 @@ package generation
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/cartonum/cartonum/analysis"
 	"github.com/cartonum/cartonum/internal/cartonum"
 	"github.com/cartonum/cartonum/internal/index"
+	"github.com/cartonum/cartonum/internal/territory"
 )
 
 // TestTwoRegions builds a generation of smallData plus a commune of
@@ -77,5 +79,31 @@ func TestTwoRegions(t *testing.T) {
 		if got := g.RegionOf(tc.level, tc.code); got != tc.want {
 			t.Errorf("RegionOf(%s, %s) = %q, want %q", tc.level, tc.code, got, tc.want)
 		}
+	}
+}
+
+// TestAllRegionsIsFrance: communes of every current region make a
+// national total named France.
+func TestAllRegionsIsFrance(t *testing.T) {
+	var data index.Data
+	data.Version = 1
+	for i, code := range territory.RegionCodes() {
+		dep := fmt.Sprintf("%02d", i+1)
+		data.Communes = append(data.Communes, cartonum.Commune{Code: dep + "001", Nom: "C" + code, CodeDepartement: dep, CodeRegion: code,
+			Population: 1000, Geometry: square(float64(i)*0.2, 45, 0.1)})
+	}
+	g, err := Build(context.Background(), index.New(data), Config{NoTiles: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := g.Compute(context.Background(), analysis.DefaultParams())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if top := g.Top(); top.Level != analysis.LevelNational || top.Name != "France" || res.Region.Name != "France" || len(res.Regions) != 18 {
+		t.Errorf("top %+v, total %s %q, %d regions; want France over 18", top, res.Region.Code, res.Region.Name, len(res.Regions))
+	}
+	if g.Regions()[0].Name != "Guadeloupe" {
+		t.Errorf("first region %+v", g.Regions()[0])
 	}
 }
