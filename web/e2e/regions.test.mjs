@@ -92,6 +92,7 @@ test('the dashboard starts at the national total and offers the regions as a lev
   await page.waitForSelector('#tdb-legende[data-niveau="region"]');
   await boardReady(page);
   assert.match(await text(page, '#tdb-legende .tdb-legende__niveau'), /Par région · 2 territoires/);
+  assert.match(await text(page, '#tdb-legende-bord'), /hors des régions chargées/);
   const options = await page.locator('#tdb-choix-territoire option').allTextContents();
   assert.ok(options.includes('Normandie') && options.includes('Hauts-de-France'), `options: ${options}`);
   await audit(page, 'tableau de bord, niveau régions');

@@ -4,6 +4,7 @@ import type {TerritoryDetail} from '../src/api.ts';
 import {breadcrumb, figuresAfter, isTopLevel, rankBase, topName} from '../src/dashboard/territory.ts';
 import {deltasOf, type ScenarioMapResult} from '../src/dashboard/scenariomap.ts';
 import {decodeDash, encodeDash, tileLevel, validTerritory} from '../src/dashboard/state.ts';
+import {outsideText, uncertainText} from '../src/dashboard/edge.ts';
 
 const figures = {population: 0, sites: 0, sites_per_10k: 0, mean_minutes: 0, p90_minutes: 0, mean_km: 0, p90_km: 0, beyond_population: 0, beyond_share: 0, access: 0, fragility: 0};
 const row = (level: string, code: string, name: string) => ({level, code, name, sites_per_10k: 1, mean_minutes: 2, beyond_share: 0.1});
@@ -73,4 +74,12 @@ test('a scenario changes a region by its delta, the national total by its figure
   assert.equal(figuresAfter(reg, r)?.sites, 2);
   assert.equal(figuresAfter(reg, r)?.mean_minutes, 0.5);
   assert.equal(figuresAfter(detail('national', 'FR', 'France', [], 2), r)?.sites, 7);
+});
+
+test('the edge of several regions is that of the loaded regions', () => {
+  const e = {places_outside_region: 0, margin_km: 0, reach_km: 11, uncertain_within_km: 11.5};
+  assert.match(outsideText(e), /^Aucun lieu hors région pris en compte/);
+  assert.match(outsideText({...e, several: true}), /^Aucun lieu hors des régions chargées pris en compte/);
+  assert.match(outsideText({...e, places_outside_region: 3, margin_km: 29.2, several: true}), /^3 lieux hors des régions chargées à moins de 30\s*km/);
+  assert.match(uncertainText({...e, several: true}), /de la limite des régions chargées/);
 });

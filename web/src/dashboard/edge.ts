@@ -12,6 +12,9 @@ export interface Edge {
   margin_km: number;
   reach_km: number;
   uncertain_within_km: number;
+  /** Set by the dashboard when several regions are loaded: the edge is
+   * that of their union. */
+  several?: boolean;
 }
 
 /** The white-zone cells drawn: all, uncertain, and whether a scenario
@@ -50,13 +53,16 @@ export class EdgeInfo {
  * absence of such places means. */
 export function outsideText(e: Edge): string {
   if (e.places_outside_region === 0) {
-    return 'Aucun lieu hors région pris en compte : près de la limite de la région, l’offre voisine est ignorée.';
+    return e.several
+      ? 'Aucun lieu hors des régions chargées pris en compte : près de leur limite, l’offre voisine est ignorée.'
+      : 'Aucun lieu hors région pris en compte : près de la limite de la région, l’offre voisine est ignorée.';
   }
   const km = Math.max(1, Math.ceil(e.margin_km));
-  return `${plural(e.places_outside_region, 'lieu hors région', 'lieux hors région')} à moins de ${km}${'\u00a0'}km pris en compte.`;
+  const out = e.several ? ['lieu hors des régions chargées', 'lieux hors des régions chargées'] : ['lieu hors région', 'lieux hors région'];
+  return `${plural(e.places_outside_region, out[0]!, out[1]!)} à moins de ${km}${'\u00a0'}km pris en compte.`;
 }
 
 /** The legend's note on uncertain white cells. */
 export function uncertainText(e: Edge): string {
-  return `Zone blanche incertaine : à moins de ${formatDecimal(e.uncertain_within_km, 1)}${'\u00a0'}km de la limite de la région, un lieu au-delà des données (plus loin que les lieux voisins connus, ou à l’étranger) pourrait être plus proche.`;
+  return `Zone blanche incertaine : à moins de ${formatDecimal(e.uncertain_within_km, 1)}${'\u00a0'}km de la limite ${e.several ? 'des régions chargées' : 'de la région'}, un lieu au-delà des données (plus loin que les lieux voisins connus, ou à l’étranger) pourrait être plus proche.`;
 }

@@ -74,7 +74,8 @@ export class DashboardLoader {
       const r = await getIndicators(top.level, params);
       // The edge of the loaded regions: places beyond it counted,
       // uncertain distance.
-      this.#edge?.setEdge((r as {edge?: Edge}).edge);
+      const edge = (r as {edge?: Edge}).edge;
+      this.#edge?.setEdge(edge && top.level === 'national' ? {...edge, several: true} : edge);
       return {region: {key: keys.region, data: r.items[0]!}};
     });
     const territoire = s.territoire;
