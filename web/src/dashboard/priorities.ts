@@ -169,7 +169,7 @@ export class PriorityPanel {
         const names = LEVEL_NAMES[level];
         const note =
           a.fragility_communes > 0
-            ? `Score moyen de la région (pondéré par la population) : ${formatDecimal(a.fragility_mean, 2)}, ${plural(a.fragility_communes, 'commune', 'communes')} avec un score.`
+            ? `Score moyen ${this.#store.state.board.top?.level === 'national' ? 'des régions chargées' : 'de la région'} (pondéré par la population) : ${formatDecimal(a.fragility_mean, 2)}, ${plural(a.fragility_communes, 'commune', 'communes')} avec un score.`
             : 'Aucun score de fragilité importé (cartonum import-fragility) : le facteur vaut 1 partout et le classement suit les habitants au-delà du seuil.';
         replaceChildren(this.#body, priorityTable(a, seuil, names), h('p', {class: 'tdb-note', id: 'tdb-priorites-note'}, note), h('p', {class: 'tdb-note'}, a.method));
         this.#root.dataset['etat'] = 'pret';
