@@ -104,18 +104,22 @@ func (s *Server) listPriorities(w http.ResponseWriter, r *http.Request) error {
 	// The mean score the factors divide by: the loaded territory's
 	// population-weighted mean of the known scores.
 	mean := res.Region.Fragility
+	method, whose := priorityMethod, "de la région"
+	if gen.Model().National() {
+		method, whose = strings.Replace(method, "score moyen de la région", "score moyen des régions chargées", 1), "des régions chargées"
+	}
 	total := len(rows)
 	if limit > 0 && limit < len(rows) {
 		rows = rows[:limit]
 	}
 	if format != "" && format != "json" {
 		extra := append(exportParams(gen, level, params, edgeOf(gen, params)),
-			generation.Param{Name: "Score de fragilité moyen de la région (pondéré par la population)", Value: generation.Num{V: mean, Digits: 3}},
-			generation.Param{Name: "Méthode du rang", Value: priorityMethod})
+			generation.Param{Name: "Score de fragilité moyen " + whose + " (pondéré par la population)", Value: generation.Num{V: mean, Digits: 3}},
+			generation.Param{Name: "Méthode du rang", Value: method})
 		return writeTable(w, priorityTable(params, rows), format, exportName("priorites", level, params, format), extra)
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"params": params, "level": level, "data_version": gen.Version(),
-		"fragility_mean": mean, "fragility_communes": fragilityCount(gen.Model()), "method": priorityMethod,
+		"fragility_mean": mean, "fragility_communes": fragilityCount(gen.Model()), "method": method,
 		"total": total, "items": rows})
 	return nil
 }

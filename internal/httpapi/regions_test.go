@@ -134,15 +134,16 @@ func TestTwoRegionsAPI(t *testing.T) {
 	get("/api/indicators/{level}/{code}", "/api/indicators/region/11", 404, nil)
 
 	var prio struct {
-		Level string
-		Items []struct {
+		Level  string
+		Method string
+		Items  []struct {
 			Rank       int
 			Code       string
 			Population float64
 		}
 	}
 	get("/api/priorites", "/api/priorites?niveau=region", 200, &prio)
-	if prio.Level != "region" || len(prio.Items) != 2 || prio.Items[0].Rank != 1 {
+	if prio.Level != "region" || len(prio.Items) != 2 || prio.Items[0].Rank != 1 || !strings.Contains(prio.Method, "score moyen des régions chargées") {
 		t.Errorf("priorities by region %+v", prio)
 	}
 	get("/api/priorites", "/api/priorites?niveau=pays", 400, nil)
