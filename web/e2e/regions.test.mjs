@@ -150,6 +150,18 @@ test('the breadcrumb of a commune starts at the national total, through its regi
   await page.waitForFunction(() => document.querySelector('#tdb-territoire-titre')?.textContent === 'Portrait : Ensemble des régions');
 });
 
+test('a scenario recolours the region it changes, its effect measured on the national total', async () => {
+  const {page} = b;
+  await page.goto(`${url}/tableau-de-bord?mode=scenario&niveau=region&retrait=syn-caen-1&retrait=syn-caen-2&retrait=syn-caen-3`);
+  await boardReady(page);
+  await page.waitForFunction(() => Number(document.getElementById('tdb-carte')?.dataset.recolorees) > 0, null, {timeout: 30000});
+  // Region 28 (its two départements' polygons) changed, not region 32.
+  assert.equal(await page.getAttribute('#tdb-carte', 'data-recolorees'), '2');
+  assert.match(await text(page, '#tdb-scenario'), /Effet sur l’ensemble : Ensemble des régions/);
+  assert.match(await text(page, '#tdb-scenario-totaux caption'), /^Ensemble des régions : avant et après/);
+  await page.screenshot({path: join(RESULTS, '43-deux-regions-scenario.png')});
+});
+
 test('no console error, failed request or CSP violation', () => {
   assert.deepEqual(b.problems, []);
 });
