@@ -63,9 +63,10 @@ func runAnalyse(ctx context.Context, cfg Config, stdout io.Writer) error {
 		p.Mix = mix
 	}
 	switch cfg.Level {
-	case analysis.LevelCommune, analysis.LevelEPCI, analysis.LevelDepartement, analysis.LevelRegion:
+	case analysis.LevelCommune, analysis.LevelEPCI, analysis.LevelDepartement, analysis.LevelRegion, analysis.LevelNational:
+		// national: Rows refuses it when the database holds one region.
 	default:
-		return fmt.Errorf("niveau %q invalide : commune, epci, departement ou region", cfg.Level)
+		return fmt.Errorf("niveau %q invalide : commune, epci, departement, region ou national", cfg.Level)
 	}
 	if cfg.Format != "csv" && cfg.Format != "json" {
 		return fmt.Errorf("format %q invalide : csv ou json", cfg.Format)

@@ -157,7 +157,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		fs.StringVar(&c.Geocoder, "geocoder", env(getenv, "GEOCODER", ""), "geocoder (Base Adresse Nationale API, e.g. https://api-adresse.data.gouv.fr/search/) placing from their address the places without usable coordinates or at their commune's centre; answers are cached in the database (CARTONUM_GEOCODER)")
 		fs.Float64Var(&c.GeocodeMin, "geocode-min-score", standard.DefaultGeocodeMinScore, "lowest geocoder score accepted (0–1)")
 	case "analyse":
-		fs.StringVar(&c.Level, "level", "commune", "commune, epci, departement or region")
+		fs.StringVar(&c.Level, "level", "commune", "commune, epci, departement, region or national (the total of several regions)")
 		fs.StringVar(&c.Format, "format", "csv", "csv or json")
 		fs.StringVar(&c.Out, "out", "-", "output file (- for standard output)")
 		fs.Float64Var(&c.ThresholdMin, "threshold-min", 20, "white-zone threshold in minutes")

@@ -1,5 +1,5 @@
 // Command cartonum imports, serves and exports the digital-inclusion places
-// ("lieux de médiation numérique") of a French region.
+// ("lieux de médiation numérique") of one French region, several, or all of them.
 package main
 
 import (
@@ -22,9 +22,11 @@ Usage:
 
 Commands:
   import     import places files (standard v1.0.2 CSV, v0.1 JSON or CSV) and,
-             optionally, the region's communes, EPCI and départements
-             cartonum import [--db F] [--region 32] [--communes communes.geojson]
-                             [--epci epci.json] [--departements deps.geojson]
+             optionally, the regions' communes, EPCI and départements
+             (--region: one code, a list 28,32 or all; the territory flags
+             repeat, one file per region or one national file)
+             cartonum import [--db F] [--region 32|28,32|all] [--communes communes.geojson]…
+                             [--epci epci.json]… [--departements deps.geojson]…
                              [--report report.json] [--keep-outside] [--margin-km 30]
                              [--geocoder URL] [--geocode-min-score 0.6] places.csv...
   import-fragility  import a digital-fragility score per commune or IRIS
@@ -53,10 +55,10 @@ Commands:
                                    [--minzoom 0] [--maxzoom 14]
   backup     write a consistent copy of the database, even while serve runs
              cartonum backup [--db F] --out copy.db
-  download   fetch the region's files from the official sources
-             cartonum download [--region 32] [--dest data/cache] [--places-url URL]
+  download   fetch the regions' files from the official sources
+             cartonum download [--region 32|28,32|all] [--dest data/cache] [--places-url URL]
   analyse    compute the underservice indicators of every commune, EPCI,
-             département or of the region, as CSV or JSON
+             département or region, or of the national total, as CSV or JSON
              cartonum analyse [--db F] [--level commune] [--format csv] [--out F]
                               [--threshold-min 20] [--speed-kmh 45] [--circuity 1.3]
                               [--services 'Aide aux démarches administratives'] [--dispositifs 'France Services']

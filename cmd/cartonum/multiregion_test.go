@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -15,6 +17,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
+	"github.com/cartonum/cartonum/analysis"
 	"github.com/cartonum/cartonum/internal/sqlite"
 	"github.com/cartonum/cartonum/internal/standard"
 	"github.com/cartonum/cartonum/tiles/mvtcheck"
@@ -220,5 +223,54 @@ func TestOneRegionOfTwoFiles(t *testing.T) {
 		if d.Code == "14" || d.Code == "50" {
 			t.Errorf("département %s of region 28 stored", d.Code)
 		}
+	}
+}
+
+// TestAnalyseTwoRegions: analyse over two regions writes one row per region
+// at level region, their total at level national, and refuses national over
+// one region.
+func TestAnalyseTwoRegions(t *testing.T) {
+	cfg := twoRegionsConfig(t, "28,32")
+	importSummary(t, cfg)
+	rows := func(cfg Config, level string) []analysis.Indicators {
+		t.Helper()
+		cfg.Level, cfg.Format = level, "json"
+		var out strings.Builder
+		if err := runAnalyse(context.Background(), cfg, &out); err != nil {
+			t.Fatalf("analyse --level %s: %v", level, err)
+		}
+		var a struct {
+			Items []analysis.Indicators `json:"items"`
+		}
+		if err := json.Unmarshal([]byte(out.String()), &a); err != nil {
+			t.Fatal(err)
+		}
+		return a.Items
+	}
+	regions, national := rows(cfg, "region"), rows(cfg, "national")
+	if len(regions) != 2 || regions[0].Code != "28" || regions[0].Name != "Normandie" ||
+		regions[1].Code != "32" || regions[1].Name != "Hauts-de-France" {
+		t.Fatalf("regions %+v, want 28 Normandie and 32 Hauts-de-France", regions)
+	}
+	if len(national) != 1 || national[0].Level != analysis.LevelNational {
+		t.Fatalf("national %+v", national)
+	}
+	n := national[0]
+	if pop := regions[0].Population + regions[1].Population; math.Abs(n.Population-pop) > 1e-6*pop {
+		t.Errorf("national population %v, regions sum %v", n.Population, pop)
+	}
+	if s := regions[0].Sites + regions[1].Sites; n.Sites != s || s == 0 {
+		t.Errorf("national sites %d, regions sum %d", n.Sites, s)
+	}
+	if b := regions[0].BeyondPopulation + regions[1].BeyondPopulation; math.Abs(n.BeyondPopulation-b) > 1e-6*n.Population {
+		t.Errorf("national beyond %v, regions sum %v", n.BeyondPopulation, b)
+	}
+
+	one := twoRegionsConfig(t, "32")
+	importSummary(t, one)
+	one.Level, one.Format = "national", "json"
+	err := runAnalyse(context.Background(), one, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "une seule région") {
+		t.Errorf("analyse --level national over one region: %v, want a refusal", err)
 	}
 }
