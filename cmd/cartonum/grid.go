@@ -106,7 +106,7 @@ func runImportGrid(ctx context.Context, args []string, getenv func(string) strin
 			barePop += communes[i].Population
 		}
 	}
-	fmt.Fprintf(stdout, "%s : %d lignes, %d carreaux importés dans %d communes, %d hors de la région, %d rejetées (%s)\n",
+	fmt.Fprintf(stdout, "%s : %d lignes, %d carreaux importés dans %d communes, %d hors des communes chargées, %d rejetées (%s)\n",
 		rep.File, rep.Rows, rep.Imported, rep.Communes, rep.Outside, rep.Rejected, time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(stdout, "%.0f habitants dans les carreaux, calés sur la population légale des communes (%d) ; %d communes sans carreau (secret statistique, %d habitants) gardent la répartition uniforme\n",
 		rep.Population, legal, bare, barePop)

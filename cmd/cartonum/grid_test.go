@@ -79,7 +79,7 @@ func TestImportGrid(t *testing.T) {
 	if err := run(context.Background(), []string{"import-grid", gridFixture, "--db", db, "--report", report}, getenv, nil, &out, &bytes.Buffer{}); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"13 lignes, 4 carreaux importés dans 2 communes, 3 hors de la région, 6 rejetées",
+	for _, want := range []string{"13 lignes, 4 carreaux importés dans 2 communes, 3 hors des communes chargées, 6 rejetées",
 		"ligne 9 : carreau en double (déjà ligne 2)", "ligne 11 : 4 champs au lieu de 35"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())

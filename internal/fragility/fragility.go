@@ -94,9 +94,9 @@ func Import(ctx context.Context, store Store, name string, r io.Reader, o Option
 		if !known[row.Commune] {
 			if deps[departementOf(row.Commune)] {
 				rep.RejectedRows = append(rep.RejectedRows, Rejection{Line: row.Line, Code: row.Code,
-					Reason: fmt.Sprintf("commune %s absente des communes de la région (fusionnée ou renommée ?)", row.Commune)})
+					Reason: fmt.Sprintf("commune %s absente des communes chargées (fusionnée ou renommée ?)", row.Commune)})
 			} else {
-				rep.OutsideRows = append(rep.OutsideRows, Rejection{Line: row.Line, Code: row.Code, Reason: "hors de la région"})
+				rep.OutsideRows = append(rep.OutsideRows, Rejection{Line: row.Line, Code: row.Code, Reason: "hors des régions chargées"})
 			}
 			continue
 		}

@@ -95,7 +95,7 @@ func TestImportIRISWeightedByPopulation(t *testing.T) {
 		reason string
 	}{
 		{8, "code en double (déjà ligne 2)"},
-		{9, "commune 80099 absente des communes de la région"},
+		{9, "commune 80099 absente des communes chargées"},
 		{11, "code invalide : code IRIS (9 caractères) attendu"},
 		{12, `score "" invalide`},
 		{13, `score "N/A" invalide`},

@@ -90,7 +90,7 @@ func Read(ctx context.Context, path string, communes []cartonum.Commune) ([]cart
 	}
 	rep.Communes = len(held)
 	if rep.Imported == 0 {
-		return nil, rep, fmt.Errorf("%s : %w : aucun carreau dans les communes de la région (%d lignes : %d hors région, %d rejetées)",
+		return nil, rep, fmt.Errorf("%s : %w : aucun carreau dans les communes chargées (%d lignes : %d hors de leurs régions, %d rejetées)",
 			path, ErrFormat, rep.Rows, rep.Outside, rep.Rejected)
 	}
 	return cells, rep, nil
