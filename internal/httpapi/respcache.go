@@ -27,11 +27,10 @@ import (
 // the fly): the national communes indicators weigh 20 MB of JSON, 2.9 MB
 // gzipped, and cost 0.5 s to compute and compress again. Answers whose
 // gzipped form is above respCacheMaxGzip are not kept, and the cache drops
-// its oldest entries beyond respCacheMaxBytes.
+// its oldest entries beyond Config.AnswerCacheBytes.
 const (
 	respCacheMaxEntry = 4 << 20
 	respCacheMaxGzip  = 16 << 20
-	respCacheMaxBytes = 96 << 20
 )
 
 // warmURLs are computed into the cache for each new generation: the
@@ -44,6 +43,7 @@ var warmURLs = []string{
 }
 
 type respCache struct {
+	max   int // bytes kept at most (Config.AnswerCacheBytes)
 	mu    sync.Mutex
 	gen   *generation.Generation
 	items map[string]*cachedAnswer
@@ -83,7 +83,7 @@ func (c *respCache) put(g *generation.Generation, key string, a *cachedAnswer) {
 	c.items[key] = a
 	c.order = append(c.order, key)
 	c.bytes += a.size()
-	for c.bytes > respCacheMaxBytes && len(c.order) > 1 {
+	for c.bytes > c.max && len(c.order) > 1 {
 		old := c.order[0]
 		c.order = c.order[1:]
 		if o, ok := c.items[old]; ok {

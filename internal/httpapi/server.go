@@ -47,15 +47,22 @@ type Config struct {
 	// X-Forwarded-For names the client; empty: the TCP peer is the client.
 	// They must be valid (New panics otherwise).
 	TrustedProxies []string
+	// AnswerCacheBytes bounds the answers of the read routes kept in
+	// memory for the current generation (respcache.go); 0 means the
+	// default, 96 MB.
+	AnswerCacheBytes int
 	// Now is the clock of computed opening hours and of the ouvert filter;
 	// nil means time.Now. Tests set a fixed instant.
 	Now func() time.Time
 }
 
+// defaultAnswerCacheBytes is the default of Config.AnswerCacheBytes.
+const defaultAnswerCacheBytes = 96 << 20
+
 // DefaultConfig returns the defaults documented in README.
 func DefaultConfig() Config {
 	return Config{RequestTimeout: 30 * time.Second, MaxLimit: 1000, MaxRadius: 200000,
-		TileCacheControl: "public, max-age=300", Writes: DefaultWriteLimits()}
+		TileCacheControl: "public, max-age=300", Writes: DefaultWriteLimits(), AnswerCacheBytes: defaultAnswerCacheBytes}
 }
 
 // Server is the HTTP API over the current generation.
@@ -114,6 +121,10 @@ func New(idx *generation.Live, cfg Config, logger *slog.Logger) *Server {
 	s := &Server{idx: idx, cfg: cfg, logger: logger, httpClient: &http.Client{Timeout: 10 * time.Second},
 		clientSalt: make([]byte, 32), ids: newRequestIDs(), tileCacheControl: []string{cfg.TileCacheControl}}
 	rand.Read(s.clientSalt)
+	s.answers.max = cfg.AnswerCacheBytes
+	if s.answers.max <= 0 {
+		s.answers.max = defaultAnswerCacheBytes
+	}
 	s.router = s.routes()
 	return s
 }
