@@ -19,7 +19,9 @@
 #    /api/search?q=… (prefixes of ten commune names, typed key by key),
 #    /api/sites?near=… (as the web app's list: ten cities, radius,
 #    limit=1000), a place (/api/sites/{id}, twenty places);
-# 7. the server's RSS after the load.
+# 7. the server's RSS after the load;
+# 8. cartonum export-tiles of the whole case to z EXPORT_MAXZOOM (12; none
+#    to skip): time and peak RSS.
 # Targets (issue 13): cold start < 3 s, generation < 10 s, RSS < 1.5 GB,
 # uncached communes tiles z6–z12 p99 < 20 ms, search, near and a place
 # ≥ 10,000 requests/s with p99 < 20 ms.
@@ -156,3 +158,15 @@ wrk_row "near ($(wc -l <"$WORK/near.txt") URLs)" "$BASE" "$WORK/near.txt"
 wrk_row "a place ($(wc -l <"$WORK/place.txt") places)" "$BASE" "$WORK/place.txt"
 echo
 echo "server after the load: RSS $(rss VmRSS) MB, peak $(rss VmHWM) MB (target < 1.5 GB); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+stop_server
+
+# --- 8. PMTiles export ------------------------------------------------------------
+if [[ ${EXPORT_MAXZOOM:-12} != none ]]; then
+	log "export-tiles --maxzoom ${EXPORT_MAXZOOM:-12}"
+	/usr/bin/time -f '%e %M' -o "$WORK/export.time" "$BIN" export-tiles --db "$DB" --out "$WORK/national.pmtiles" \
+		--maxzoom "${EXPORT_MAXZOOM:-12}" >"$WORK/export.log" 2>&1 || { cat "$WORK/export.log" >&2; exit 1; }
+	read -r export_s export_kb <"$WORK/export.time"
+	echo
+	cat "$WORK/export.log"
+	printf 'export-tiles: %.1f s, peak RSS %d MB (tile data streamed to a temporary file)\n' "$export_s" $((export_kb / 1024))
+fi
