@@ -41,6 +41,9 @@ type Config struct {
 	ReloadInterval   time.Duration
 	MaxLimit         int
 	TileCacheBytes   int64
+	// AnswerCacheBytes bounds the computed answers of the read routes
+	// kept for the current generation.
+	AnswerCacheBytes int64
 	Basemap          string
 	PMTilesURL       string // PMTiles archive the map reads its territories from (cartonum export-tiles)
 	FrameAncestors   string // origins allowed to frame the embed page (webui.ParseFrameAncestors)
@@ -143,6 +146,7 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 		fs.StringVar(&c.PMTilesURL, "pmtiles-url", env(getenv, "PMTILES_URL", ""), "URL of a PMTiles archive of the territories (cartonum export-tiles --layers departements,epci,communes,libelles) the web map reads instead of /tiles, served with CORS and Range; empty: the server's tiles (CARTONUM_PMTILES_URL)")
 		fs.StringVar(&c.FrameAncestors, "frame-ancestors", env(getenv, "FRAME_ANCESTORS", ""), "sites allowed to show the embed map /integration/carte in a frame, space-separated origins (https://www.example.fr, https://*.example.fr, * for any); every other page refuses frames (CARTONUM_FRAME_ANCESTORS)")
 		fs.Int64Var(&c.TileCacheBytes, "tile-cache-bytes", int64(envInt(getenv, "TILE_CACHE_BYTES", 64<<20)), "memory for cached tiles, in bytes (CARTONUM_TILE_CACHE_BYTES)")
+		fs.Int64Var(&c.AnswerCacheBytes, "answer-cache-bytes", int64(envInt(getenv, "ANSWER_CACHE_BYTES", 96<<20)), "memory for computed answers of the read routes (indicators, search, places) kept for the current data version, in bytes (CARTONUM_ANSWER_CACHE_BYTES)")
 		fs.StringVar(&c.TileCacheControl, "tile-cache-control", env(getenv, "TILE_CACHE_CONTROL", "public, max-age=300"), "Cache-Control of tiles whose URL lacks the current data version (CARTONUM_TILE_CACHE_CONTROL)")
 		limitsFlags(fs, &c.Limits, getenv)
 		travelFlags(fs, &c.Travel, getenv)
@@ -235,6 +239,9 @@ func parseConfig(cmd string, args []string, getenv func(string) string, stderr i
 func (c *Config) checkContributions() error {
 	if c.MinFill < 0 || c.MinFill > time.Hour {
 		return fmt.Errorf("--min-fill %s : entre 0 et 1h", c.MinFill)
+	}
+	if c.AnswerCacheBytes < 0 || c.TileCacheBytes < 0 {
+		return fmt.Errorf("--answer-cache-bytes et --tile-cache-bytes : un nombre positif d'octets est attendu")
 	}
 	if c.ProposalsPerHour < 0 {
 		return fmt.Errorf("--proposals-per-hour %d : un nombre positif est attendu", c.ProposalsPerHour)

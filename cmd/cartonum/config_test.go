@@ -24,6 +24,10 @@ func TestConfigEnvironment(t *testing.T) {
 			func(c Config) bool { return c.RequestTimeout == 45*time.Second }},
 		{"valid integer", "serve", map[string]string{"CARTONUM_WRITE_RATE": "7", "CARTONUM_TILE_CACHE_BYTES": "1024"}, nil, "",
 			func(c Config) bool { return c.Limits.WriteRate == 7 && c.TileCacheBytes == 1024 }},
+		{"answer cache", "serve", nil, []string{"--answer-cache-bytes", "1048576"}, "",
+			func(c Config) bool { return c.AnswerCacheBytes == 1<<20 }},
+		{"answer cache default", "serve", nil, nil, "",
+			func(c Config) bool { return c.AnswerCacheBytes == 96<<20 }},
 		{"bad duration", "serve", map[string]string{"CARTONUM_RELOAD_INTERVAL": "10"}, nil, "CARTONUM_RELOAD_INTERVAL", nil},
 		{"bad integer", "serve", map[string]string{"CARTONUM_MAX_LIMIT": "mille"}, nil, "CARTONUM_MAX_LIMIT", nil},
 		{"bad limit", "serve", map[string]string{"CARTONUM_SCENARIO_DAYS": "90j"}, nil, "CARTONUM_SCENARIO_DAYS", nil},
@@ -118,5 +122,16 @@ func TestTerritoryFilesRepeat(t *testing.T) {
 	if !slices.Equal(c.Communes, []string{"a.geojson", "b.geojson"}) || !slices.Equal(c.EPCI, []string{"env.json"}) ||
 		!slices.Equal(c.Departements, []string{"d.geojson"}) || !slices.Equal(c.Files, []string{"lieux.csv"}) {
 		t.Errorf("communes %v, EPCI %v, départements %v, files %v", c.Communes, c.EPCI, c.Departements, c.Files)
+	}
+}
+
+// TestCacheBytesNegative: a negative cache size is refused, not read as
+// "no cache" or the default.
+func TestCacheBytesNegative(t *testing.T) {
+	for _, flag := range []string{"--answer-cache-bytes", "--tile-cache-bytes"} {
+		_, err := parseConfig("serve", []string{flag, "-1"}, func(string) string { return "" }, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), flag) {
+			t.Errorf("%s -1: %v, want an error naming it", flag, err)
+		}
 	}
 }

@@ -184,6 +184,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	apiCfg.GeocoderURL = m.Config.Geocoder
 	apiCfg.DirectionsURL = m.Config.DirectionsURL
+	apiCfg.AnswerCacheBytes = int(m.Config.AnswerCacheBytes)
 	if m.Config.TileCacheControl != "" {
 		apiCfg.TileCacheControl = m.Config.TileCacheControl
 	}
