@@ -5,6 +5,7 @@ import {breadcrumb, figuresAfter, isTopLevel, rankBase, topName} from '../src/da
 import {deltasOf, type ScenarioMapResult} from '../src/dashboard/scenariomap.ts';
 import {decodeDash, encodeDash, tileLevel, validTerritory} from '../src/dashboard/state.ts';
 import {outsideText, uncertainText} from '../src/dashboard/edge.ts';
+import {METROPOLE, viewBounds} from '../src/map/bounds.ts';
 
 const figures = {population: 0, sites: 0, sites_per_10k: 0, mean_minutes: 0, p90_minutes: 0, mean_km: 0, p90_km: 0, beyond_population: 0, beyond_share: 0, access: 0, fragility: 0};
 const row = (level: string, code: string, name: string) => ({level, code, name, sites_per_10k: 1, mean_minutes: 2, beyond_share: 0.1});
@@ -82,4 +83,10 @@ test('the edge of several regions is that of the loaded regions', () => {
   assert.match(outsideText({...e, several: true}), /^Aucun lieu hors des régions chargées pris en compte/);
   assert.match(outsideText({...e, places_outside_region: 3, margin_km: 29.2, several: true}), /^3 lieux hors des régions chargées à moins de 30\s*km/);
   assert.match(uncertainText({...e, several: true}), /de la limite des régions chargées/);
+});
+
+test('a national database is framed on metropolitan France, a region on itself', () => {
+  assert.deepEqual(viewBounds([-61.8, -21.4, 55.8, 51.1]), METROPOLE);
+  assert.deepEqual(viewBounds([1.38, 48.83, 4.26, 51.09]), [1.38, 48.83, 4.26, 51.09]);
+  assert.equal(viewBounds(undefined), undefined);
 });

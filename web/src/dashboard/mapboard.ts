@@ -17,7 +17,7 @@ import {
   type VectorTileSource,
 } from 'maplibre-gl';
 import type {Feature, FeatureCollection} from 'geojson';
-import {boundsOf} from '../map/bounds.ts';
+import {boundsOf, viewBounds} from '../map/bounds.ts';
 import {apiURL, getTileJSON, type IndicatorItem, type TileJSON} from '../api.ts';
 import {departementFeatureId, featureId, SOURCE_LAYERS} from '../map/featureids.ts';
 import {countImage, hatchImage, markImage, pinImage, shortCount} from '../map/images.ts';
@@ -109,7 +109,7 @@ export class BoardMap {
     this.#o = o;
     const s = o.store.state.dash;
     this.#sitesKey = supplyParams(s.params).toString();
-    const bounds = o.territories.bounds;
+    const bounds = viewBounds(o.territories.bounds);
     this.map = new MapLibreMap({
       container: o.container,
       style: dashboardStyle(o.territories, o.sites),
@@ -577,7 +577,7 @@ export class BoardMap {
     el.style.inset = 'auto';
     this.map.resize();
     try {
-      const b = (territory ? this.territoryBounds(territory.level, territory.code) : null) ?? this.#o.territories.bounds ?? null;
+      const b = (territory ? this.territoryBounds(territory.level, territory.code) : null) ?? viewBounds(this.#o.territories.bounds) ?? null;
       if (b) this.map.fitBounds(new LngLatBounds([b[0], b[1]], [b[2], b[3]]), {padding: 24, maxZoom: 12, animate: false});
       await idle();
       // The ScaleControl updates on each move: its bar and label are those

@@ -34,3 +34,15 @@ export function boundsOf(geometries: Geometry[]): [number, number, number, numbe
   geometries.forEach(walk);
   return b;
 }
+
+/** Metropolitan France, with Corsica. */
+export const METROPOLE: [number, number, number, number] = [-5.3, 41.3, 9.7, 51.2];
+
+/** The bounds a map frames first for data of bounds b: b, or metropolitan
+ * France when b spans the overseas regions too (more than 40° of longitude
+ * or latitude: a national database), which no zoom could show at once. */
+export function viewBounds(b: readonly number[] | undefined | null): [number, number, number, number] | undefined {
+  if (!b || b.length < 4) return undefined;
+  const [w, s, e, n] = b as [number, number, number, number];
+  return e - w > 40 || n - s > 40 ? METROPOLE : [w, s, e, n];
+}

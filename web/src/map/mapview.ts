@@ -21,6 +21,7 @@ import {h} from '../dom.ts';
 import {matchesClientFilters} from '../filters/predicate.ts';
 import type {AppState, PlacePoint, Store} from '../store.ts';
 import {facetParams, hasClientFilters, siteParams, type Filters} from '../urlstate.ts';
+import {viewBounds} from './bounds.ts';
 import {countImage, pinImage, shortCount} from './images.ts';
 import {APPROX_PIN, APPROX_PIN_FS, approxPinImage} from './approxpin.ts';
 import {
@@ -116,7 +117,7 @@ export class MapView {
     const ratio = Math.min(2, Math.max(1, window.devicePixelRatio || 1));
     const view = s.url.view;
     const style = opts.basemap ?? ownStyle({territories: opts.territories, communes: opts.communes, sites: opts.sites});
-    const bounds = opts.territories.bounds;
+    const bounds = viewBounds(opts.territories.bounds);
     this.map = new MapLibreMap({
       container: opts.container,
       style,
