@@ -270,17 +270,19 @@ func (s *Set) encodeBatch(ids []uint64, out [][]byte, opt ExportOptions, done *a
 
 // exportTileIDs lists, sorted, the PMTiles ids of the tiles of zooms
 // minZ..maxZ that can hold data: those whose buffered square meets a
-// commune's bounds or a place (labels, EPCI and départements lie within
-// the communes, clusters within their places). At national scale this is
-// a fraction of the tiles of the bounding box, which the overseas
-// départements stretch over half the globe.
+// commune's bounds (labels, EPCI and départements lie within the
+// communes) or comes near a place (a cluster's centre, the mean of its
+// members, lies within twice the cluster radius of them). At national
+// scale this is a fraction of the tiles of the bounding box, which the
+// overseas départements stretch over half the globe.
 func (s *Set) exportTileIDs(minZ, maxZ int) []uint64 {
 	var ids []uint64
-	margin := float64(tiles.Buffer) / float64(tiles.Extent) // in tiles
+	buffer := float64(tiles.Buffer) / float64(tiles.Extent) // in tiles
 	for z := minZ; z <= maxZ; z++ {
 		n := math.Ldexp(1, z)
 		last := int(n) - 1
 		seen := map[uint64]struct{}{}
+		margin := buffer
 		add := func(b orb.Bound) {
 			x0 := min(max(int(math.Floor(b.Min[0]*n-margin)), 0), last)
 			x1 := min(max(int(math.Floor(b.Max[0]*n+margin)), 0), last)
@@ -294,6 +296,9 @@ func (s *Set) exportTileIDs(minZ, maxZ int) []uint64 {
 		}
 		for i := range s.communes {
 			add(s.communes[i].bound)
+		}
+		if z <= s.cfg.Cluster.MaxZoom {
+			margin += 2 * s.cfg.Cluster.Radius / float64(tiles.Extent)
 		}
 		for _, p := range s.world {
 			add(orb.Bound{Min: p, Max: p})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
+	"github.com/protomaps/go-pmtiles/pmtiles"
 
 	"github.com/cartonum/cartonum/analysis"
 	"github.com/cartonum/cartonum/internal/index"
@@ -306,4 +307,43 @@ func TestEveryCommuneDrawn(t *testing.T) {
 			t.Errorf("z%d: %d communes drawn of %d", z, len(ids), len(s.communes))
 		}
 	}
+}
+
+// TestExportTileIDsCoverData: every tile of z0–10 that holds data, looked
+// for one tile beyond the region's bounds on each side, is among the tiles
+// an export looks at.
+func TestExportTileIDsCoverData(t *testing.T) {
+	s := regionSet(t)
+	ids := s.exportTileIDs(0, 10)
+	listed := make(map[uint64]bool, len(ids))
+	for _, id := range ids {
+		listed[id] = true
+	}
+	b := s.DataBounds()
+	layers := make([]string, len(Layers))
+	for i, l := range Layers {
+		layers[i] = l.ID
+	}
+	full := 0
+	for z := 0; z <= 10; z++ {
+		lo := maptile.At(orb.Point{b.Min[0], b.Max[1]}, maptile.Zoom(z))
+		hi := maptile.At(orb.Point{b.Max[0], b.Min[1]}, maptile.Zoom(z))
+		last := uint32(1)<<z - 1
+		for x := max(lo.X, 1) - 1; x <= min(hi.X+1, last); x++ {
+			for y := max(lo.Y, 1) - 1; y <= min(hi.Y+1, last); y++ {
+				raw, err := s.Encode(Request{Layers: layers, Tile: maptile.New(x, y, maptile.Zoom(z))})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if raw == nil {
+					continue
+				}
+				full++
+				if !listed[pmtiles.ZxyToID(uint8(z), x, y)] {
+					t.Errorf("%d/%d/%d holds data but is not exported", z, x, y)
+				}
+			}
+		}
+	}
+	t.Logf("%d tiles with data, %d looked at by the export", full, len(ids))
 }
