@@ -495,7 +495,10 @@ func (s *Set) level(z int) *zoomLevel {
 	lv := &s.gen.zooms[z]
 	lv.once.Do(func() {
 		gen := s.gen.topo.Generalise(tolerance(z))
-		lv.communes = gen.Polygons()
+		if info, _ := Layer(Communes); z >= info.MinZoom {
+			// Below, only the EPCI and départements are drawn.
+			lv.communes = gen.Polygons()
+		}
 		byEPCI := gen.Dissolve(s.epciKey)
 		for _, code := range s.epciCodes {
 			lv.epci = append(lv.epci, byEPCI[code])
@@ -669,11 +672,11 @@ func (s *Set) communeFeatures(t maptile.Tile) []tiles.Feature {
 		}
 		return true
 	})
-	if len(idx) == 0 {
+	lv := s.level(int(t.Z))
+	if len(idx) == 0 || lv.communes == nil {
 		return nil
 	}
 	sort.Ints(idx)
-	lv := s.level(int(t.Z))
 	out := make([]tiles.Feature, 0, len(idx))
 	for _, i := range idx {
 		props := s.communes[i].props
