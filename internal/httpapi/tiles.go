@@ -246,7 +246,7 @@ func (s *Server) getTileJSON(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) tileJSONFor(r *http.Request, set *tileset.Set, name string, layers []string) tileJSON {
 	q := r.URL.Query()
 	q.Set("v", strconv.FormatInt(set.LayersVersion(layers), 10))
-	b := set.Bounds()
+	b, c := set.Bounds(), set.Center()
 	tj := tileJSON{
 		TileJSON: "3.0.0", Name: "cartonum-" + name,
 		Description: tileset.Description,
@@ -255,7 +255,7 @@ func (s *Server) tileJSONFor(r *http.Request, set *tileset.Set, name string, lay
 		Tiles:   []string{baseURL(r) + "/tiles/" + name + "/{z}/{x}/{y}.mvt?" + q.Encode()},
 		MinZoom: 0, MaxZoom: tileset.MaxZoom,
 		Bounds: [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]},
-		Center: [3]float64{(b.Min[0] + b.Max[0]) / 2, (b.Min[1] + b.Max[1]) / 2, 7},
+		Center: [3]float64{c[0], c[1], 7},
 	}
 	for _, l := range layers {
 		info, _ := tileset.Layer(l)

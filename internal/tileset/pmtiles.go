@@ -177,6 +177,7 @@ func (s *Set) ExportPMTiles(w io.Writer, opt ExportOptions) (ExportStats, error)
 		return st, err
 	}
 	e7 := func(v float64) int32 { return int32(math.Round(v * 1e7)) }
+	c := s.Center()
 	center := min(max(7, int(minZ)), int(maxZ))
 	h := pmtiles.HeaderV3{
 		SpecVersion:         3,
@@ -196,8 +197,8 @@ func (s *Set) ExportPMTiles(w io.Writer, opt ExportOptions) (ExportStats, error)
 		MaxLonE7:            e7(rb.Max[0]),
 		MaxLatE7:            e7(rb.Max[1]),
 		CenterZoom:          uint8(center),
-		CenterLonE7:         e7((rb.Min[0] + rb.Max[0]) / 2),
-		CenterLatE7:         e7((rb.Min[1] + rb.Max[1]) / 2),
+		CenterLonE7:         e7(c[0]),
+		CenterLatE7:         e7(c[1]),
 	}
 	h.MetadataOffset = h.RootOffset + h.RootLength
 	h.MetadataLength = uint64(len(meta))

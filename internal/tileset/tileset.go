@@ -14,6 +14,7 @@ import (
 	"hash/fnv"
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -419,6 +420,25 @@ func placeID(id string) uint64 {
 
 // Bounds returns the WGS84 bounds of the region.
 func (s *Set) Bounds() orb.Bound { return s.bounds }
+
+// Center returns where a map of the tiles opens: the median, in longitude
+// and in latitude, of the centres of the communes' bounds. It is near the
+// middle of the bounds for one region, and stays in metropolitan France
+// when the overseas départements stretch the bounds over the Atlantic.
+func (s *Set) Center() orb.Point {
+	communes := s.snap.Communes()
+	if len(communes) == 0 {
+		return s.bounds.Center()
+	}
+	lon, lat := make([]float64, len(communes)), make([]float64, len(communes))
+	for i := range communes {
+		c := communes[i].Geometry.Bound().Center()
+		lon[i], lat[i] = c[0], c[1]
+	}
+	slices.Sort(lon)
+	slices.Sort(lat)
+	return orb.Point{lon[len(lon)/2], lat[len(lat)/2]}
+}
 
 // Version is the data version of the snapshot.
 func (s *Set) Version() int64 { return s.snap.Version() }

@@ -12,6 +12,7 @@ import (
 	"github.com/protomaps/go-pmtiles/pmtiles"
 
 	"github.com/cartonum/cartonum/analysis"
+	"github.com/cartonum/cartonum/internal/cartonum"
 	"github.com/cartonum/cartonum/internal/index"
 	"github.com/cartonum/cartonum/internal/standard"
 	"github.com/cartonum/cartonum/internal/territory"
@@ -346,4 +347,21 @@ func TestExportTileIDsCoverData(t *testing.T) {
 		}
 	}
 	t.Logf("%d tiles with data, %d looked at by the export", full, len(ids))
+}
+
+// TestCenterStaysWithTheCommunes: the centre of a map of metropolitan
+// communes and one overseas commune is among the metropolitan ones, not
+// in the ocean between them as the middle of the bounds would be.
+func TestCenterStaysWithTheCommunes(t *testing.T) {
+	square := func(code string, lon, lat float64) cartonum.Commune {
+		return cartonum.Commune{Code: code, Nom: code, CodeDepartement: code[:2], CodeEpci: "200000001",
+			Geometry: orb.MultiPolygon{{{{lon, lat}, {lon + 0.1, lat}, {lon + 0.1, lat + 0.1}, {lon, lat + 0.1}, {lon, lat}}}}}
+	}
+	communes := []cartonum.Commune{square("80001", 2.0, 49.0), square("80002", 2.1, 49.0), square("80003", 2.2, 49.1),
+		square("80004", 2.3, 49.2), square("97101", -61.5, 16.2)}
+	s := New(index.New(index.Data{Version: 1, Communes: communes}), DefaultConfig(), Attributes{})
+	c := s.Center()
+	if c[0] < 2 || c[0] > 2.4 || c[1] < 49 || c[1] > 49.3 {
+		t.Errorf("centre %v, want among the communes near 2.2, 49.1 (bounds %v)", c, s.Bounds())
+	}
 }
