@@ -3,6 +3,7 @@ package httpapi
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"io"
 	"net/http"
 	"sync"
@@ -49,6 +50,10 @@ type respCache struct {
 	items map[string]*cachedAnswer
 	order []string // insertion order, for eviction
 	bytes int
+	// computing holds, by key, the answers a request is computing: the
+	// same URL asked meanwhile waits for it instead of computing it again
+	// (the national communes indicators take more than a second).
+	computing map[string]chan struct{}
 }
 
 type cachedAnswer struct {
@@ -64,11 +69,55 @@ func (a *cachedAnswer) size() int { return len(a.plain) + len(a.gz) + 512 }
 func (c *respCache) get(g *generation.Generation, key string) (a *cachedAnswer, fresh bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen != g {
-		c.gen, c.items, c.order, c.bytes = g, map[string]*cachedAnswer{}, nil, 0
-		fresh = true
-	}
+	fresh = c.switchTo(g)
 	return c.items[key], fresh
+}
+
+// switchTo empties the cache for generation g if it holds another's
+// answers, and reports it. c.mu is held.
+func (c *respCache) switchTo(g *generation.Generation) bool {
+	if c.gen == g {
+		return false
+	}
+	c.gen, c.items, c.order, c.bytes = g, map[string]*cachedAnswer{}, nil, 0
+	c.computing = map[string]chan struct{}{}
+	return true
+}
+
+// lookup is get for a request that will compute the answer when none is
+// kept: when another request is computing it, lookup waits for that one
+// (or for ctx), once, and returns what it kept. When it returns no answer,
+// the caller computes it, then calls done (never nil).
+func (c *respCache) lookup(ctx context.Context, g *generation.Generation, key string) (a *cachedAnswer, fresh bool, done func()) {
+	c.mu.Lock()
+	fresh = c.switchTo(g)
+	if a = c.items[key]; a != nil {
+		c.mu.Unlock()
+		return a, fresh, func() {}
+	}
+	ch, busy := c.computing[key]
+	if !busy {
+		ch = make(chan struct{})
+		c.computing[key] = ch
+		c.mu.Unlock()
+		return nil, fresh, func() {
+			c.mu.Lock()
+			if c.computing[key] == ch {
+				delete(c.computing, key)
+			}
+			c.mu.Unlock()
+			close(ch)
+		}
+	}
+	c.mu.Unlock()
+	select {
+	case <-ch:
+	case <-ctx.Done():
+	}
+	// Kept, or not (an error, an answer too big, another generation):
+	// then the caller computes its own.
+	a, _ = c.get(g, key)
+	return a, fresh, func() {}
 }
 
 func (c *respCache) put(g *generation.Generation, key string, a *cachedAnswer) {
@@ -122,19 +171,32 @@ func (s *Server) cached(next http.Handler) http.Handler {
 		}
 		g := s.idx.Load()
 		key := r.URL.Path + "?" + r.URL.RawQuery
-		a, fresh := s.answers.get(g, key)
+		a, fresh, done := s.answers.lookup(r.Context(), g, key)
 		if fresh {
 			go s.warm(g)
 		}
+		// done wakes the requests waiting for this answer: once it is
+		// kept, before it is sent; deferred too, for a handler's panic.
+		finished := false
+		finish := func() {
+			if !finished {
+				finished = true
+				done()
+			}
+		}
+		defer finish()
 		if a == nil {
 			c := &capture{header: http.Header{}}
 			next.ServeHTTP(c, r)
-			if c.status == http.StatusOK && c.header.Get("Content-Encoding") == "" {
+			ok := c.status == http.StatusOK && c.header.Get("Content-Encoding") == ""
+			if ok {
 				a = newCachedAnswer(c)
 				if len(a.gz) <= respCacheMaxGzip {
 					s.answers.put(g, key, a)
 				}
-			} else {
+			}
+			finish()
+			if !ok {
 				copyHeader(w.Header(), c.header)
 				w.WriteHeader(c.status)
 				w.Write(c.body.Bytes())

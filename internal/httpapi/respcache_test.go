@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -144,5 +146,42 @@ func TestAnswerCacheLarge(t *testing.T) {
 	g := s.idx.Load()
 	if a, _ := s.answers.get(g, "/api/large?x=1"); a == nil || a.plain != nil || a.gz == nil {
 		t.Errorf("kept %+v, want the gzipped body only", a)
+	}
+}
+
+// TestAnswerCacheComputedOnce: requests for the same URL arriving while
+// its answer is computed wait for it instead of computing it again.
+func TestAnswerCacheComputedOnce(t *testing.T) {
+	s := New(liveOf(t, fixtureData()), DefaultConfig(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	var calls atomic.Int32
+	release := make(chan struct{})
+	h := s.cached(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		<-release
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"slow":true}`)
+	}))
+	const n = 8
+	var wg sync.WaitGroup
+	bodies := make([]string, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/slow?x=1", nil))
+			bodies[i] = rec.Body.String()
+		}()
+	}
+	time.Sleep(50 * time.Millisecond) // let them all arrive
+	close(release)
+	wg.Wait()
+	if got := calls.Load(); got != 1 {
+		t.Errorf("computed %d times, want once", got)
+	}
+	for i, b := range bodies {
+		if b != `{"slow":true}` {
+			t.Errorf("request %d got %q", i, b)
+		}
 	}
 }
