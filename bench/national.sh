@@ -13,7 +13,8 @@
 # 4. asks every communes tile of z6–z12 over the data (tiletimes -list
 #    -region all), each once, in one curl on a kept-alive connection: the
 #    uncached tile as the server builds it (indicator attributes, gzip);
-#    per zoom the count, mean, p99 and max ms;
+#    per zoom the count, mean, p99 and max ms; then the same tiles in
+#    process (tiletimes -served, REPS repetitions, 1 by default);
 # 5. the default indicators (/api/indicators), first answer and cached;
 # 6. wrk (THREADS, CONNECTIONS, DURATION) on one URL list each:
 #    /api/search?q=… (prefixes of ten commune names, typed key by key),
@@ -107,6 +108,12 @@ sort -k3,3n "$WORK/tiles.times" | awk '{ v[++n] = $3 * 1000 } END {
 	printf "\nall zooms: %d tiles, mean %.2f ms, p99 %.2f ms, max %.2f ms (target p99 < 20 ms)\n", n, 0, v[i], v[n] }' |
 	sed "s/mean 0.00 ms/mean $(awk '{ s += $3 } END { printf "%.2f", s * 1000 / NR }' "$WORK/tiles.times") ms/"
 awk '$2 != 200 && $2 != 204 { bad++ } END { if (bad) printf "%d tiles answered neither 200 nor 204\n", bad }' "$WORK/tiles.times"
+
+echo
+echo "the same tiles in process (tiletimes -served: encoding, ETag and gzip, without indicator attributes nor HTTP):"
+"$WORK/tiletimes" -data "$DATA" -region all -zooms 6-12 -reps "${REPS:-1}" -served | grep -v '^#' |
+	awk -F'\t' 'NR == 1 { print "| zoom | tiles | mean ms | p99 ms | max ms | max KB |"; print "|------|-------|---------|--------|--------|--------|"; next }
+	{ printf "| %4s | %5s | %7.2f | %6.2f | %6.2f | %6.1f |\n", $1, $2, $7, $9, $10, $6 / 1000 }'
 
 # --- 5. default indicators --------------------------------------------------------
 echo
