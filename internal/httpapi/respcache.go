@@ -260,6 +260,22 @@ func copyHeader(dst, src http.Header) {
 	}
 }
 
+// WarmAnswers computes the default indicators of the current generation
+// into the answer cache now, unless a request already started it, so that
+// they are ready before the first dashboard asks (the national communes
+// indicators take more than a second). Call it once the server is wired
+// (With… setters), before serving; later generations are warmed by the
+// first request that meets them.
+func (s *Server) WarmAnswers() {
+	g := s.idx.Load()
+	s.answers.mu.Lock()
+	fresh := s.answers.switchTo(g)
+	s.answers.mu.Unlock()
+	if fresh {
+		s.warm(g)
+	}
+}
+
 // warm computes the warm URLs of generation g into the cache, through the
 // router (the same handlers, parameters and headers as a client's request).
 func (s *Server) warm(g *generation.Generation) {

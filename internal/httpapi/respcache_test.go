@@ -185,3 +185,16 @@ func TestAnswerCacheComputedOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestWarmAnswers: WarmAnswers computes the default indicators of the
+// current generation into the cache before any request.
+func TestWarmAnswers(t *testing.T) {
+	s := New(liveOf(t, fixtureData()), DefaultConfig(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s.WarmAnswers()
+	g := s.idx.Load()
+	for _, u := range warmURLs {
+		if a, _ := s.answers.get(g, u); a == nil {
+			t.Errorf("%s not in the cache", u)
+		}
+	}
+}
