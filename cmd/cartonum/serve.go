@@ -236,6 +236,14 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.wg.Add(1)
 	go m.reloadOnChange(bg)
+	// The default indicators are computed while the server already
+	// answers: a request for them meanwhile waits for this computation
+	// instead of starting its own.
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		m.api.WarmAnswers()
+	}()
 	return nil
 }
 
