@@ -84,21 +84,11 @@ func caenAjout(jeton, name string) map[string]any {
 func TestContributionLive(t *testing.T) {
 	cfg := syntheticConfig(t)
 	doImport(t, cfg)
-	cfg.Addr = "127.0.0.1:0"
-	cfg.ShutdownTimeout = 5 * time.Second
 	cfg.ReloadInterval = 0
 	cfg.SourceName = "Région Normandie (contributions)"
 	cfg.MinFill = 0
 	cfg.ProposalsPerHour = 10
-	m := NewMain(cfg, quietLogger())
-	if err := m.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := m.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
+	m := runMain(t, cfg)
 	base := "http://" + m.Addr()
 
 	acc := accounts.New(m.db)

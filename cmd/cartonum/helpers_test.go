@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/cartonum/cartonum/internal/standard"
 	"github.com/cartonum/cartonum/internal/testmirror"
@@ -39,4 +40,21 @@ func doImport(tb testing.TB, cfg Config) *standard.Report {
 func mirror(tb testing.TB) string {
 	tb.Helper()
 	return testmirror.Dir(tb)
+}
+
+// runMain serves cfg on a free loopback port until the test ends.
+func runMain(t *testing.T, cfg Config) *Main {
+	t.Helper()
+	cfg.Addr = "127.0.0.1:0"
+	cfg.ShutdownTimeout = 5 * time.Second
+	m := NewMain(cfg, quietLogger())
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := m.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
+	return m
 }

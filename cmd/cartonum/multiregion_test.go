@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
@@ -96,18 +95,8 @@ func TestTwoRegions(t *testing.T) {
 		t.Errorf("imports %+v %v, want one import of regions 28,32", ims, err)
 	}
 
-	cfg.Addr = "127.0.0.1:0"
-	cfg.ShutdownTimeout = 5 * time.Second
 	cfg.MinFill, cfg.ProposalsPerHour = 0, 10
-	m := NewMain(cfg, quietLogger())
-	if err := m.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := m.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
+	m := runMain(t, cfg)
 	if m.regions != "28,32" {
 		t.Errorf("contributions checked against regions %q, want 28,32", m.regions)
 	}

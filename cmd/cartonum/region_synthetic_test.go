@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
@@ -50,18 +49,7 @@ func startSynthetic(t *testing.T) string {
 	if rep.Totals.RowsRead != 11 || rep.Totals.Imported != 11 {
 		t.Fatalf("import: %+v, want the 11 places imported", rep.Totals)
 	}
-	cfg.Addr = "127.0.0.1:0"
-	cfg.ShutdownTimeout = 5 * time.Second
-	m := NewMain(cfg, quietLogger())
-	if err := m.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := m.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
-	return "http://" + m.Addr()
+	return "http://" + runMain(t, cfg).Addr()
 }
 
 type indicatorItem struct {

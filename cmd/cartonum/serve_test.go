@@ -26,18 +26,8 @@ func startServer(t *testing.T) (*Main, string) {
 	cfg := territoryConfig(t, filepath.Join(t.TempDir(), "c.db"))
 	cfg.Files = []string{filepath.Join(dir, "lieux-32-v1.csv")}
 	doImport(t, cfg)
-	cfg.Addr = "127.0.0.1:0"
-	cfg.ShutdownTimeout = 5 * time.Second
 	cfg.ReloadInterval = 50 * time.Millisecond
-	m := NewMain(cfg, quietLogger())
-	if err := m.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := m.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
+	m := runMain(t, cfg)
 	return m, "http://" + m.Addr()
 }
 
