@@ -257,9 +257,13 @@ func (s *Server) tileJSONFor(r *http.Request, set *tileset.Set, name string, lay
 		Bounds: [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]},
 		Center: [3]float64{c[0], c[1], 7},
 	}
+	// The source's first zoom is its layers' first: the communes alone
+	// start where the set measured their tiles to fit.
+	tj.MinZoom = tileset.MaxZoom
 	for _, l := range layers {
-		info, _ := tileset.Layer(l)
+		info, _ := set.LayerInfo(l)
 		tj.VectorLayers = append(tj.VectorLayers, info)
+		tj.MinZoom = min(tj.MinZoom, info.MinZoom)
 	}
 	return tj
 }

@@ -84,7 +84,7 @@ func (s *Set) ExportPMTiles(w io.Writer, opt ExportOptions) (ExportStats, error)
 	}
 	var infos []LayerInfo
 	for _, name := range opt.Layers {
-		info, ok := Layer(name)
+		info, ok := s.LayerInfo(name)
 		if !ok {
 			return st, fmt.Errorf("couche « %s » inconnue", name)
 		}

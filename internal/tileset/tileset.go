@@ -219,6 +219,11 @@ func IndicatorAttributes(rows []analysis.Indicators) map[string]map[string]any {
 // zoom: it depends only on the territories, so data versions that change
 // only places share it.
 type generalised struct {
+	// communesFirst is the first zoom of the communes layer, measured
+	// once (see Set.CommunesMinZoom).
+	firstOnce     sync.Once
+	communesFirst int
+
 	key           uint64 // territoryKey of the territories it was built from
 	bounds        orb.Bound
 	communeBounds []orb.Bound // world bound of each commune's contour
@@ -552,6 +557,7 @@ func (s *Set) Warm() {
 		}()
 	}
 	wg.Wait()
+	s.CommunesMinZoom()
 }
 
 // Tile is one encoded tile.
@@ -642,7 +648,7 @@ func (s *Set) Encode(r Request) ([]byte, error) {
 		if !ok {
 			return nil, fmt.Errorf("unknown layer %q", name)
 		}
-		if int(r.Tile.Z) < info.MinZoom {
+		if int(r.Tile.Z) < info.MinZoom || name == Communes && int(r.Tile.Z) < s.CommunesMinZoom() {
 			continue
 		}
 		var feats []tiles.Feature
@@ -816,4 +822,101 @@ func contains(list []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// MaxCommunesTileBytes bounds the uncompressed communes tile: from the
+// first zoom of the communes layer on, the densest tile stays under it.
+const MaxCommunesTileBytes = 100_000
+
+// densestTiles is how many of the tiles holding the most communes are
+// encoded to measure a zoom.
+const densestTiles = 3
+
+// LayerInfo describes a layer as this set serves it: Layer's description,
+// with the communes' first zoom measured on these territories (see
+// CommunesMinZoom).
+func (s *Set) LayerInfo(name string) (LayerInfo, bool) {
+	info, ok := Layer(name)
+	if ok && name == Communes {
+		info.MinZoom = s.CommunesMinZoom()
+	}
+	return info, ok
+}
+
+// CommunesMinZoom returns the first zoom of the communes layer: the
+// lowest zoom from Layer(Communes).MinZoom on at which the densest
+// communes tile weighs at most MaxCommunesTileBytes before compression.
+// Below it, a tile of a whole country would hold thousands of communes a
+// few pixels wide: the layer is left out and the EPCI and départements
+// are drawn. The densest tiles of each candidate zoom (those meeting the
+// most communes' bounds) are encoded to measure it, once per set of
+// territories.
+func (s *Set) CommunesMinZoom() int {
+	s.gen.firstOnce.Do(func() {
+		info, _ := Layer(Communes)
+		z := info.MinZoom
+		for ; z < MaxZoom; z++ {
+			if s.densestCommunesTile(z) <= MaxCommunesTileBytes {
+				break
+			}
+		}
+		s.gen.communesFirst = z
+	})
+	return s.gen.communesFirst
+}
+
+// densestCommunesTile returns the size in bytes of the largest of the
+// communes tiles of zoom z that meet the most communes' bounds.
+func (s *Set) densestCommunesTile(z int) int {
+	n := math.Ldexp(1, z)
+	last := int(n) - 1
+	counts := map[maptile.Tile]int{}
+	for i := range s.communes {
+		b := s.communes[i].bound
+		x0 := min(max(int(math.Floor(b.Min[0]*n)), 0), last)
+		x1 := min(max(int(math.Floor(b.Max[0]*n)), 0), last)
+		y0 := min(max(int(math.Floor(b.Min[1]*n)), 0), last)
+		y1 := min(max(int(math.Floor(b.Max[1]*n)), 0), last)
+		for x := x0; x <= x1; x++ {
+			for y := y0; y <= y1; y++ {
+				counts[maptile.New(uint32(x), uint32(y), maptile.Zoom(z))]++
+			}
+		}
+	}
+	dense := make([]maptile.Tile, 0, len(counts))
+	for t := range counts {
+		dense = append(dense, t)
+	}
+	sort.Slice(dense, func(a, b int) bool {
+		ta, tb := dense[a], dense[b]
+		if counts[ta] != counts[tb] {
+			return counts[ta] > counts[tb]
+		}
+		if ta.X != tb.X {
+			return ta.X < tb.X
+		}
+		return ta.Y < tb.Y
+	})
+	largest := 0
+	for _, t := range dense[:min(densestTiles, len(dense))] {
+		feats := s.communeFeatures(t)
+		if len(feats) == 0 {
+			continue
+		}
+		raw, err := encodeCommunes(t, feats)
+		if err != nil {
+			// Not measurable: counted as too large, the next zoom is tried.
+			return math.MaxInt
+		}
+		largest = max(largest, len(raw))
+	}
+	return largest
+}
+
+// encodeCommunes encodes a tile of the communes layer alone.
+func encodeCommunes(t maptile.Tile, feats []tiles.Feature) ([]byte, error) {
+	if len(feats) == 0 {
+		return nil, nil
+	}
+	return tiles.Encode(t, []tiles.Layer{{Name: Communes, Features: feats, Grid: grid(int(t.Z))}})
 }

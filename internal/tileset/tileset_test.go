@@ -132,6 +132,10 @@ func TestTileSizeLimits(t *testing.T) {
 		attrs[c.Code] = a
 	}
 	s = New(s.snap, DefaultConfig(), Attributes{Communes: attrs})
+	// A region keeps its communes from the layer's usual first zoom.
+	if base, _ := Layer(Communes); s.CommunesMinZoom() != base.MinZoom {
+		t.Errorf("region 32: communes from zoom %d, want %d", s.CommunesMinZoom(), base.MinZoom)
+	}
 	maxZ := MaxZoom
 	if testing.Short() {
 		maxZ = 11
