@@ -130,6 +130,8 @@ export interface TileJSON {
   bounds?: [number, number, number, number];
   center?: [number, number, number];
   attribution?: string;
+  /** The layers of the tiles, each with its first and last zoom. */
+  vector_layers?: {id: string; minzoom?: number; maxzoom?: number}[];
 }
 
 /** An API error with its French message. */

@@ -41,6 +41,7 @@ import {
 } from './mapstyle.ts';
 import {LEVELS, MAX_ADDITIONS, MAX_REMOVALS, apiParams, showsPlaces, supplyParams, tileLevel, type Addition, type Level} from './state.ts';
 import type {Scale} from './legend.ts';
+import {communesMinZoom, zoomHint} from './zoomhint.ts';
 
 /** The size of the map's picture in the printed portrait, CSS pixels. */
 const SNAPSHOT = {width: 960, height: 720};
@@ -68,6 +69,8 @@ export interface BoardMapOptions {
   container: HTMLElement;
   tooltip: HTMLElement;
   crosshair: HTMLElement;
+  /** Says to zoom in when the chosen level is not drawn at this zoom. */
+  zoomHint: HTMLElement;
   store: Store;
   territories: TileJSON;
   sites: TileJSON;
@@ -104,9 +107,12 @@ export class BoardMap {
   #scenario: {key: string; indicators: string; indicator: string} | null = null;
   #before = new Map<number, number>();
   #after = new Map<number, number>();
+  /** The first zoom of the communes in the territories' tiles. */
+  readonly #communesFrom: number;
 
   constructor(o: BoardMapOptions) {
     this.#o = o;
+    this.#communesFrom = communesMinZoom(o.territories);
     const s = o.store.state.dash;
     this.#sitesKey = supplyParams(s.params).toString();
     const bounds = viewBounds(o.territories.bounds);
@@ -189,6 +195,7 @@ export class BoardMap {
       if (cur && Math.abs(cur.zoom - view.zoom) < 0.01 && Math.abs(cur.lat - view.lat) < 1e-5 && Math.abs(cur.lon - view.lon) < 1e-5) return;
       this.#o.store.updateDash({view}, 'replace');
     });
+    map.on('zoom', () => this.#showZoomHint());
     map.on('mousemove', (e) => this.#onHover(e));
     map.getCanvas().addEventListener('mouseleave', () => this.#clearHover());
     map.on('click', (e) => this.#onClick(e));
@@ -197,6 +204,14 @@ export class BoardMap {
       map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = 'pointer'));
       map.on('mouseleave', layer, () => (map.getCanvas().style.cursor = ''));
     }
+  }
+
+  /** Shows or hides the hint to zoom in on the level chosen. */
+  #showZoomHint(): void {
+    const hint = zoomHint(this.#o.store.state.dash.niveau, this.map.getZoom(), this.#communesFrom);
+    const el = this.#o.zoomHint;
+    if ((hint ?? '') !== el.textContent) el.textContent = hint ?? '';
+    el.hidden = hint === null;
   }
 
   /** The level whose figures are painted. */
@@ -363,6 +378,7 @@ export class BoardMap {
         this.map.setFilter(ids.selection, ['in', ['id'], ['literal', sel]]);
       }
     }
+    if (!pd || d.niveau !== pd.niveau) this.#showZoomHint();
     // White zones: fetched here, so that a scenario can change their cells.
     const zonesKey = d.zones ? apiParams(d.params).toString() : '';
     if (!pd || d.zones !== pd.zones || zonesKey !== this.#zonesKey) {

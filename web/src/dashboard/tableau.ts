@@ -145,6 +145,7 @@ export async function mountDashboard(store: Store): Promise<{resize: () => void}
     container: mapEl,
     tooltip: byId('tdb-infobulle'),
     crosshair: byId('tdb-viseur'),
+    zoomHint: byId('tdb-zoom-indice'),
     store,
     territories,
     sites,
