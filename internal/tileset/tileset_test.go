@@ -62,18 +62,7 @@ func regionSet(tb testing.TB) *Set {
 var allLayers = []string{Departements, EPCI, Communes, Sites}
 
 // regionTiles lists the tiles of zoom z covering the region's bounds.
-func regionTiles(s *Set, z int) []maptile.Tile {
-	b := s.Bounds()
-	lo := maptile.At(orb.Point{b.Min[0], b.Max[1]}, maptile.Zoom(z))
-	hi := maptile.At(orb.Point{b.Max[0], b.Min[1]}, maptile.Zoom(z))
-	var out []maptile.Tile
-	for x := lo.X; x <= hi.X; x++ {
-		for y := lo.Y; y <= hi.Y; y++ {
-			out = append(out, maptile.New(x, y, maptile.Zoom(z)))
-		}
-	}
-	return out
-}
+func regionTiles(s *Set, z int) []maptile.Tile { return tilesOver(s.Bounds(), z) }
 
 // TestEveryTileValid encodes every tile covering the region from z5 to
 // z14 with all layers and checks each against the MVT 2.1 rules with the
