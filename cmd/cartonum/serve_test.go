@@ -360,16 +360,7 @@ func TestServeLimitFlags(t *testing.T) {
 // emptyServer starts the whole server on an empty temporary database.
 func emptyServer(t *testing.T, lim LimitsConfig) (*Main, string) {
 	t.Helper()
-	cfg := Config{DB: filepath.Join(t.TempDir(), "c.db"), Region: "32", Addr: "127.0.0.1:0", Limits: lim}
-	m := NewMain(cfg, quietLogger())
-	if err := m.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := m.Close(); err != nil {
-			t.Errorf("close: %v", err)
-		}
-	})
+	m := runMain(t, Config{DB: filepath.Join(t.TempDir(), "c.db"), Region: "32", Limits: lim})
 	return m, "http://" + m.Addr()
 }
 
