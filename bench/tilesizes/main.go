@@ -28,7 +28,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/cartonum/cartonum/internal/generation"
@@ -89,7 +88,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		for z := minZ; z <= maxZ; z++ {
 			var n, total, gzTotal, maxRaw, maxGz int
 			var maxTile maptile.Tile
-			for _, t := range regionTiles(set.Bounds(), z) {
+			for _, t := range tileset.TilesOver(set.Bounds(), z) {
 				tile, err := set.Get(tileset.Request{Layers: layers, Tile: t})
 				if err != nil {
 					return fmt.Errorf("%v: %w", t, err)
@@ -113,17 +112,4 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	return nil
-}
-
-// regionTiles lists the tiles of zoom z covering the WGS84 bound b.
-func regionTiles(b orb.Bound, z int) []maptile.Tile {
-	lo := maptile.At(orb.Point{b.Min[0], b.Max[1]}, maptile.Zoom(z))
-	hi := maptile.At(orb.Point{b.Max[0], b.Min[1]}, maptile.Zoom(z))
-	var out []maptile.Tile
-	for x := lo.X; x <= hi.X; x++ {
-		for y := lo.Y; y <= hi.Y; y++ {
-			out = append(out, maptile.New(x, y, maptile.Zoom(z)))
-		}
-	}
-	return out
 }

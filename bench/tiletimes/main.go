@@ -53,7 +53,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/cartonum/cartonum/internal/cartonum"
@@ -97,7 +96,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if cfg.Cover {
 			return coverTiles(set, z)
 		}
-		return regionTiles(set.Bounds(), z)
+		return tileset.TilesOver(set.Bounds(), z)
 	}
 	if cfg.List {
 		for z := cfg.MinZoom; z <= cfg.MaxZoom; z++ {
@@ -279,7 +278,7 @@ func load(dir, region string, served bool) (*tileset.Set, error) {
 func coverTiles(set *tileset.Set, z int) []maptile.Tile {
 	seen := map[maptile.Tile]bool{}
 	for _, c := range set.Snapshot().Communes() {
-		for _, t := range regionTiles(c.Geometry.Bound(), z) {
+		for _, t := range tileset.TilesOver(c.Geometry.Bound(), z) {
 			seen[t] = true
 		}
 	}
@@ -293,20 +292,6 @@ func coverTiles(set *tileset.Set, z int) []maptile.Tile {
 		}
 		return int(a.Y) - int(b.Y)
 	})
-	return out
-}
-
-// regionTiles lists the tiles of zoom z covering the WGS84 bound b, by
-// column then row.
-func regionTiles(b orb.Bound, z int) []maptile.Tile {
-	lo := maptile.At(orb.Point{b.Min[0], b.Max[1]}, maptile.Zoom(z))
-	hi := maptile.At(orb.Point{b.Max[0], b.Min[1]}, maptile.Zoom(z))
-	var out []maptile.Tile
-	for x := lo.X; x <= hi.X; x++ {
-		for y := lo.Y; y <= hi.Y; y++ {
-			out = append(out, maptile.New(x, y, maptile.Zoom(z)))
-		}
-	}
 	return out
 }
 

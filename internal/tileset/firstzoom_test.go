@@ -32,19 +32,6 @@ func denseSet(lon, lat, side float64, n int) *Set {
 	return New(index.New(index.Data{Version: 1, Communes: communes}), DefaultConfig(), Attributes{})
 }
 
-// tilesOver lists the tiles of zoom z meeting b.
-func tilesOver(b orb.Bound, z int) []maptile.Tile {
-	lo := maptile.At(orb.Point{b.Min[0], b.Max[1]}, maptile.Zoom(z))
-	hi := maptile.At(orb.Point{b.Max[0], b.Min[1]}, maptile.Zoom(z))
-	var out []maptile.Tile
-	for x := lo.X; x <= hi.X; x++ {
-		for y := lo.Y; y <= hi.Y; y++ {
-			out = append(out, maptile.New(x, y, maptile.Zoom(z)))
-		}
-	}
-	return out
-}
-
 // TestCommunesFirstZoom: 6,400 communes of a few pixels at z5, all in one
 // z5 tile, make it weigh more than the limit; the set starts the communes
 // layer at the first zoom where every tile fits, leaves it out below and
@@ -60,7 +47,7 @@ func TestCommunesFirstZoom(t *testing.T) {
 	// The zoom below really is too heavy: measured over every tile.
 	largest := func(z int) (int, maptile.Tile) {
 		most, at := 0, maptile.Tile{}
-		for _, tile := range tilesOver(s.Bounds(), z) {
+		for _, tile := range TilesOver(s.Bounds(), z) {
 			feats := s.communeFeatures(tile)
 			raw, err := encodeCommunes(tile, feats)
 			if err != nil {
@@ -76,7 +63,7 @@ func TestCommunesFirstZoom(t *testing.T) {
 		t.Errorf("z%d: the largest tile %d/%d/%d weighs %d bytes: the layer could start there", first-1, at.Z, at.X, at.Y, most)
 	}
 	for z := first; z <= min(first+3, MaxZoom); z++ {
-		for _, tile := range tilesOver(s.Bounds(), z) {
+		for _, tile := range TilesOver(s.Bounds(), z) {
 			raw, err := s.Encode(Request{Layers: []string{Communes}, Tile: tile})
 			if err != nil {
 				t.Fatal(err)
@@ -91,7 +78,7 @@ func TestCommunesFirstZoom(t *testing.T) {
 	}
 	// Below the first zoom: no communes layer, alone or combined.
 	for z := base.MinZoom; z < first; z++ {
-		for _, tile := range tilesOver(s.Bounds(), z) {
+		for _, tile := range TilesOver(s.Bounds(), z) {
 			raw, err := s.Encode(Request{Layers: []string{Communes}, Tile: tile})
 			if err != nil || raw != nil {
 				t.Fatalf("tile %d/%d/%d alone: %d bytes, %v", tile.Z, tile.X, tile.Y, len(raw), err)

@@ -920,3 +920,17 @@ func encodeCommunes(t maptile.Tile, feats []tiles.Feature) ([]byte, error) {
 	}
 	return tiles.Encode(t, []tiles.Layer{{Name: Communes, Features: feats, Grid: grid(int(t.Z))}})
 }
+
+// TilesOver lists the tiles of zoom z meeting the WGS84 bound b, by column
+// then row (tests and bench programs walk a region's tiles with it).
+func TilesOver(b orb.Bound, z int) []maptile.Tile {
+	lo := maptile.At(orb.Point{b.Min[0], b.Max[1]}, maptile.Zoom(z))
+	hi := maptile.At(orb.Point{b.Max[0], b.Min[1]}, maptile.Zoom(z))
+	var out []maptile.Tile
+	for x := lo.X; x <= hi.X; x++ {
+		for y := lo.Y; y <= hi.Y; y++ {
+			out = append(out, maptile.New(x, y, maptile.Zoom(z)))
+		}
+	}
+	return out
+}

@@ -62,7 +62,7 @@ func regionSet(tb testing.TB) *Set {
 var allLayers = []string{Departements, EPCI, Communes, Sites}
 
 // regionTiles lists the tiles of zoom z covering the region's bounds.
-func regionTiles(s *Set, z int) []maptile.Tile { return tilesOver(s.Bounds(), z) }
+func regionTiles(s *Set, z int) []maptile.Tile { return TilesOver(s.Bounds(), z) }
 
 // TestEveryTileValid encodes every tile covering the region from z5 to
 // z14 with all layers and checks each against the MVT 2.1 rules with the
