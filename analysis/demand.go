@@ -11,6 +11,8 @@ import (
 // DemandSource spreads the population of communes over demand points. Grid
 // is the default; a gridded population (INSEE 200 m squares) can replace it.
 type DemandSource interface {
+	// Demand returns a new slice, which the caller owns: NewModel keeps
+	// it and rewrites it.
 	Demand(communes []Commune) []DemandPoint
 }
 
@@ -23,46 +25,81 @@ type Grid struct {
 }
 
 // Demand implements DemandSource. Communes without geometry get no point.
+// It counts each commune's points first, then writes them into a slice of
+// exactly that size, the communes spread over the processors.
 func (g Grid) Demand(communes []Commune) []DemandPoint {
 	cell := g.CellMeters
 	if !(cell > 0) {
 		cell = 1000
 	}
 	dLat := cell / metersPerDegree
-	var out []DemandPoint
-	var xs []float64
+	start := make([]int, len(communes)+1) // commune ci owns out[start[ci]:start[ci+1]]
+	parallelFor(len(communes), 256, func(lo, hi int) {
+		var xs []float64
+		for ci := lo; ci < hi; ci++ {
+			start[ci+1] = gridPoints(&communes[ci], ci, dLat, cell, nil, &xs)
+		}
+	})
 	for ci := range communes {
-		c := &communes[ci]
-		if len(c.Geometry) == 0 {
+		start[ci+1] += start[ci]
+	}
+	out := make([]DemandPoint, start[len(communes)])
+	parallelFor(len(communes), 256, func(lo, hi int) {
+		var xs []float64
+		for ci := lo; ci < hi; ci++ {
+			gridPoints(&communes[ci], ci, dLat, cell, out[start[ci]:start[ci+1]], &xs)
+		}
+	})
+	return out
+}
+
+// gridPoints returns the number of demand points of commune c (index ci):
+// the centres of the grid cells inside its polygon, or one interior point
+// when it holds none, or none without geometry. With dst non-nil it also
+// writes them there, population spread evenly; dst must hold exactly that
+// number. xs is scratch space.
+func gridPoints(c *Commune, ci int, dLat, cell float64, dst []DemandPoint, xs *[]float64) int {
+	if len(c.Geometry) == 0 {
+		return 0
+	}
+	n := 0
+	b := c.Geometry.Bound()
+	for r := int(math.Floor(b.Min[1] / dLat)); float64(r)*dLat <= b.Max[1]; r++ {
+		y := (float64(r) + 0.5) * dLat
+		if y < b.Min[1] || y > b.Max[1] {
 			continue
 		}
-		start := len(out)
-		b := c.Geometry.Bound()
-		for r := int(math.Floor(b.Min[1] / dLat)); float64(r)*dLat <= b.Max[1]; r++ {
-			y := (float64(r) + 0.5) * dLat
-			if y < b.Min[1] || y > b.Max[1] {
+		dLon := rowWidth(r, dLat, cell)
+		*xs = crossings(c.Geometry, y, (*xs)[:0])
+		x := *xs
+		for k := 0; k+1 < len(x); k += 2 {
+			// Centres (col+0.5)·dLon in [x[k], x[k+1]).
+			c0 := int(math.Ceil(x[k]/dLon - 0.5))
+			c1 := int(math.Ceil(x[k+1]/dLon-0.5)) - 1
+			if c1 < c0 {
 				continue
 			}
-			dLon := rowWidth(r, dLat, cell)
-			xs = crossings(c.Geometry, y, xs[:0])
-			for k := 0; k+1 < len(xs); k += 2 {
-				// Centres (col+0.5)·dLon in [xs[k], xs[k+1]).
-				c0 := int(math.Ceil(xs[k]/dLon - 0.5))
-				c1 := int(math.Ceil(xs[k+1]/dLon-0.5)) - 1
+			if dst != nil {
 				for col := c0; col <= c1; col++ {
-					out = append(out, DemandPoint{Commune: ci, Point: orb.Point{(float64(col) + 0.5) * dLon, y}})
+					dst[n+col-c0] = DemandPoint{Commune: ci, Point: orb.Point{(float64(col) + 0.5) * dLon, y}}
 				}
 			}
-		}
-		if len(out) == start {
-			out = append(out, DemandPoint{Commune: ci, Point: InteriorPoint(c.Geometry)})
-		}
-		share := c.Population / float64(len(out)-start)
-		for k := start; k < len(out); k++ {
-			out[k].Population = share
+			n += c1 - c0 + 1
 		}
 	}
-	return out
+	if n == 0 {
+		if dst != nil {
+			dst[0] = DemandPoint{Commune: ci, Point: InteriorPoint(c.Geometry)}
+		}
+		n = 1
+	}
+	if dst != nil {
+		share := c.Population / float64(n)
+		for k := range dst {
+			dst[k].Population = share
+		}
+	}
+	return n
 }
 
 // rowWidth is the column width, in degrees of longitude, of grid row r: cell

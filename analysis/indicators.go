@@ -239,8 +239,16 @@ func (t *tally) addPoint(st *state, i int, thr float64) {
 	}
 }
 
-// quantiles sets the 90th percentiles of the points in spans.
+// quantiles sets the 90th percentiles of the points in spans. buf is
+// scratch space, returned for reuse, grown at once to the points' number.
 func (m *Model) quantiles(st *state, in *Indicators, spans [][2]int32, buf []vw) []vw {
+	n := 0
+	for _, s := range spans {
+		n += int(s[1] - s[0])
+	}
+	if cap(buf) < n {
+		buf = make([]vw, 0, n)
+	}
 	for _, km := range []bool{false, true} {
 		buf = buf[:0]
 		total := 0.0

@@ -80,14 +80,18 @@ func NewModel(communes []Commune, sites []Site, demand DemandSource) *Model {
 	m.communes = slices.Clone(communes)
 	slices.SortStableFunc(m.communes, func(a, b Commune) int { return cmp.Compare(a.Code, b.Code) })
 
-	var pts []DemandPoint
-	for _, d := range demand.Demand(m.communes) {
+	all := demand.Demand(m.communes)
+	pts := all[:0] // filtered in place: the slice is the model's
+	for _, d := range all {
 		if d.Commune >= 0 && d.Commune < len(m.communes) && validPoint(d.Point) &&
 			!math.IsNaN(d.Population) && !math.IsInf(d.Population, 0) {
 			pts = append(pts, d)
 		}
 	}
-	slices.SortStableFunc(pts, func(a, b DemandPoint) int { return cmp.Compare(a.Commune, b.Commune) })
+	byCommune := func(a, b DemandPoint) int { return cmp.Compare(a.Commune, b.Commune) }
+	if !slices.IsSortedFunc(pts, byCommune) { // Grid's are
+		slices.SortStableFunc(pts, byCommune)
+	}
 	m.points = pts
 	m.pop = make([]float64, len(pts))
 	for i := range pts {
