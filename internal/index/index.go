@@ -6,7 +6,9 @@ package index
 
 import (
 	"math"
+	"runtime"
 	"sort"
+	"sync"
 	"sync/atomic"
 
 	"github.com/paulmach/orb"
@@ -62,7 +64,10 @@ type Data struct {
 	Places       []cartonum.Place
 }
 
-// New builds a snapshot. It takes ownership of the slices in d.
+// New builds a snapshot. It takes ownership of the slices in d. Its
+// independent parts (what is derived from each commune and each place, then
+// the communes' and the places' maps, R-trees and search indexes) are built
+// concurrently; the snapshot is the same as a sequential build's.
 func New(d Data) *Snapshot {
 	s := &Snapshot{
 		version:       d.Version,
@@ -86,18 +91,63 @@ func New(d Data) *Snapshot {
 		hours:         make([]*openinghours.Schedule, len(d.Places)),
 		perCommune:    make(map[string]int),
 		sourceToID:    make(map[string]string, len(d.Places)),
+		text:          &textIndex{bigrams: map[uint16][]int32{}, trigrams: map[uint32][]int32{}},
 	}
+	sort.Slice(s.places, func(i, j int) bool { return s.places[i].ID < s.places[j].ID })
+
+	// What each commune and each place gives on its own, in parallel.
+	type derived struct {
+		bound  orb.Bound
+		anchor orb.Point
+		radius float64
+	}
+	cd := make([]derived, len(s.communes))
+	forEach(len(s.communes), 512, func(i int) {
+		c := &s.communes[i]
+		s.communeKeys[i] = cartonum.Key(c.Nom)
+		s.communeWords[i] = wordKeys(c.Nom)
+		cd[i] = derived{bound: c.Geometry.Bound(), anchor: anchor(c.Geometry), radius: math.Sqrt(geo.Area(c.Geometry) / math.Pi)}
+	})
+	forEach(len(s.places), 512, func(i int) {
+		p := &s.places[i]
+		s.placeText[i] = cartonum.Fold(p.Nom + " " + p.Commune)
+		s.placeKey[i] = cartonum.Key(p.Nom)
+		s.placeDisplay[i] = DisplayName(p.Nom)
+		if p.Horaires != "" {
+			s.hours[i], _ = openinghours.Parse(p.Horaires)
+		}
+	})
+
+	// The communes' and the places' structures share nothing: one
+	// goroutine each.
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := range s.places {
+			p := &s.places[i]
+			s.placeByID[p.ID] = i
+			for _, src := range p.Provenance.SourceIDs {
+				s.sourceToID[src] = p.ID
+			}
+			pt := [2]float64{p.Longitude, p.Latitude}
+			s.placeTree.Insert(pt, pt, int32(i))
+			if p.Provenance.OutsideRegion {
+				s.outside++
+			} else if p.CodeInsee != "" {
+				s.perCommune[p.CodeInsee]++
+			}
+		}
+		s.text.addPlaces(s)
+	}()
 	for i := range s.communes {
 		c := &s.communes[i]
 		s.communeByCode[c.Code] = c
-		k := cartonum.Key(c.Nom)
-		s.communeKeys[i] = k
+		k := s.communeKeys[i]
 		s.communeByKey[k] = append(s.communeByKey[k], c)
-		s.communeWords[i] = wordKeys(c.Nom)
-		s.communeRadius[c.Code] = math.Sqrt(geo.Area(c.Geometry) / math.Pi)
-		b := c.Geometry.Bound()
-		s.communeTree.Insert(b.Min, b.Max, int32(i))
-		s.anchors[c.Code] = anchor(c.Geometry)
+		s.communeRadius[c.Code] = cd[i].radius
+		s.communeTree.Insert(cd[i].bound.Min, cd[i].bound.Max, int32(i))
+		s.anchors[c.Code] = cd[i].anchor
 		if c.CodeEpci != "" {
 			s.communeEPCI[c.Code] = c.CodeEpci
 		}
@@ -114,29 +164,39 @@ func New(d Data) *Snapshot {
 	for i := range s.departements {
 		s.deptByCode[s.departements[i].Code] = &s.departements[i]
 	}
-	sort.Slice(s.places, func(i, j int) bool { return s.places[i].ID < s.places[j].ID })
-	for i := range s.places {
-		p := &s.places[i]
-		s.placeByID[p.ID] = i
-		for _, src := range p.Provenance.SourceIDs {
-			s.sourceToID[src] = p.ID
-		}
-		pt := [2]float64{p.Longitude, p.Latitude}
-		s.placeTree.Insert(pt, pt, int32(i))
-		s.placeText[i] = cartonum.Fold(p.Nom + " " + p.Commune)
-		s.placeKey[i] = cartonum.Key(p.Nom)
-		s.placeDisplay[i] = DisplayName(p.Nom)
-		if p.Horaires != "" {
-			s.hours[i], _ = openinghours.Parse(p.Horaires)
-		}
-		if p.Provenance.OutsideRegion {
-			s.outside++
-		} else if p.CodeInsee != "" {
-			s.perCommune[p.CodeInsee]++
-		}
-	}
-	s.text = newTextIndex(s)
+	s.text.addCommunes(s)
+	wg.Wait()
 	return s
+}
+
+// forEach calls fn for every i in [0, n), in chunks of grain spread over
+// GOMAXPROCS goroutines.
+func forEach(n, grain int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), (n+grain-1)/grain)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				lo := int(next.Add(int64(grain))) - grain
+				if lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+grain, n); i++ {
+					fn(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // Hours returns the parsed opening hours of a place of the snapshot, nil

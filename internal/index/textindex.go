@@ -46,8 +46,9 @@ type codeEntry struct {
 	commune int32
 }
 
-func newTextIndex(s *Snapshot) *textIndex {
-	t := &textIndex{bigrams: map[uint16][]int32{}, trigrams: map[uint32][]int32{}}
+// addCommunes sets the communes' indexes (every field but trigrams) from
+// s.communes, s.communeKeys and s.communeWords.
+func (t *textIndex) addCommunes(s *Snapshot) {
 	for i := range s.communes {
 		t.full = append(t.full, nameEntry{s.communeKeys[i], int32(i), -1})
 		for k, w := range s.communeWords[i] {
@@ -88,6 +89,10 @@ func newTextIndex(s *Snapshot) *textIndex {
 	}
 	n := len(t.names)
 	t.counts.New = func() any { c := make([]uint16, n); return &c }
+}
+
+// addPlaces sets the places' trigram index from s.placeText.
+func (t *textIndex) addPlaces(s *Snapshot) {
 	var tri []uint32
 	for i := range s.placeText {
 		tri = distinctTrigrams(s.placeText[i], tri[:0])
@@ -95,7 +100,6 @@ func newTextIndex(s *Snapshot) *textIndex {
 			t.trigrams[g] = append(t.trigrams[g], int32(i))
 		}
 	}
-	return t
 }
 
 // distinctBigrams appends the distinct byte bigrams of s to out.
