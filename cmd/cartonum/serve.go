@@ -160,6 +160,9 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Logger.Info("data loaded", "db", m.Config.DB, "regions", m.regions, "places", len(snap.Places()), "communes", len(snap.Communes()),
 		"data_version", snap.Version(), "duration_ms", time.Since(start).Milliseconds())
 	m.genCfg = generation.DefaultConfig()
+	// Nothing serves yet: the first generation is published before its
+	// tiles' zooms are all generalised (see generation.Config).
+	m.genCfg.BackgroundWarm = true
 	if m.Config.TileCacheBytes > 0 {
 		m.genCfg.Tiles.CacheBytes = m.Config.TileCacheBytes
 	}
@@ -419,6 +422,19 @@ func (m *Main) build(ctx context.Context, snap *index.Snapshot) (*generation.Gen
 		return nil, err
 	}
 	m.Logger.Info("generation ready", "data_version", snap.Version(), "duration_ms", gen.BuildTime().Milliseconds())
+	if warm := gen.TilesWarm(); warm != nil {
+		select {
+		case <-warm:
+		default:
+			go func() {
+				select {
+				case <-warm:
+					m.Logger.Info("tiles generalised at every zoom", "data_version", snap.Version(), "duration_ms", gen.WarmTime().Milliseconds())
+				case <-ctx.Done():
+				}
+			}()
+		}
+	}
 	return gen, nil
 }
 

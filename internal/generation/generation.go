@@ -39,6 +39,15 @@ type Config struct {
 	// NoTiles leaves the tile set out, for commands that serve no tiles
 	// (analyse): Tiles then returns nil and Outline only knows communes.
 	NoTiles bool
+	// BackgroundWarm, for the first generation only (Rebuild with no
+	// previous one, as when a server starts), publishes the generation as
+	// soon as its model, indicators and topology are ready and generalises
+	// the tiles' zooms in the background: there is no older generation to
+	// keep serving meanwhile, and a request for a zoom not generalised yet
+	// waits for that zoom alone. Generation.TilesWarm reports the end.
+	// Later generations are always built completely before they replace
+	// the current one.
+	BackgroundWarm bool
 	// PrefillTiles is how many of the previous generation's most recently
 	// used tiles Rebuild encodes before the new generation is published.
 	PrefillTiles int
@@ -75,6 +84,10 @@ type Generation struct {
 	top       Territory
 	depRegion map[string]string
 
+	// warm is closed once every zoom of the tile set is generalised.
+	warm     chan struct{}
+	warmTook time.Duration
+
 	// kept and encoded count the tiles Rebuild carried over unchanged from
 	// the previous generation's cache and those it encoded again.
 	kept, encoded int
@@ -100,6 +113,80 @@ func Build(ctx context.Context, snap *index.Snapshot, cfg Config) (*Generation, 
 // once.
 func Rebuild(ctx context.Context, prev *Generation, snap *index.Snapshot, cfg Config) (*Generation, error) {
 	start := time.Now()
+	var prevTiles *tileset.Set
+	if prev != nil {
+		prevTiles = prev.tiles
+	}
+	// The territories' side of the tiles (topology, generalisation of every
+	// zoom, outlines) does not depend on the indicators: it is built on its
+	// own goroutine while the model and its indicators are computed.
+	type territories struct {
+		terr       *tileset.Territories
+		epci, deps map[string]orb.MultiPolygon
+	}
+	background := cfg.BackgroundWarm && prev == nil
+	var terrDone chan territories
+	if !cfg.NoTiles {
+		terrDone = make(chan territories, 1)
+		go func() {
+			var t territories
+			t.terr = tileset.PrepareTerritories(prevTiles, snap)
+			if prevTiles != nil && t.terr.Shares(prevTiles) {
+				t.epci, t.deps = prev.epci, prev.deps
+			} else {
+				if !background {
+					t.terr.Warm()
+				}
+				t.epci, t.deps = t.terr.Outlines()
+			}
+			terrDone <- t
+		}()
+	}
+	g, defaults, err := buildModel(ctx, snap, cfg)
+	if err != nil {
+		if terrDone != nil {
+			<-terrDone
+		}
+		return nil, err
+	}
+	if terrDone != nil {
+		t := <-terrDone
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		g.tiles = tileset.NewWith(prevTiles, t.terr, snap, cfg.Tiles, tileset.Attributes{
+			Communes: tileset.IndicatorAttributes(defaults.Communes),
+			EPCI:     tileset.IndicatorAttributes(defaults.EPCI),
+		})
+		g.epci, g.deps = t.epci, t.deps
+		g.warm = make(chan struct{})
+		if background {
+			go func() {
+				g.tiles.Warm()
+				g.warmTook = time.Since(start)
+				close(g.warm)
+			}()
+		} else {
+			g.tiles.Warm()
+			close(g.warm)
+		}
+		if prevTiles != nil && cfg.PrefillTiles > 0 {
+			g.kept, g.encoded = g.tiles.Prefill(prevTiles, cfg.PrefillTiles, func() bool { return ctx.Err() != nil })
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	g.took = time.Since(start)
+	if !background {
+		g.warmTook = g.took
+	}
+	return g, nil
+}
+
+// buildModel makes the analysis side of a Generation: the model of snap
+// and its indicators at the default parameters.
+func buildModel(ctx context.Context, snap *index.Snapshot, cfg Config) (*Generation, *analysis.Result, error) {
 	g := &Generation{snap: snap, model: newModel(snap, cfg.Demand), demand: cfg.Demand}
 	g.regions, g.depRegion = regionsOf(g.model.Communes())
 	g.top = topOf(g.model)
@@ -112,35 +199,9 @@ func Rebuild(ctx context.Context, prev *Generation, snap *index.Snapshot, cfg Co
 	}
 	defaults, err := g.model.ComputeContext(ctx, analysis.DefaultParams())
 	if err != nil {
-		return nil, fmt.Errorf("indicateurs de la version %d : %w", snap.Version(), err)
+		return nil, nil, fmt.Errorf("indicateurs de la version %d : %w", snap.Version(), err)
 	}
-	if !cfg.NoTiles {
-		var prevTiles *tileset.Set
-		if prev != nil {
-			prevTiles = prev.tiles
-		}
-		g.tiles = tileset.NewFrom(prevTiles, snap, cfg.Tiles, tileset.Attributes{
-			Communes: tileset.IndicatorAttributes(defaults.Communes),
-			EPCI:     tileset.IndicatorAttributes(defaults.EPCI),
-		})
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		g.tiles.Warm()
-		if g.tiles.SharesTerritories(prevTiles) {
-			g.epci, g.deps = prev.epci, prev.deps
-		} else {
-			g.epci, g.deps = g.tiles.Outlines()
-		}
-		if prevTiles != nil && cfg.PrefillTiles > 0 {
-			g.kept, g.encoded = g.tiles.Prefill(prevTiles, cfg.PrefillTiles, func() bool { return ctx.Err() != nil })
-		}
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	g.took = time.Since(start)
-	return g, nil
+	return g, defaults, nil
 }
 
 // NewModel builds the analysis model of a snapshot: its communes with
@@ -296,6 +357,19 @@ func (g *Generation) Prefilled() (kept, encoded int) { return g.kept, g.encoded 
 
 // BuildTime is how long Build took.
 func (g *Generation) BuildTime() time.Duration { return g.took }
+
+// TilesWarm returns a channel closed once every zoom of the tile set is
+// generalised (see Config.BackgroundWarm); nil without tiles.
+func (g *Generation) TilesWarm() <-chan struct{} { return g.warm }
+
+// WarmTime is the time from the start of the build until every zoom of the
+// tile set was generalised; it is known once TilesWarm is closed.
+func (g *Generation) WarmTime() time.Duration {
+	if g.warm != nil {
+		<-g.warm
+	}
+	return g.warmTook
+}
 
 // Compute returns the indicators of a request, from the model's cache of
 // recent requests (Build computed the default parameters), stopping early

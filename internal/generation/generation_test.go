@@ -250,6 +250,53 @@ func TestRebuildShares(t *testing.T) {
 	}
 }
 
+// TestBackgroundWarm: a first generation built with BackgroundWarm is
+// published before its zooms are all generalised, and gives, at every zoom,
+// the tiles of a generation built completely; once TilesWarm is closed, a
+// Rebuild from it is complete when it returns.
+func TestBackgroundWarm(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.BackgroundWarm = true
+	d := smallData(1)
+	early, err := Build(context.Background(), index.New(d), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	complete := build(t, 1)
+	select {
+	case <-complete.TilesWarm():
+	default:
+		t.Fatal("a build without BackgroundWarm returned before its tiles were warm")
+	}
+	layers := []string{tileset.Departements, tileset.EPCI, tileset.Communes, tileset.Sites, tileset.Labels}
+	for z := 0; z <= tileset.MaxZoom; z++ {
+		for _, tl := range tileset.TilesOver(complete.Tiles().Bounds(), z) {
+			req := tileset.Request{Layers: layers, Tile: tl}
+			a, errA := early.Tiles().Encode(req)
+			b, errB := complete.Tiles().Encode(req)
+			if errA != nil || errB != nil || !bytes.Equal(a, b) {
+				t.Fatalf("tile %v: %d bytes (%v) published early, %d bytes (%v) built completely", tl, len(a), errA, len(b), errB)
+			}
+		}
+	}
+	<-early.TilesWarm()
+	if early.WarmTime() < early.BuildTime() {
+		t.Errorf("warm after %v, before the build's end (%v)", early.WarmTime(), early.BuildTime())
+	}
+	if early.Tiles().CommunesMinZoom() != complete.Tiles().CommunesMinZoom() {
+		t.Errorf("communes first zoom %d, want %d", early.Tiles().CommunesMinZoom(), complete.Tiles().CommunesMinZoom())
+	}
+	next, err := Rebuild(context.Background(), early, index.New(smallData(2)), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-next.TilesWarm():
+	default:
+		t.Error("a rebuild with a previous generation returned before its tiles were warm")
+	}
+}
+
 // TestLongComputationsStop: siting, scenarios and indicators at other
 // parameters return the context's error once it is done.
 func TestLongComputationsStop(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"math"
 	"runtime"
 	"slices"
@@ -225,6 +226,7 @@ type generalised struct {
 	communesFirst int
 
 	key           uint64 // territoryKey of the territories it was built from
+	codes         territoryCodes
 	bounds        orb.Bound
 	communeBounds []orb.Bound // world bound of each commune's contour
 	topo          *topology.Topology
@@ -233,8 +235,8 @@ type generalised struct {
 
 // newGeneralised projects the communes to world coordinates and builds
 // their topology; the zooms are generalised on first use (or by Warm).
-func newGeneralised(key uint64, communes []cartonum.Commune) *generalised {
-	g := &generalised{key: key, communeBounds: make([]orb.Bound, len(communes)),
+func newGeneralised(key uint64, communes []cartonum.Commune, codes territoryCodes) *generalised {
+	g := &generalised{key: key, codes: codes, communeBounds: make([]orb.Bound, len(communes)),
 		bounds: orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}}
 	world := make([]orb.MultiPolygon, len(communes))
 	for i := range communes {
@@ -257,18 +259,98 @@ func New(snap *index.Snapshot, cfg Config, attrs Attributes) *Set {
 // are the same, the new set shares prev's topology and generalised zooms
 // instead of computing them again, as when only places changed.
 func NewFrom(prev *Set, snap *index.Snapshot, cfg Config, attrs Attributes) *Set {
+	return NewWith(prev, PrepareTerritories(prev, snap), snap, cfg, attrs)
+}
+
+// Territories is the part of a tile set that depends only on the
+// territories of a snapshot: the topology of its communes and their
+// generalisation per zoom. It is made apart from the Set so that it can be
+// built, and warmed, while the indicators that the Set's attributes need
+// are computed.
+type Territories struct {
+	gen *generalised
+}
+
+// PrepareTerritories returns the territories of snap: prev's when they are
+// the same (nothing is computed), else a new topology of the communes,
+// whose zooms are generalised on first use or by Warm.
+func PrepareTerritories(prev *Set, snap *index.Snapshot) *Territories {
+	codes := territoryCodesOf(snap)
+	communes := snap.Communes()
+	key := territoryKey(communes, codes.epciKey, codes.deptKey, codes.epciCodes, codes.depCodes)
+	if prev != nil && prev.gen.key == key {
+		return &Territories{gen: prev.gen}
+	}
+	return &Territories{gen: newGeneralised(key, communes, codes)}
+}
+
+// Warm generalises every zoom now (see Set.Warm).
+func (t *Territories) Warm() { t.gen.warm() }
+
+// Shares reports whether t are the territories of s (and share their
+// generalisation).
+func (t *Territories) Shares(s *Set) bool { return s != nil && s.gen == t.gen }
+
+// Outlines returns the polygons of the EPCI and départements (see
+// Set.Outlines).
+func (t *Territories) Outlines() (epci, departements map[string]orb.MultiPolygon) {
+	return t.gen.outlines()
+}
+
+// territoryCodes are the codes the generalisation groups communes by.
+type territoryCodes struct {
+	epciKey   []string // per commune: its EPCI code
+	deptKey   []string // per commune: its département code
+	epciCodes []string // the EPCI drawn, in snapshot order
+	depCodes  []string // the départements drawn, sorted
+}
+
+// territoryCodesOf lists the EPCI and départements of a snapshot's
+// communes: an EPCI is drawn when it has a member commune, inhabitants or
+// places.
+func territoryCodesOf(snap *index.Snapshot) territoryCodes {
+	communes := snap.Communes()
+	c := territoryCodes{epciKey: make([]string, len(communes)), deptKey: make([]string, len(communes))}
+	epciPop := map[string]int{}
+	epciPlaces := map[string]int{}
+	deps := map[string]bool{}
+	for i := range communes {
+		e := snap.EPCIOf(communes[i].Code)
+		c.epciKey[i], c.deptKey[i] = e, communes[i].CodeDepartement
+		epciPop[e] += communes[i].Population
+		epciPlaces[e] += snap.PlacesIn(communes[i].Code)
+		deps[communes[i].CodeDepartement] = true
+	}
+	members := make(map[string]bool, len(communes))
+	for _, e := range c.epciKey {
+		members[e] = true
+	}
+	for _, e := range snap.EPCIs() {
+		if epciPop[e.Code] == 0 && epciPlaces[e.Code] == 0 && !members[e.Code] {
+			continue
+		}
+		c.epciCodes = append(c.epciCodes, e.Code)
+	}
+	c.depCodes = slices.Sorted(maps.Keys(deps))
+	return c
+}
+
+// NewWith is NewFrom with the territories already prepared from snap (by
+// PrepareTerritories, with the same prev).
+func NewWith(prev *Set, terr *Territories, snap *index.Snapshot, cfg Config, attrs Attributes) *Set {
 	s := &Set{snap: snap, cfg: cfg, clusters: map[string]*clusterEntry{}, cache: NewCache(cfg.CacheBytes)}
+	s.gen = terr.gen
+	codes := s.gen.codes
+	s.epciKey, s.deptKey, s.epciCodes, s.depCodes = codes.epciKey, codes.deptKey, codes.epciCodes, codes.depCodes
 	communes := snap.Communes()
 	epciPop := map[string]int{}
 	depPop := map[string]int{}
 	epciPlaces := map[string]int{}
 	depPlaces := map[string]int{}
-	s.epciKey = make([]string, len(communes))
-	s.deptKey = make([]string, len(communes))
+	s.communes = make([]polyMeta, 0, len(communes))
 	for i := range communes {
 		c := &communes[i]
-		e := snap.EPCIOf(c.Code)
-		s.epciKey[i], s.deptKey[i] = e, c.CodeDepartement
+		e := s.epciKey[i]
 		n := snap.PlacesIn(c.Code)
 		epciPop[e] += c.Population
 		depPop[c.CodeDepartement] += c.Population
@@ -279,6 +361,7 @@ func NewFrom(prev *Set, snap *index.Snapshot, cfg Config, attrs Attributes) *Set
 			props: map[string]any{"code": c.Code, "nom": c.Nom, "population": c.Population,
 				"departement": c.CodeDepartement, "epci": e, "lieux": n},
 			small: map[string]any{},
+			bound: s.gen.communeBounds[i],
 		})
 		if tiles.CommuneID(c.Code) >= 20000 && strings.ContainsAny(c.Code, "AB") {
 			// Corsican codes contain letters: their numeric id is not the
@@ -289,16 +372,17 @@ func NewFrom(prev *Set, snap *index.Snapshot, cfg Config, attrs Attributes) *Set
 			s.communes[i].props[k] = v
 		}
 	}
+	epcis := map[string]cartonum.EPCI{}
 	for _, e := range snap.EPCIs() {
-		if epciPop[e.Code] == 0 && epciPlaces[e.Code] == 0 && !hasMember(s.epciKey, e.Code) {
-			continue
-		}
+		epcis[e.Code] = e
+	}
+	for _, code := range s.epciCodes {
+		e := epcis[code]
 		id, _ := parseUint(e.Code)
 		pop := e.Population
 		if pop == 0 {
 			pop = epciPop[e.Code]
 		}
-		s.epciCodes = append(s.epciCodes, e.Code)
 		props := map[string]any{"code": e.Code, "nom": e.Nom, "type": e.Type, "population": pop, "lieux": epciPlaces[e.Code]}
 		for k, v := range attrs.EPCI[e.Code] {
 			props[k] = v
@@ -309,23 +393,10 @@ func NewFrom(prev *Set, snap *index.Snapshot, cfg Config, attrs Attributes) *Set
 	for _, d := range snap.Departements() {
 		depNames[d.Code] = d.Nom
 	}
-	for code := range depPop {
-		s.depCodes = append(s.depCodes, code)
-	}
-	sort.Strings(s.depCodes)
 	for _, code := range s.depCodes {
 		s.deps = append(s.deps, polyMeta{id: departementID(code), props: map[string]any{"code": code, "nom": depNames[code], "population": depPop[code], "lieux": depPlaces[code]}})
 	}
-	key := territoryKey(communes, s.epciKey, s.deptKey, s.epciCodes, s.depCodes)
-	if prev != nil && prev.gen.key == key {
-		s.gen = prev.gen
-	} else {
-		s.gen = newGeneralised(key, communes)
-	}
 	s.bounds = s.gen.bounds
-	for i := range s.communes {
-		s.communes[i].bound = s.gen.communeBounds[i]
-	}
 	// Places: stable numeric ids and world positions.
 	places := snap.Places()
 	s.placeIDs = make([]uint64, len(places))
@@ -377,15 +448,6 @@ func territoryKey(communes []cartonum.Commune, epci, deps, epciCodes, depCodes [
 // SharesTerritories reports whether s and other were made from the same
 // territories (and share their generalisation).
 func (s *Set) SharesTerritories(other *Set) bool { return other != nil && s.gen == other.gen }
-
-func hasMember(keys []string, code string) bool {
-	for _, k := range keys {
-		if k == code {
-			return true
-		}
-	}
-	return false
-}
 
 func parseUint(s string) (uint64, bool) {
 	var n uint64
@@ -451,8 +513,10 @@ func (s *Set) Version() int64 { return s.snap.Version() }
 // Outlines returns the polygons of the EPCI and départements, in WGS84,
 // dissolved from the communes' topology without simplification: the same
 // topology the tiles generalise, so outlines and tiles share their borders.
-func (s *Set) Outlines() (epci, departements map[string]orb.MultiPolygon) {
-	return unproject(s.gen.topo.Dissolve(s.epciKey, 0)), unproject(s.gen.topo.Dissolve(s.deptKey, 0))
+func (s *Set) Outlines() (epci, departements map[string]orb.MultiPolygon) { return s.gen.outlines() }
+
+func (g *generalised) outlines() (epci, departements map[string]orb.MultiPolygon) {
+	return unproject(g.topo.Dissolve(g.codes.epciKey, 0)), unproject(g.topo.Dissolve(g.codes.deptKey, 0))
 }
 
 // unproject brings world geometries back to longitude and latitude.
@@ -513,23 +577,26 @@ func grid(z int) int32 {
 }
 
 // level returns the generalised polygons of zoom z (computed once).
-func (s *Set) level(z int) *zoomLevel {
+func (s *Set) level(z int) *zoomLevel { return s.gen.level(z) }
+
+// level returns the generalised polygons of zoom z (computed once).
+func (g *generalised) level(z int) *zoomLevel {
 	if z > MaxZoom {
 		z = MaxZoom
 	}
-	lv := &s.gen.zooms[z]
+	lv := &g.zooms[z]
 	lv.once.Do(func() {
-		gen := s.gen.topo.Generalise(tolerance(z))
+		gen := g.topo.Generalise(tolerance(z))
 		if info, _ := Layer(Communes); z >= info.MinZoom {
 			// Below, only the EPCI and départements are drawn.
 			lv.communes = gen.Polygons()
 		}
-		byEPCI := gen.Dissolve(s.epciKey)
-		for _, code := range s.epciCodes {
+		byEPCI := gen.Dissolve(g.codes.epciKey)
+		for _, code := range g.codes.epciCodes {
 			lv.epci = append(lv.epci, byEPCI[code])
 		}
-		byDep := gen.Dissolve(s.deptKey)
-		for _, code := range s.depCodes {
+		byDep := gen.Dissolve(g.codes.deptKey)
+		for _, code := range g.codes.depCodes {
 			lv.deps = append(lv.deps, byDep[code])
 		}
 		lv.communeBounds, lv.epciBounds, lv.depBounds = bounds(lv.communes), bounds(lv.epci), bounds(lv.deps)
@@ -537,10 +604,18 @@ func (s *Set) level(z int) *zoomLevel {
 	return lv
 }
 
-// Warm generalises every zoom now, so that first requests do not wait.
-// Zooms are independent (the topology is only read), so they are
-// generalised on every core, the deepest (slowest) first.
+// Warm measures the first zoom of the communes layer (which the TileJSON
+// gives) and generalises every zoom now, so that first requests do not
+// wait.
 func (s *Set) Warm() {
+	s.CommunesMinZoom()
+	s.gen.warm()
+}
+
+// warm generalises every zoom. Zooms are independent (the topology is only
+// read), so they are generalised on every core, the deepest (slowest)
+// first.
+func (g *generalised) warm() {
 	next := make(chan int, MaxZoom+1)
 	for z := MaxZoom; z >= 0; z-- {
 		next <- z
@@ -552,12 +627,11 @@ func (s *Set) Warm() {
 		go func() {
 			defer wg.Done()
 			for z := range next {
-				s.level(z)
+				g.level(z)
 			}
 		}()
 	}
 	wg.Wait()
-	s.CommunesMinZoom()
 }
 
 // Tile is one encoded tile.
