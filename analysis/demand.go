@@ -34,10 +34,12 @@ func (g Grid) Demand(communes []Commune) []DemandPoint {
 	}
 	dLat := cell / metersPerDegree
 	start := make([]int, len(communes)+1) // commune ci owns out[start[ci]:start[ci+1]]
+	bounds := make([]orb.Bound, len(communes))
 	parallelFor(len(communes), 256, func(lo, hi int) {
 		var xs []float64
 		for ci := lo; ci < hi; ci++ {
-			start[ci+1] = gridPoints(&communes[ci], ci, dLat, cell, nil, &xs)
+			bounds[ci] = communes[ci].Geometry.Bound()
+			start[ci+1] = gridPoints(&communes[ci], ci, bounds[ci], dLat, cell, nil, &xs)
 		}
 	})
 	for ci := range communes {
@@ -47,23 +49,22 @@ func (g Grid) Demand(communes []Commune) []DemandPoint {
 	parallelFor(len(communes), 256, func(lo, hi int) {
 		var xs []float64
 		for ci := lo; ci < hi; ci++ {
-			gridPoints(&communes[ci], ci, dLat, cell, out[start[ci]:start[ci+1]], &xs)
+			gridPoints(&communes[ci], ci, bounds[ci], dLat, cell, out[start[ci]:start[ci+1]], &xs)
 		}
 	})
 	return out
 }
 
-// gridPoints returns the number of demand points of commune c (index ci):
-// the centres of the grid cells inside its polygon, or one interior point
-// when it holds none, or none without geometry. With dst non-nil it also
-// writes them there, population spread evenly; dst must hold exactly that
-// number. xs is scratch space.
-func gridPoints(c *Commune, ci int, dLat, cell float64, dst []DemandPoint, xs *[]float64) int {
+// gridPoints returns the number of demand points of commune c (index ci,
+// bounding box b): the centres of the grid cells inside its polygon, or one
+// interior point when it holds none, or none without geometry. With dst
+// non-nil it also writes them there, population spread evenly; dst must
+// hold exactly that number. xs is scratch space.
+func gridPoints(c *Commune, ci int, b orb.Bound, dLat, cell float64, dst []DemandPoint, xs *[]float64) int {
 	if len(c.Geometry) == 0 {
 		return 0
 	}
 	n := 0
-	b := c.Geometry.Bound()
 	for r := int(math.Floor(b.Min[1] / dLat)); float64(r)*dLat <= b.Max[1]; r++ {
 		y := (float64(r) + 0.5) * dLat
 		if y < b.Min[1] || y > b.Max[1] {

@@ -32,13 +32,20 @@ func newLocator(communes []Commune) *locator {
 	l := &locator{communes: communes, bounds: make([]orb.Bound, len(communes))}
 	all := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
 	area := 0.0
+	parallelFor(len(communes), 256, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if len(communes[i].Geometry) == 0 {
+				l.bounds[i] = orb.Bound{Min: orb.Point{1, 1}, Max: orb.Point{0, 0}} // empty: never matches
+				continue
+			}
+			l.bounds[i] = communes[i].Geometry.Bound()
+		}
+	})
 	for i, c := range communes {
 		if len(c.Geometry) == 0 {
-			l.bounds[i] = orb.Bound{Min: orb.Point{1, 1}, Max: orb.Point{0, 0}} // empty: never matches
 			continue
 		}
-		b := c.Geometry.Bound()
-		l.bounds[i] = b
+		b := l.bounds[i]
 		all = all.Union(b)
 		area += (b.Max[0] - b.Min[0]) * (b.Max[1] - b.Min[1])
 	}

@@ -118,9 +118,11 @@ func NewModel(communes []Commune, sites []Site, demand DemandSource) *Model {
 		m.ptree = newKDTree(m.pvec)
 	}()
 	m.anchors = make([]orb.Point, len(m.communes))
-	for c := range m.communes {
-		m.anchors[c] = InteriorPoint(m.communes[c].Geometry)
-	}
+	parallelFor(len(m.communes), 256, func(lo, hi int) {
+		for c := lo; c < hi; c++ {
+			m.anchors[c] = InteriorPoint(m.communes[c].Geometry)
+		}
+	})
 	m.loc = newLocator(m.communes)
 	m.epci, m.cEPCI = groupBy(m.communes, func(c *Commune) (string, string) { return c.EPCI, c.EPCIName })
 	m.deps, m.cDep = groupBy(m.communes, func(c *Commune) (string, string) { return c.Departement, c.DepartementName })
