@@ -9,7 +9,6 @@
 package tileset
 
 import (
-	"encoding/binary"
 	"fmt"
 	"hash/fnv"
 	"maps"
@@ -422,27 +421,22 @@ func NewWith(prev *Set, terr *Territories, snap *index.Snapshot, cfg Config, att
 // commune's code, contour, EPCI and département, and the EPCI and
 // départements drawn, in their order.
 func territoryKey(communes []cartonum.Commune, epci, deps, epciCodes, depCodes []string) uint64 {
-	h := fnv.New64a()
-	var buf [8]byte
-	num := func(v float64) {
-		binary.LittleEndian.PutUint64(buf[:], math.Float64bits(v))
-		h.Write(buf[:])
-	}
+	k := newKeyWriter(0)
 	for i := range communes {
-		h.Write([]byte(communes[i].Code + "\x1f" + epci[i] + "\x1f" + deps[i] + "\x1e"))
+		k.str(communes[i].Code)
+		k.str(epci[i])
+		k.str(deps[i])
 		for _, poly := range communes[i].Geometry {
 			for _, ring := range poly {
-				num(float64(len(ring)))
-				for _, p := range ring {
-					num(p[0])
-					num(p[1])
-				}
+				k.points(ring)
 			}
-			h.Write([]byte{0})
+			k.h.WriteByte(0)
 		}
+		k.h.WriteByte(0x1e)
 	}
-	h.Write([]byte(strings.Join(epciCodes, "\x1f") + "\x1e" + strings.Join(depCodes, "\x1f")))
-	return h.Sum64()
+	k.list(epciCodes)
+	k.list(depCodes)
+	return k.sum()
 }
 
 // SharesTerritories reports whether s and other were made from the same

@@ -253,6 +253,20 @@ func BenchmarkTile(b *testing.B) {
 	}
 }
 
+// BenchmarkNewFrom makes the set of a new data version with the same
+// territories, as after a contribution: the territories' key, the
+// features' properties and the layers' content keys, the generalisation
+// being shared.
+func BenchmarkNewFrom(b *testing.B) {
+	s := regionSet(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if next := NewFrom(s, s.Snapshot(), DefaultConfig(), Attributes{}); next.gen != s.gen {
+			b.Fatal("territories not shared")
+		}
+	}
+}
+
 func asInt(t *testing.T, v any) int {
 	switch n := v.(type) {
 	case int64:

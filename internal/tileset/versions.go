@@ -3,11 +3,11 @@ package tileset
 import (
 	"encoding/binary"
 	"fmt"
-	"hash"
-	"hash/fnv"
+	"hash/maphash"
 	"math"
 	"slices"
-	"strings"
+
+	"github.com/paulmach/orb"
 )
 
 // Each layer has its own version: the data version at which what its
@@ -27,42 +27,95 @@ type layerVersion struct {
 	version int64
 }
 
-// keyWriter hashes values in a canonical form.
+// keySeed seeds every content key of the process: keys are only compared
+// between the sets of one process, never stored.
+var keySeed = maphash.MakeSeed()
+
+// keyWriter hashes values in a canonical form (hash/maphash: a content key
+// hashes every place and every commune's properties, on the path of each
+// new generation).
 type keyWriter struct {
-	h   hash.Hash64
-	buf [8]byte
+	h    maphash.Hash
+	keys []string // scratch of props
+	buf  []byte   // scratch of points
 }
 
 func newKeyWriter(seed uint64) *keyWriter {
-	k := &keyWriter{h: fnv.New64a()}
-	k.num(math.Float64frombits(seed))
+	k := &keyWriter{}
+	k.h.SetSeed(keySeed)
+	k.u64(seed)
 	return k
 }
 
-func (k *keyWriter) num(v float64) {
-	binary.LittleEndian.PutUint64(k.buf[:], math.Float64bits(v))
-	k.h.Write(k.buf[:])
+func (k *keyWriter) u64(v uint64) {
+	k.buf = binary.LittleEndian.AppendUint64(k.buf[:0], v)
+	k.h.Write(k.buf)
 }
+
+// points hashes a sequence of points, its length first.
+func (k *keyWriter) points(ps []orb.Point) {
+	k.buf = binary.LittleEndian.AppendUint64(k.buf[:0], uint64(len(ps)))
+	for _, p := range ps {
+		k.buf = binary.LittleEndian.AppendUint64(k.buf, math.Float64bits(p[0]))
+		k.buf = binary.LittleEndian.AppendUint64(k.buf, math.Float64bits(p[1]))
+	}
+	k.h.Write(k.buf)
+}
+
+func (k *keyWriter) num(v float64) { k.u64(math.Float64bits(v)) }
 
 func (k *keyWriter) str(s string) {
-	k.h.Write([]byte(s))
-	k.h.Write([]byte{0x1f})
+	k.h.WriteString(s)
+	k.h.WriteByte(0x1f)
 }
 
-func (k *keyWriter) list(l []string) { k.str(strings.Join(l, "\x1d")) }
+func (k *keyWriter) list(l []string) {
+	for _, s := range l {
+		k.h.WriteString(s)
+		k.h.WriteByte(0x1d)
+	}
+	k.h.WriteByte(0x1f)
+}
 
-// props hashes a property map, keys sorted.
+// props hashes a property map, keys sorted, each value with its type.
 func (k *keyWriter) props(m map[string]any) {
-	keys := make([]string, 0, len(m))
+	keys := k.keys[:0]
 	for key := range m {
 		keys = append(keys, key)
 	}
 	slices.Sort(keys)
 	for _, key := range keys {
 		k.str(key)
-		k.str(fmt.Sprintf("%T:%v", m[key], m[key]))
+		switch v := m[key].(type) {
+		case string:
+			k.h.WriteByte('s')
+			k.str(v)
+		case int:
+			k.h.WriteByte('i')
+			k.u64(uint64(v))
+		case int64:
+			k.h.WriteByte('l')
+			k.u64(uint64(v))
+		case uint64:
+			k.h.WriteByte('u')
+			k.u64(v)
+		case float64:
+			k.h.WriteByte('f')
+			k.num(v)
+		case bool:
+			k.h.WriteByte('b')
+			if v {
+				k.h.WriteByte(1)
+			} else {
+				k.h.WriteByte(0)
+			}
+		default:
+			k.h.WriteByte('?')
+			k.str(fmt.Sprintf("%T:%v", v, v))
+		}
 	}
-	k.h.Write([]byte{0x1e})
+	k.keys = keys
+	k.h.WriteByte(0x1e)
 }
 
 func (k *keyWriter) sum() uint64 { return k.h.Sum64() }
