@@ -110,3 +110,28 @@ func BenchmarkLoadCommunes(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLoadDataset measures Load, the one read of a server's start and
+// of each reload: version, territories, places and overrides in one
+// transaction.
+func BenchmarkLoadDataset(b *testing.B) {
+	db := openTest(b)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	mustApply(b, db, Batch{
+		Region:   "76",
+		Communes: genCommunes(benchCommunes, benchVertices),
+		Upserts:  genPlaces(benchPlaces, 1),
+	})
+
+	b.ReportAllocs()
+	for b.Loop() {
+		d, err := db.Load(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(d.Places) != benchPlaces || len(d.Communes) != benchCommunes {
+			b.Fatalf("loaded %d places, %d communes", len(d.Places), len(d.Communes))
+		}
+	}
+}

@@ -16,6 +16,10 @@ func (db *DB) Communes(ctx context.Context) ([]cartonum.Commune, error) {
 // readCommunes reads every commune through q, ordered by code, with its
 // fragility score (0 when it has none).
 func readCommunes(ctx context.Context, q querier) ([]cartonum.Commune, error) {
+	var n int // the slice's capacity: the rows read next are as many in a transaction
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM communes`).Scan(&n); err != nil {
+		return nil, fmt.Errorf("communes: %w", err)
+	}
 	rows, err := q.QueryContext(ctx, `
 		SELECT c.code, c.nom, c.code_departement, c.code_region, c.code_epci, c.codes_postaux, c.population,
 			c.geometry, COALESCE(f.score, 0)
@@ -27,7 +31,7 @@ func readCommunes(ctx context.Context, q querier) ([]cartonum.Commune, error) {
 	defer rows.Close()
 
 	var (
-		communes []cartonum.Commune
+		communes = make([]cartonum.Commune, 0, n)
 		postaux  sql.RawBytes
 		geometry sql.RawBytes
 	)
