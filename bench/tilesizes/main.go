@@ -15,7 +15,7 @@
 // Usage:
 //
 //	cartonum import --db /tmp/t.db --region 32 … (see README)
-//	go run ./bench/tilesizes -db /tmp/t.db [-zooms 5-14]
+//	go run ./bench/tilesizes -db /tmp/t.db [-zooms 5-14] [-each]
 package main
 
 import (
@@ -48,6 +48,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	dbPath := fs.String("db", "", "SQLite database made by cartonum import")
 	zooms := fs.String("zooms", "5-14", "zoom range, e.g. 5-14 or 6")
+	each := fs.Bool("each", false, "also every other layer alone (departements, epci, sites)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -84,7 +85,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "# cartonum tilesizes: %s, data version %d, %d communes, %d places; build %d ms\n",
 		*dbPath, d.Version, len(d.Communes), len(d.Places), gen.BuildTime().Milliseconds())
 	fmt.Fprintln(stdout, "layers\tzoom\ttiles\tmean_bytes\tmax_bytes\tmean_gzip\tmax_gzip\tmax_tile")
-	for _, layers := range [][]string{{tileset.Communes}, {tileset.Departements, tileset.EPCI, tileset.Communes, tileset.Sites}} {
+	requests := [][]string{{tileset.Communes}}
+	if *each {
+		requests = append(requests, []string{tileset.Departements}, []string{tileset.EPCI}, []string{tileset.Sites})
+	}
+	requests = append(requests, []string{tileset.Departements, tileset.EPCI, tileset.Communes, tileset.Sites})
+	for _, layers := range requests {
 		for z := minZ; z <= maxZ; z++ {
 			var n, total, gzTotal, maxRaw, maxGz int
 			var maxTile maptile.Tile

@@ -60,8 +60,8 @@ type LayerInfo struct {
 var Layers = withIndicators([]LayerInfo{
 	{ID: Departements, Description: "Départements de la région", MinZoom: 0, MaxZoom: MaxZoom,
 		Fields: map[string]string{"code": "Code du département", "nom": "Nom", "population": "Population", "lieux": "Nombre de lieux"}},
-	{ID: EPCI, Description: "Intercommunalités (EPCI) de la région", MinZoom: 0, MaxZoom: MaxZoom,
-		Fields: map[string]string{"code": "SIREN", "nom": "Nom", "type": "CA, CC, CU ou METRO", "population": "Population", "lieux": "Nombre de lieux"}},
+	{ID: EPCI, Description: "Intercommunalités (EPCI) de la région ; identifiant numérique = SIREN, seul attribut avant le zoom 6", MinZoom: 0, MaxZoom: MaxZoom,
+		Fields: map[string]string{"code": "SIREN (à partir du zoom 6)", "nom": "Nom (à partir du zoom 6)", "type": "CA, CC, CU ou METRO (à partir du zoom 6)", "population": "Population (à partir du zoom 6)", "lieux": "Nombre de lieux (à partir du zoom 6)"}},
 	{ID: Communes, Description: "Communes de la région ; identifiant numérique = code INSEE lu comme un nombre (2A004 → 20004, 2B033 → 120033), seul attribut avant le zoom 9", MinZoom: 5, MaxZoom: MaxZoom,
 		Fields: map[string]string{"code": "Code INSEE (à partir du zoom 9)", "nom": "Nom (à partir du zoom 9)", "population": "Population légale (à partir du zoom 9)", "departement": "Code du département (à partir du zoom 9)", "epci": "SIREN de l'EPCI (à partir du zoom 9)", "lieux": "Nombre de lieux (à partir du zoom 9)"}},
 	{ID: Sites, Description: "Lieux de médiation numérique (regroupés aux petits zooms)", MinZoom: 0, MaxZoom: MaxZoom,
@@ -89,8 +89,11 @@ func withIndicators(layers []LayerInfo) []LayerInfo {
 				continue
 			}
 			desc := f.Label + " (" + f.Unit + ")"
-			if layers[i].ID == Communes {
+			switch layers[i].ID {
+			case Communes:
 				desc += " (à partir du zoom 9)"
+			case EPCI:
+				desc += " (à partir du zoom 6)"
 			}
 			layers[i].Fields[f.Tile] = desc
 		}
@@ -155,6 +158,13 @@ type polyMeta struct {
 // around Lille, weighs 200 KB): maps join figures by feature id (feature
 // state), names are in the API and in the libelles layer.
 const DetailZoom = 9
+
+// EPCIDetailZoom is the zoom from which EPCI features carry their
+// properties; below it, where a tile of the whole country holds its 1,250
+// EPCI (the z0–z5 tiles weighed 135–155 KB with them), they carry only
+// their numeric id, the SIREN read as a number. The web app draws EPCI
+// contours from this zoom and joins figures by feature id below it.
+const EPCIDetailZoom = 6
 
 // Set is the tile data of one snapshot.
 type Set struct {
@@ -725,10 +735,10 @@ func (s *Set) Encode(r Request) ([]byte, error) {
 			feats = s.communeFeatures(r.Tile)
 		case EPCI:
 			lv := s.level(int(r.Tile.Z))
-			feats = s.groupFeatures(r.Tile, s.epci, lv.epci, lv.epciBounds)
+			feats = s.groupFeatures(r.Tile, s.epci, lv.epci, lv.epciBounds, r.Tile.Z < EPCIDetailZoom)
 		case Departements:
 			lv := s.level(int(r.Tile.Z))
-			feats = s.groupFeatures(r.Tile, s.deps, lv.deps, lv.depBounds)
+			feats = s.groupFeatures(r.Tile, s.deps, lv.deps, lv.depBounds, false)
 		case Sites:
 			feats = s.siteFeatures(r.Tile, r.Filter)
 		case Labels:
@@ -782,14 +792,20 @@ func (s *Set) communeFeatures(t maptile.Tile) []tiles.Feature {
 	return out
 }
 
-func (s *Set) groupFeatures(t maptile.Tile, meta []polyMeta, geoms []orb.MultiPolygon, bs []orb.Bound) []tiles.Feature {
+// groupFeatures are the EPCI or départements meeting tile t; with idOnly,
+// they carry their id alone.
+func (s *Set) groupFeatures(t maptile.Tile, meta []polyMeta, geoms []orb.MultiPolygon, bs []orb.Bound, idOnly bool) []tiles.Feature {
 	b := padded(t)
 	var out []tiles.Feature
 	for i, g := range geoms {
 		if len(g) == 0 || !bs[i].Intersects(b) {
 			continue
 		}
-		out = append(out, tiles.Feature{ID: meta[i].id, Geometry: g, Properties: meta[i].props, Bound: bs[i]})
+		props := meta[i].props
+		if idOnly {
+			props = nil
+		}
+		out = append(out, tiles.Feature{ID: meta[i].id, Geometry: g, Properties: props, Bound: bs[i]})
 	}
 	return out
 }

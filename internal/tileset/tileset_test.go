@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -106,21 +107,11 @@ func TestEveryTileValid(t *testing.T) {
 // included (170 KB when the low zooms were simplified at a quarter of a
 // pixel with the properties from z8, 200 KB for the densest z8 tile), and
 // the combined base-map request (departements,epci,communes,sites) at most
-// 150 KB. The communes carry four indicator attributes with distinct
-// values, as the server's tiles do.
+// 150 KB, from zoom 0. The communes and EPCI carry the indicator
+// attributes with distinct values, as the server's tiles do.
 func TestTileSizeLimits(t *testing.T) {
 	s := regionSet(t)
-	attrs := map[string]map[string]any{}
-	for i, c := range s.snap.Communes() {
-		a := map[string]any{}
-		for k, f := range analysis.Fields {
-			if f.Tile != "" {
-				a[f.Tile] = float64(i*7+k) / 10 // distinct per commune, as real figures mostly are
-			}
-		}
-		attrs[c.Code] = a
-	}
-	s = New(s.snap, DefaultConfig(), Attributes{Communes: attrs})
+	s = New(s.snap, DefaultConfig(), distinctAttributes(s.snap))
 	// A region keeps its communes from the layer's usual first zoom.
 	if base, _ := Layer(Communes); s.CommunesMinZoom() != base.MinZoom {
 		t.Errorf("region 32: communes from zoom %d, want %d", s.CommunesMinZoom(), base.MinZoom)
@@ -137,7 +128,7 @@ func TestTileSizeLimits(t *testing.T) {
 		{allLayers, 150_000},
 	}
 	for _, l := range limits {
-		for z := 5; z <= maxZ; z++ {
+		for z := 0; z <= maxZ; z++ {
 			largest, at := 0, maptile.Tile{}
 			for _, tile := range regionTiles(s, z) {
 				raw, err := s.Encode(Request{Layers: l.layers, Tile: tile})
@@ -263,6 +254,65 @@ func BenchmarkNewFrom(b *testing.B) {
 	for b.Loop() {
 		if next := NewFrom(s, s.Snapshot(), DefaultConfig(), Attributes{}); next.gen != s.gen {
 			b.Fatal("territories not shared")
+		}
+	}
+}
+
+// distinctAttributes gives every commune and EPCI the tiles' indicator
+// attributes, with values distinct per territory, as real figures mostly
+// are.
+func distinctAttributes(snap *index.Snapshot) Attributes {
+	attrs := Attributes{Communes: map[string]map[string]any{}, EPCI: map[string]map[string]any{}}
+	add := func(to map[string]map[string]any, i int, code string) {
+		a := map[string]any{}
+		for k, f := range analysis.Fields {
+			if f.Tile != "" {
+				a[f.Tile] = float64(i*7+k) / 10
+			}
+		}
+		to[code] = a
+	}
+	for i, c := range snap.Communes() {
+		add(attrs.Communes, i, c.Code)
+	}
+	for i, e := range snap.EPCIs() {
+		add(attrs.EPCI, i, e.Code)
+	}
+	return attrs
+}
+
+// TestEPCIPropertiesByZoom: below EPCIDetailZoom an EPCI feature carries
+// its id (the SIREN) alone; from it, its properties and indicators.
+func TestEPCIPropertiesByZoom(t *testing.T) {
+	s := regionSet(t)
+	s = New(s.snap, DefaultConfig(), distinctAttributes(s.snap))
+	for _, z := range []int{0, EPCIDetailZoom - 1, EPCIDetailZoom, DetailZoom} {
+		features := 0
+		for _, tile := range regionTiles(s, z) {
+			raw, err := s.Encode(Request{Layers: []string{EPCI}, Tile: tile})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if raw == nil {
+				continue
+			}
+			dec, err := mvtcheck.Decode(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range dec.Layers[0].Features {
+				features++
+				code := strconv.FormatUint(f.ID, 10)
+				switch {
+				case z < EPCIDetailZoom && len(f.Properties) != 0:
+					t.Fatalf("z%d: EPCI %d carries %v", z, f.ID, f.Properties)
+				case z >= EPCIDetailZoom && (f.Properties["code"] != code || f.Properties["nom"] == nil || len(f.Properties) < 6):
+					t.Fatalf("z%d: EPCI %d carries %v", z, f.ID, f.Properties)
+				}
+			}
+		}
+		if features == 0 {
+			t.Errorf("z%d: no EPCI drawn", z)
 		}
 	}
 }
