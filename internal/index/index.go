@@ -118,10 +118,14 @@ func New(d Data) *Snapshot {
 		}
 	})
 
-	// The communes' and the places' structures share nothing: one
-	// goroutine each.
+	// The communes' structures, their search indexes and the places'
+	// structures share nothing: one goroutine each.
 	var wg sync.WaitGroup
-	wg.Add(1)
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		s.text.addCommunes(s)
+	}()
 	go func() {
 		defer wg.Done()
 		for i := range s.places {
@@ -164,7 +168,6 @@ func New(d Data) *Snapshot {
 	for i := range s.departements {
 		s.deptByCode[s.departements[i].Code] = &s.departements[i]
 	}
-	s.text.addCommunes(s)
 	wg.Wait()
 	return s
 }
