@@ -9,7 +9,9 @@
 # 1. writes the case (go run ./bench/natsynth; NATSYNTH=DIR reuses one);
 # 2. imports it with --region all: time and peak RSS (GNU time);
 # 3. starts cartonum serve: cold start to ready (launch to the first 200
-#    of /healthz), the generation's build time (its log line), RSS;
+#    of /healthz), the generation's build time (its log line), RSS; the
+#    first requests of a visitor after it (the zooms are generalised in the
+#    background then) and when every zoom is generalised (its log line);
 # 4. asks every communes tile of z6–z12 over the data (tiletimes -list
 #    -region all), each once, in one curl on a kept-alive connection: the
 #    uncached tile as the server builds it (indicator attributes, gzip);
@@ -81,6 +83,20 @@ gen_ms=$(grep -m1 'generation ready' "$WORK/server.log" | grep -o 'duration_ms=[
 load_ms=$(grep -m1 'data loaded' "$WORK/server.log" | grep -o 'duration_ms=[0-9]*' | cut -d= -f2 || true)
 rss() { awk -v k="$1:" '$1 == k { printf "%d", $2 / 1024 }' "/proc/$SERVER_PID/status"; }
 echo "cold start to ready: $ready_ms ms (data loaded in ${load_ms:-?} ms, generation built in ${gen_ms:-?} ms); RSS $(rss VmRSS) MB, peak $(rss VmHWM) MB"
+# The zooms are generalised in the background from then on: the first
+# requests, as a visitor's first view (the TileJSON, then the base-map
+# tiles over France at zoom 5 and over Paris at zoom 12), may wait for theirs.
+first=$(curl -s -o /dev/null -w "%{time_total}" "$BASE/tiles/departements,epci,libelles.json")
+for t in 5/16/11 5/15/11 12/2074/1409; do
+	first="$first $(curl -s -o /dev/null -H 'Accept-Encoding: gzip' -w '%{time_total}' "$BASE/tiles/departements,epci,communes,sites/$t.mvt")"
+done
+echo "first requests after ready (TileJSON, base-map 5/16/11, 5/15/11, 12/2074/1409): $(echo $first | awk '{ for (i = 1; i <= NF; i++) printf "%.0f ms ", $i * 1000 }')"
+for _ in $(seq 600); do
+	grep -q 'tiles generalised at every zoom' "$WORK/server.log" && break
+	sleep 0.1
+done
+warm_ms=$(grep -m1 'tiles generalised at every zoom' "$WORK/server.log" | grep -o 'duration_ms=[0-9]*' | cut -d= -f2 || true)
+echo "every zoom generalised ${warm_ms:-?} ms after the build started; RSS $(rss VmRSS) MB"
 
 # --- 4. uncached tiles ----------------------------------------------------------
 log "uncached communes tiles z6–z12"
