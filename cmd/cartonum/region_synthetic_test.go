@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/cartonum/cartonum/internal/territory"
+	"github.com/cartonum/cartonum/internal/tileset"
 	"github.com/cartonum/cartonum/tiles"
 	"github.com/cartonum/cartonum/tiles/mvtcheck"
 )
@@ -152,10 +153,14 @@ func TestSyntheticRegionEndToEnd(t *testing.T) {
 				}
 			}
 			if z <= 8 {
-				// The whole region fits: every EPCI, each with its code.
+				// The whole region fits: every EPCI, its id the SIREN, and
+				// from zoom 6 its code too.
 				var codes []string
 				for _, f := range layers["epci"] {
-					codes = append(codes, fmt.Sprint(f.Properties["code"]))
+					codes = append(codes, fmt.Sprint(f.ID))
+					if code := f.Properties["code"]; z >= tileset.EPCIDetailZoom && code != fmt.Sprint(f.ID) {
+						t.Errorf("z%d: EPCI %d has code %v", z, f.ID, code)
+					}
 				}
 				slices.Sort(codes)
 				if !slices.Equal(codes, syntheticEPCI) {
