@@ -74,7 +74,11 @@ func isHex(c byte) bool {
 // declared, on every response.
 func noSniff(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header()["X-Content-Type-Options"] = noSniffValue
 		next.ServeHTTP(w, r)
 	})
 }
+
+// noSniffValue is the header's value, shared by every response (never
+// modified: Header.Set replaces it, Header.Add appends to a copy).
+var noSniffValue = []string{"nosniff"}

@@ -7,12 +7,15 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/cartonum/cartonum/internal/cartonum"
+	"github.com/cartonum/cartonum/internal/metrics"
 )
 
 // TestAnswerCache checks the answer cache of the read routes: the same
@@ -195,6 +198,78 @@ func TestWarmAnswers(t *testing.T) {
 	for _, u := range warmURLs {
 		if a, _ := s.answers.get(g, u); a == nil {
 			t.Errorf("%s not in the cache", u)
+		}
+	}
+}
+
+// TestAnswered: a request whose answer the cache holds is served by
+// answered, before the routing of the API, with the status, headers and
+// bytes of the first answer (but its own request id), gzipped or not as
+// asked, small answers included, with their Content-Length; HEAD gets the
+// headers alone; the metrics count every request under its route pattern.
+func TestAnswered(t *testing.T) {
+	m := metrics.New()
+	s := New(liveOf(t, fixtureData()), DefaultConfig(), slog.New(slog.NewTextHandler(io.Discard, nil))).WithMetrics(m, false)
+	notRouted := s.answered(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("%s: routed, not answered from the cache", r.URL)
+	}))
+	serve := func(h http.Handler, method, u, enc string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(method, u, nil)
+		if enc != "" {
+			req.Header.Set("Accept-Encoding", enc)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	// headers are an answer's headers but its request id, and when it
+	// comes from notRouted, the header of noSniff set before answered.
+	headers := func(rec *httptest.ResponseRecorder) http.Header {
+		h := rec.Header().Clone()
+		h.Del(RequestIDHeader)
+		h.Del("X-Content-Type-Options")
+		return h
+	}
+	for _, c := range []struct{ url, route string }{
+		{"/api/sites/lieu-1", "/api/sites/{id}"},
+		{"/api/search?q=Ami&limit=8", "/api/search"},
+		{"/api/sites?near=2.3,49.9&radius=5000", "/api/sites"},
+		{"/api/indicators/commune/80021", "/api/indicators/{level}/{code}"},
+		{"/tiles/communes.json", "/tiles/{file}"},
+	} {
+		for _, enc := range []string{"gzip", "identity"} {
+			first := serve(s, http.MethodGet, c.url, enc)
+			if first.Code != http.StatusOK {
+				t.Fatalf("%s: %d %s", c.url, first.Code, first.Body)
+			}
+			for _, h := range []http.Handler{s, notRouted} {
+				again := serve(h, http.MethodGet, c.url, enc)
+				if again.Code != first.Code || !reflect.DeepEqual(headers(again), headers(first)) || !bytes.Equal(again.Body.Bytes(), first.Body.Bytes()) {
+					t.Errorf("%s (%s): from the cache %d %v %d bytes, first %d %v %d bytes", c.url, enc,
+						again.Code, again.Header(), again.Body.Len(), first.Code, first.Header(), first.Body.Len())
+				}
+			}
+			gzipped := first.Header().Get("Content-Encoding") == "gzip"
+			if gzipped != (enc == "gzip") {
+				t.Errorf("%s: Accept-Encoding %s, Content-Encoding %q", c.url, enc, first.Header().Get("Content-Encoding"))
+			}
+			if n := first.Header().Get("Content-Length"); n != strconv.Itoa(first.Body.Len()) {
+				t.Errorf("%s (%s): Content-Length %s, %d bytes", c.url, enc, n, first.Body.Len())
+			}
+			if first.Header().Get("X-Content-Type-Options") != "nosniff" {
+				t.Errorf("%s: X-Content-Type-Options %q", c.url, first.Header().Get("X-Content-Type-Options"))
+			}
+			head := serve(s, http.MethodHead, c.url, enc)
+			if head.Code != http.StatusOK || head.Body.Len() != 0 || !reflect.DeepEqual(headers(head), headers(first)) {
+				t.Errorf("%s: HEAD %d %v, %d bytes", c.url, head.Code, head.Header(), head.Body.Len())
+			}
+		}
+		got := gathered(t, m)
+		if n := got["cartonum_http_requests_total{code=200,method=GET,route="+c.route+"}"]; n != 4 {
+			t.Errorf("%s: %v GET counted under route %s, want 4", c.url, n, c.route)
+		}
+		if n := got["cartonum_http_requests_total{code=200,method=HEAD,route="+c.route+"}"]; n != 2 {
+			t.Errorf("%s: %v HEAD counted under route %s, want 2", c.url, n, c.route)
 		}
 	}
 }

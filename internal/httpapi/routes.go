@@ -28,6 +28,10 @@ func (s *Server) routes() chi.Router {
 	}))
 	// Every GET route answers HEAD (monitors use it).
 	r.Use(middleware.GetHead)
+	// The answers of the read routes marked cached below, once computed
+	// for the current generation, are served from memory before any
+	// routing (respcache.go).
+	r.Use(s.answered)
 
 	// Tiles are hot and cheap: stored gzipped, answered from memory, they
 	// skip the time limit and the compression of the other routes.

@@ -260,9 +260,10 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if !s.logger.Enabled(r.Context(), level) {
 			return
 		}
-		s.logger.Log(r.Context(), level, "http", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery,
-			"status", ww.Status(), "bytes", ww.BytesWritten(), "duration_ms",
-			float64(time.Since(start).Microseconds())/1000, "request_id", RequestID(r.Context()))
+		s.logger.LogAttrs(r.Context(), level, "http", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("query", r.URL.RawQuery), slog.Int("status", ww.Status()), slog.Int("bytes", ww.BytesWritten()),
+			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+			slog.String("request_id", RequestID(r.Context())))
 	})
 }
 

@@ -88,8 +88,25 @@ func (m *Metrics) ObserveRequest(route, method string, code int, d time.Duration
 	if !methods[method] {
 		method = "OTHER"
 	}
-	m.requests.WithLabelValues(route, method, strconv.Itoa(code)).Inc()
+	m.requests.WithLabelValues(route, method, codeLabel(code)).Inc()
 	m.durations.WithLabelValues(route, method).Observe(d.Seconds())
+}
+
+// codeLabels are the values of the code label of the status codes 100 to
+// 599, made once rather than at every request.
+var codeLabels = func() (l [600]string) {
+	for c := 100; c < len(l); c++ {
+		l[c] = strconv.Itoa(c)
+	}
+	return l
+}()
+
+// codeLabel is the code label of a status code.
+func codeLabel(code int) string {
+	if code >= 100 && code < len(codeLabels) {
+		return codeLabels[code]
+	}
+	return strconv.Itoa(code)
 }
 
 // Proposal counts a proposal received, accepted or refused.
