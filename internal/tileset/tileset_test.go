@@ -317,6 +317,44 @@ func TestEPCIPropertiesByZoom(t *testing.T) {
 	}
 }
 
+// TestSharedLevels: once every zoom is generalised, the polygons a zoom
+// shares with its neighbour are the ones it would have alone, at every
+// zoom and in every layer, and the deep zooms do share memory.
+func TestSharedLevels(t *testing.T) {
+	s := regionSet(t)
+	s.Warm()
+	sharing := 0
+	for z := 0; z <= MaxZoom; z++ {
+		alone := New(s.snap, DefaultConfig(), Attributes{}).level(z)
+		got := s.level(z)
+		for _, l := range []struct {
+			name       string
+			got, alone []orb.MultiPolygon
+		}{{Communes, got.communes, alone.communes}, {EPCI, got.epci, alone.epci}, {Departements, got.deps, alone.deps}} {
+			if len(l.got) != len(l.alone) {
+				t.Fatalf("z%d %s: %d geometries, %d alone", z, l.name, len(l.got), len(l.alone))
+			}
+			for i := range l.got {
+				if !equalMultiPolygons(l.got[i], l.alone[i]) {
+					t.Fatalf("z%d %s %d: shared geometry differs from the zoom's own", z, l.name, i)
+				}
+			}
+		}
+		if z > 0 {
+			prev := s.level(z - 1)
+			for i := range got.communes {
+				if len(got.communes[i]) > 0 && len(prev.communes) > i && len(prev.communes[i]) > 0 && &got.communes[i][0][0][0] == &prev.communes[i][0][0][0] {
+					sharing++
+				}
+			}
+		}
+	}
+	if sharing == 0 {
+		t.Error("no commune shares its polygon with the next zoom")
+	}
+	t.Logf("%d commune polygons shared between neighbouring zooms", sharing)
+}
+
 func asInt(t *testing.T, v any) int {
 	switch n := v.(type) {
 	case int64:
