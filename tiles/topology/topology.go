@@ -76,7 +76,17 @@ type Topology struct {
 // ignored, and a polygon whose exterior ring is degenerate is left out, holes
 // included.
 func Build(polys []orb.MultiPolygon) *Topology {
-	b := builder{ids: make(map[orb.Point]int32)}
+	// Most vertices are on a border between two polygons: about half of
+	// the points are distinct. Sizing the map for them saves its growth.
+	n := 0
+	for _, mp := range polys {
+		for _, p := range mp {
+			for _, r := range p {
+				n += len(r)
+			}
+		}
+	}
+	b := builder{ids: make(map[orb.Point]int32, n/2), pts: make([]orb.Point, 0, n/2)}
 	t := &Topology{
 		polyOff: make([]int32, 1, len(polys)+1),
 		partOff: []int32{0},
