@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -18,14 +19,18 @@ const metersPerDegree = orb.EarthRadius * math.Pi / 180
 
 // locator finds the commune that holds a point: a uniform grid over
 // longitude and latitude lists the communes whose bounding box meets each
-// cell.
+// cell. The lists are stored end to end (items, cell c's from start[c] to
+// start[c+1]): the grid of the whole country, overseas included, has
+// millions of cells, most of them empty, which as one slice each would
+// weigh 24 bytes apiece.
 type locator struct {
 	communes []Commune
 	bounds   []orb.Bound
 	min      orb.Point
 	cell     float64
 	nx, ny   int
-	cells    [][]int32
+	start    []int32
+	items    []int32
 }
 
 func newLocator(communes []Commune) *locator {
@@ -61,20 +66,39 @@ func newLocator(communes []Commune) *locator {
 	l.min = all.Min
 	l.nx = int(w/l.cell) + 1
 	l.ny = int(h/l.cell) + 1
-	l.cells = make([][]int32, l.nx*l.ny)
-	for i, b := range l.bounds {
-		if b.Min[0] > b.Max[0] {
-			continue
-		}
-		x0, y0 := l.cellOf(b.Min)
-		x1, y1 := l.cellOf(b.Max)
-		for y := y0; y <= y1; y++ {
-			for x := x0; x <= x1; x++ {
-				l.cells[y*l.nx+x] = append(l.cells[y*l.nx+x], int32(i))
+	// Count the boxes of each cell, then place them, in commune order.
+	l.start = make([]int32, l.nx*l.ny+1)
+	each := func(visit func(c int, i int32)) {
+		for i, b := range l.bounds {
+			if b.Min[0] > b.Max[0] {
+				continue
+			}
+			x0, y0 := l.cellOf(b.Min)
+			x1, y1 := l.cellOf(b.Max)
+			for y := y0; y <= y1; y++ {
+				for x := x0; x <= x1; x++ {
+					visit(y*l.nx+x, int32(i))
+				}
 			}
 		}
 	}
+	each(func(c int, _ int32) { l.start[c+1]++ })
+	for c := 1; c < len(l.start); c++ {
+		l.start[c] += l.start[c-1]
+	}
+	l.items = make([]int32, l.start[len(l.start)-1])
+	next := slices.Clone(l.start[:len(l.start)-1])
+	each(func(c int, i int32) {
+		l.items[next[c]] = i
+		next[c]++
+	})
 	return l
+}
+
+// in returns the communes whose box meets cell (x, y).
+func (l *locator) in(x, y int) []int32 {
+	c := y*l.nx + x
+	return l.items[l.start[c]:l.start[c+1]]
 }
 
 // cellOf returns the grid cell of p, clamped to the grid.
@@ -88,13 +112,13 @@ func (l *locator) cellOf(p orb.Point) (int, int) {
 // polygon contains it, otherwise the nearest one within maxMeters of it, or
 // -1.
 func (l *locator) locate(p orb.Point, maxMeters float64) int {
-	if l.cells == nil || math.IsNaN(p[0]) || math.IsNaN(p[1]) {
+	if l.start == nil || math.IsNaN(p[0]) || math.IsNaN(p[1]) {
 		return -1
 	}
 	if p[0] >= l.min[0] && p[1] >= l.min[1] {
 		x, y := l.cellOf(p)
 		best := -1
-		for _, i := range l.cells[y*l.nx+x] {
+		for _, i := range l.in(x, y) {
 			if (best < 0 || int(i) < best) && l.bounds[i].Contains(p) && planar.MultiPolygonContains(l.communes[i].Geometry, p) {
 				best = int(i)
 			}
@@ -120,7 +144,7 @@ func (l *locator) locate(p orb.Point, maxMeters float64) int {
 	best, bestD := -1, maxMeters
 	for y := y0; y <= y1; y++ {
 		for x := x0; x <= x1; x++ {
-			for _, i := range l.cells[y*l.nx+x] {
+			for _, i := range l.in(x, y) {
 				b := l.bounds[i]
 				if p[0] < b.Min[0]-dLon || p[0] > b.Max[0]+dLon || p[1] < b.Min[1]-dLat || p[1] > b.Max[1]+dLat {
 					continue
