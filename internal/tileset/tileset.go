@@ -700,26 +700,61 @@ func (s *Set) Warm() {
 	s.gen.warm()
 }
 
-// warm generalises every zoom. Zooms are independent (the topology is only
-// read), so they are generalised on every core, the deepest (slowest)
-// first.
+// warm generalises every zoom on every core. The zooms, deepest first, are
+// cut into one run per core of about the same cost (zoomCost); each run is
+// generalised in order, so that each zoom finds the next deeper one done
+// and shares the polygons they have in common (level).
 func (g *generalised) warm() {
-	next := make(chan int, MaxZoom+1)
-	for z := MaxZoom; z >= 0; z-- {
-		next <- z
-	}
-	close(next)
+	runs := warmRuns(min(runtime.GOMAXPROCS(0), MaxZoom+1))
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), MaxZoom+1) {
+	for _, run := range runs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for z := range next {
+			for _, z := range run {
 				g.level(z)
 			}
 		}()
 	}
 	wg.Wait()
+}
+
+// zoomCost is the relative time to generalise zoom z (measured on the
+// communes of the whole country: 75 ms up to zoom 6, 180–190 ms at zooms 7
+// and 8, 200–330 ms deeper, where few points are dropped).
+func zoomCost(z int) int {
+	switch {
+	case z <= RegionZoom:
+		return 1
+	case z < DetailZoom:
+		return 2
+	default:
+		return 3
+	}
+}
+
+// warmRuns cuts the zooms, deepest first, into n runs of consecutive zooms
+// of about the same total cost.
+func warmRuns(n int) [][]int {
+	total := 0
+	for z := 0; z <= MaxZoom; z++ {
+		total += zoomCost(z)
+	}
+	runs := make([][]int, 0, n)
+	var run []int
+	cost := 0
+	for z := MaxZoom; z >= 0; z-- {
+		run = append(run, z)
+		cost += zoomCost(z)
+		if len(runs) < n-1 && cost*n >= total*(len(runs)+1) {
+			runs = append(runs, run)
+			run = nil
+		}
+	}
+	if len(run) > 0 {
+		runs = append(runs, run)
+	}
+	return runs
 }
 
 // Tile is one encoded tile.
