@@ -149,10 +149,13 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("ouverture de la base de données : %w", err)
 	}
 	m.db = db
-	snap, err := loadSnapshot(ctx, db)
+	d, err := db.Load(ctx)
 	if err != nil {
 		return err
 	}
+	// The communes' topology is built while the snapshot is indexed.
+	pre := generation.Prepare(d.Communes)
+	snap := snapshotOf(d)
 	if len(snap.Communes()) == 0 {
 		m.Logger.Warn("the database holds no communes: run cartonum import first", "db", m.Config.DB)
 	}
@@ -169,7 +172,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.Config.Travel.useRouting(&m.genCfg, db, m.Logger); err != nil {
 		return err
 	}
-	gen, err := m.build(ctx, snap)
+	gen, err := m.build(ctx, snap, pre)
 	if err != nil {
 		return err
 	}
@@ -355,8 +358,13 @@ func loadSnapshot(ctx context.Context, store cartonum.Store) (*index.Snapshot, e
 	if err != nil {
 		return nil, err
 	}
+	return snapshotOf(d), nil
+}
+
+// snapshotOf indexes a dataset.
+func snapshotOf(d cartonum.Dataset) *index.Snapshot {
 	return index.New(index.Data{Version: d.Version, Communes: d.Communes, EPCIs: d.EPCIs,
-		Departements: d.Departements, Places: d.Places}), nil
+		Departements: d.Departements, Places: d.Places})
 }
 
 // watch reloads the snapshot when another process changed the database.
@@ -394,7 +402,7 @@ func (m *Main) Reload(ctx context.Context) error {
 		return err
 	}
 	loaded := time.Since(start)
-	gen, err := m.build(ctx, snap)
+	gen, err := m.build(ctx, snap, nil)
 	if err != nil {
 		return err
 	}
@@ -405,8 +413,9 @@ func (m *Main) Reload(ctx context.Context) error {
 }
 
 // build makes the generation of a snapshot, its tile cache filled with the
-// tiles the current generation served last, and logs the time it took.
-func (m *Main) build(ctx context.Context, snap *index.Snapshot) (*generation.Generation, error) {
+// tiles the current generation served last, and logs the time it took; pre
+// is the work started on the snapshot's communes, if any.
+func (m *Main) build(ctx context.Context, snap *index.Snapshot, pre *generation.Prepared) (*generation.Generation, error) {
 	var prev *generation.Generation
 	if m.idx != nil {
 		prev = m.idx.Load()
@@ -417,7 +426,7 @@ func (m *Main) build(ctx context.Context, snap *index.Snapshot) (*generation.Gen
 		return nil, err
 	}
 	cfg.Demand = demand
-	gen, err := generation.Rebuild(ctx, prev, snap, cfg)
+	gen, err := generation.RebuildPrepared(ctx, prev, snap, cfg, pre)
 	if err != nil {
 		return nil, err
 	}

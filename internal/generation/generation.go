@@ -112,6 +112,42 @@ func Build(ctx context.Context, snap *index.Snapshot, cfg Config) (*Generation, 
 // again, so that the requests after the swap do not all miss the cache at
 // once.
 func Rebuild(ctx context.Context, prev *Generation, snap *index.Snapshot, cfg Config) (*Generation, error) {
+	return RebuildPrepared(ctx, prev, snap, cfg, nil)
+}
+
+// Prepared is the work on a dataset's territories that Prepare starts
+// before its snapshot is built.
+type Prepared struct {
+	done chan struct{}
+	topo *tileset.Topology
+}
+
+// Prepare starts building, on a goroutine of its own, the topology of the
+// communes a snapshot is about to be made of (index.New keeps their
+// slice), so that it overlaps the indexing of the snapshot: a server's
+// first generation needs it and nothing else can use the second core
+// meanwhile. RebuildPrepared takes it.
+func Prepare(communes []cartonum.Commune) *Prepared {
+	p := &Prepared{done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.topo = tileset.NewTopology(communes)
+	}()
+	return p
+}
+
+// topology waits for the topology; nil for a nil Prepared.
+func (p *Prepared) topology() *tileset.Topology {
+	if p == nil {
+		return nil
+	}
+	<-p.done
+	return p.topo
+}
+
+// RebuildPrepared is Rebuild with the work Prepare started on the
+// snapshot's communes (nil: none).
+func RebuildPrepared(ctx context.Context, prev *Generation, snap *index.Snapshot, cfg Config, pre *Prepared) (*Generation, error) {
 	start := time.Now()
 	var prevTiles *tileset.Set
 	if prev != nil {
@@ -130,7 +166,7 @@ func Rebuild(ctx context.Context, prev *Generation, snap *index.Snapshot, cfg Co
 		terrDone = make(chan territories, 1)
 		go func() {
 			var t territories
-			t.terr = tileset.PrepareTerritories(prevTiles, snap)
+			t.terr = tileset.PrepareTerritoriesFrom(prevTiles, snap, pre.topology())
 			if prevTiles != nil && t.terr.Shares(prevTiles) {
 				t.epci, t.deps = prev.epci, prev.deps
 			} else {

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"maps"
 	"math"
 	"os"
 	"regexp"
@@ -294,6 +295,39 @@ func TestBackgroundWarm(t *testing.T) {
 	case <-next.TilesWarm():
 	default:
 		t.Error("a rebuild with a previous generation returned before its tiles were warm")
+	}
+}
+
+// TestPrepared: a generation built with the topology Prepare started on
+// the snapshot's communes, or on another list of communes (ignored), gives
+// the tiles of one built without it.
+func TestPrepared(t *testing.T) {
+	want := build(t, 1)
+	for name, communes := range map[string]func(d index.Data) []cartonum.Commune{
+		"same communes":  func(d index.Data) []cartonum.Commune { return d.Communes },
+		"other communes": func(d index.Data) []cartonum.Commune { return slices.Clone(d.Communes[:1]) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			d := smallData(1)
+			pre := Prepare(communes(d))
+			g, err := RebuildPrepared(context.Background(), nil, index.New(d), DefaultConfig(), pre)
+			if err != nil {
+				t.Fatal(err)
+			}
+			layers := []string{tileset.Departements, tileset.EPCI, tileset.Communes, tileset.Sites}
+			for _, z := range []int{0, 6, 9, 12} {
+				for _, tl := range tileset.TilesOver(want.Tiles().Bounds(), z) {
+					a, _ := g.Tiles().Encode(tileset.Request{Layers: layers, Tile: tl})
+					b, _ := want.Tiles().Encode(tileset.Request{Layers: layers, Tile: tl})
+					if !bytes.Equal(a, b) {
+						t.Fatalf("tile %v differs", tl)
+					}
+				}
+			}
+			if !maps.EqualFunc(g.epci, want.epci, func(a, b orb.MultiPolygon) bool { return planar.Area(a) == planar.Area(b) }) {
+				t.Error("EPCI outlines differ")
+			}
+		})
 	}
 }
 

@@ -244,19 +244,42 @@ type generalised struct {
 	zooms         [MaxZoom + 1]zoomLevel
 }
 
-// newGeneralised projects the communes to world coordinates and builds
-// their topology; the zooms are generalised on first use (or by Warm).
-func newGeneralised(key uint64, communes []cartonum.Commune, codes territoryCodes) *generalised {
-	g := &generalised{key: key, codes: codes, communeBounds: make([]orb.Bound, len(communes)),
+// newGeneralised groups the communes of a topology by EPCI and
+// département; the zooms are generalised on first use (or by Warm).
+func newGeneralised(key uint64, t *Topology, codes territoryCodes) *generalised {
+	return &generalised{key: key, codes: codes, communeBounds: t.communeBounds, bounds: t.bounds, topo: t.topo}
+}
+
+// Topology is the topology of a list of communes in world coordinates: the
+// part of Territories that needs only their contours, so that it can be
+// built from the communes a snapshot is made of while the snapshot is
+// indexed (see PrepareTerritoriesFrom).
+type Topology struct {
+	communes      []cartonum.Commune // the list it was built from
+	bounds        orb.Bound          // WGS84 bounds of the communes
+	communeBounds []orb.Bound        // world bound of each commune's contour
+	topo          *topology.Topology
+}
+
+// NewTopology projects the communes to world coordinates and builds their
+// topology.
+func NewTopology(communes []cartonum.Commune) *Topology {
+	t := &Topology{communes: communes, communeBounds: make([]orb.Bound, len(communes)),
 		bounds: orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}}
 	world := make([]orb.MultiPolygon, len(communes))
 	for i := range communes {
 		world[i] = tiles.WorldGeometry(communes[i].Geometry).(orb.MultiPolygon)
-		g.communeBounds[i] = world[i].Bound()
-		g.bounds = g.bounds.Union(communes[i].Geometry.Bound())
+		t.communeBounds[i] = world[i].Bound()
+		t.bounds = t.bounds.Union(communes[i].Geometry.Bound())
 	}
-	g.topo = topology.Build(world)
-	return g
+	t.topo = topology.Build(world)
+	return t
+}
+
+// of reports whether t was built from this very list of communes (the
+// same slice, not an equal one).
+func (t *Topology) of(communes []cartonum.Commune) bool {
+	return t != nil && len(t.communes) == len(communes) && (len(communes) == 0 || &t.communes[0] == &communes[0])
 }
 
 // New prepares the tiles of a snapshot: the topology of the communes is
@@ -286,13 +309,24 @@ type Territories struct {
 // the same (nothing is computed), else a new topology of the communes,
 // whose zooms are generalised on first use or by Warm.
 func PrepareTerritories(prev *Set, snap *index.Snapshot) *Territories {
+	return PrepareTerritoriesFrom(prev, snap, nil)
+}
+
+// PrepareTerritoriesFrom is PrepareTerritories with the topology of the
+// communes of snap already built by NewTopology, from the slice the
+// snapshot holds (index.New keeps it); another topology (or nil) is
+// ignored, and the topology built again when needed.
+func PrepareTerritoriesFrom(prev *Set, snap *index.Snapshot, topo *Topology) *Territories {
 	codes := territoryCodesOf(snap)
 	communes := snap.Communes()
 	key := territoryKey(communes, codes.epciKey, codes.deptKey, codes.epciCodes, codes.depCodes)
 	if prev != nil && prev.gen.key == key {
 		return &Territories{gen: prev.gen}
 	}
-	return &Territories{gen: newGeneralised(key, communes, codes)}
+	if !topo.of(communes) {
+		topo = NewTopology(communes)
+	}
+	return &Territories{gen: newGeneralised(key, topo, codes)}
 }
 
 // Warm generalises every zoom now (see Set.Warm).
@@ -521,8 +555,17 @@ func (s *Set) Version() int64 { return s.snap.Version() }
 // topology the tiles generalise, so outlines and tiles share their borders.
 func (s *Set) Outlines() (epci, departements map[string]orb.MultiPolygon) { return s.gen.outlines() }
 
+// outlines dissolves the EPCI and the départements at the same time (the
+// topology is only read).
 func (g *generalised) outlines() (epci, departements map[string]orb.MultiPolygon) {
-	return unproject(g.topo.Dissolve(g.codes.epciKey, 0)), unproject(g.topo.Dissolve(g.codes.deptKey, 0))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		epci = unproject(g.topo.Dissolve(g.codes.epciKey, 0))
+	}()
+	departements = unproject(g.topo.Dissolve(g.codes.deptKey, 0))
+	<-done
+	return epci, departements
 }
 
 // unproject brings world geometries back to longitude and latitude.

@@ -6,6 +6,7 @@ import (
 	"hash/maphash"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/paulmach/orb"
 )
@@ -120,9 +121,23 @@ func (k *keyWriter) props(m map[string]any) {
 
 func (k *keyWriter) sum() uint64 { return k.h.Sum64() }
 
-// layerKeys returns the content key of every layer of s.
+// layerKeys returns the content key of every layer of s. The places' and
+// the labels' keys are computed on goroutines of their own, beside the
+// polygons' (each hashes tens of thousands of features nationally, after
+// the indicators and before the generation is published).
 func (s *Set) layerKeys() map[string]uint64 {
 	keys := map[string]uint64{}
+	var sitesKey, labelsKey uint64
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		sitesKey = s.sitesKey()
+	}()
+	go func() {
+		defer wg.Done()
+		labelsKey = s.labelsKey()
+	}()
 
 	communes := newKeyWriter(s.gen.key)
 	for i := range s.communes {
@@ -143,8 +158,13 @@ func (s *Set) layerKeys() map[string]uint64 {
 	}
 	keys[EPCI] = group(s.epciCodes, s.epci)
 	keys[Departements] = group(s.depCodes, s.deps)
+	wg.Wait()
+	keys[Sites], keys[Labels] = sitesKey, labelsKey
+	return keys
+}
 
-	// Sites: every field a sites tile shows or a tile filter reads.
+// sitesKey hashes every field a sites tile shows or a tile filter reads.
+func (s *Set) sitesKey() uint64 {
 	sites := newKeyWriter(0)
 	places := s.snap.Places()
 	for i := range places {
@@ -162,9 +182,11 @@ func (s *Set) layerKeys() map[string]uint64 {
 		sites.str(s.snap.EPCIOf(p.CodeInsee))
 		sites.str(p.Horaires)
 	}
-	keys[Sites] = sites.sum()
+	return sites.sum()
+}
 
-	// Labels: names, populations and anchors of the territories.
+// labelsKey hashes the names, populations and anchors of the territories.
+func (s *Set) labelsKey() uint64 {
 	labels := newKeyWriter(s.gen.key)
 	for _, c := range s.snap.Communes() {
 		at, _ := s.snap.Anchor(c.Code)
@@ -180,8 +202,7 @@ func (s *Set) layerKeys() map[string]uint64 {
 			labels.str(fmt.Sprint(meta[i].props["nom"], meta[i].props["population"]))
 		}
 	}
-	keys[Labels] = labels.sum()
-	return keys
+	return labels.sum()
 }
 
 // setVersions gives every layer of s its version: prev's when the layer's
