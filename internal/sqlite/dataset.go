@@ -15,22 +15,55 @@ type querier interface {
 }
 
 // Load reads the data version, the territories, the open places and the
-// moderators' overrides in one read transaction: in WAL mode it sees one
-// committed state from its first read to its last, so the dataset never
-// mixes two imports, whatever is written meanwhile. The places are read
-// while the territories are, through the same transaction: its connection
-// steps one statement at a time, the rows are decoded concurrently.
+// moderators' overrides as one committed state: the dataset never mixes two
+// imports, whatever is written meanwhile. In WAL mode a read transaction
+// sees one committed state from its first read to its last. The places are
+// read through a second transaction, on a second connection, while the
+// territories are read through the first (each connection steps one
+// statement at a time): both transactions first read the data version,
+// which every write of the loaded tables changes, so equal versions mean
+// the same committed state. When they differ (an import committed between
+// the two first reads), Load tries again, and after loadAttempts reads
+// everything through one transaction.
 func (db *DB) Load(ctx context.Context) (cartonum.Dataset, error) {
-	var d cartonum.Dataset
-	tx, err := db.read.BeginTx(ctx, nil)
-	if err != nil {
-		return d, fmt.Errorf("load: begin: %w", err)
+	for range loadAttempts {
+		d, same, err := db.loadPair(ctx)
+		if err != nil || same {
+			return d, err
+		}
 	}
-	defer tx.Rollback()
-	// The first read starts the transaction's snapshot, before the places
-	// are read concurrently.
-	if d.Version, err = readVersion(ctx, tx); err != nil {
-		return d, fmt.Errorf("load: %w", err)
+	return db.loadOne(ctx)
+}
+
+// loadAttempts is how many times Load tries two transactions.
+const loadAttempts = 3
+
+// loadPair is Load through two transactions; same is false when they did
+// not see the same data version (the dataset is then empty).
+func (db *DB) loadPair(ctx context.Context) (d cartonum.Dataset, same bool, err error) {
+	db.pairMu.Lock()
+	txT, err := db.read.BeginTx(ctx, nil)
+	if err != nil {
+		db.pairMu.Unlock()
+		return d, false, fmt.Errorf("load: begin: %w", err)
+	}
+	defer txT.Rollback()
+	txP, err := db.read.BeginTx(ctx, nil)
+	db.pairMu.Unlock()
+	if err != nil {
+		return d, false, fmt.Errorf("load: begin: %w", err)
+	}
+	defer txP.Rollback()
+	// The first read of each transaction starts its snapshot.
+	if d.Version, err = readVersion(ctx, txT); err != nil {
+		return cartonum.Dataset{}, false, fmt.Errorf("load: %w", err)
+	}
+	v, err := readVersion(ctx, txP)
+	if err != nil {
+		return cartonum.Dataset{}, false, fmt.Errorf("load: %w", err)
+	}
+	if v != d.Version {
+		return cartonum.Dataset{}, false, nil
 	}
 	type placesRead struct {
 		places []cartonum.Place
@@ -38,18 +71,38 @@ func (db *DB) Load(ctx context.Context) (cartonum.Dataset, error) {
 	}
 	placesc := make(chan placesRead, 1)
 	go func() {
-		ps, err := readPlaces(ctx, tx)
+		ps, err := readPlaces(ctx, txP)
 		placesc <- placesRead{ps, err}
 	}()
-	err = readTerritories(ctx, tx, &d)
-	pr := <-placesc // before the deferred rollback: the goroutine uses tx
+	err = readTerritories(ctx, txT, &d)
+	pr := <-placesc // before the deferred rollback: the goroutine uses txP
 	if err != nil {
-		return cartonum.Dataset{}, fmt.Errorf("load: %w", err)
+		return cartonum.Dataset{}, false, fmt.Errorf("load: %w", err)
 	}
 	if pr.err != nil {
-		return cartonum.Dataset{}, fmt.Errorf("load: %w", pr.err)
+		return cartonum.Dataset{}, false, fmt.Errorf("load: %w", pr.err)
 	}
 	d.Places = pr.places
+	return d, true, nil
+}
+
+// loadOne is Load through one transaction.
+func (db *DB) loadOne(ctx context.Context) (cartonum.Dataset, error) {
+	var d cartonum.Dataset
+	tx, err := db.read.BeginTx(ctx, nil)
+	if err != nil {
+		return d, fmt.Errorf("load: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if d.Version, err = readVersion(ctx, tx); err != nil {
+		return d, fmt.Errorf("load: %w", err)
+	}
+	if err := readTerritories(ctx, tx, &d); err != nil {
+		return cartonum.Dataset{}, fmt.Errorf("load: %w", err)
+	}
+	if d.Places, err = readPlaces(ctx, tx); err != nil {
+		return cartonum.Dataset{}, fmt.Errorf("load: %w", err)
+	}
 	return d, nil
 }
 

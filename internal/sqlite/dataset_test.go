@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -41,7 +42,11 @@ func TestLoadConsistent(t *testing.T) {
 	for r := range 4 {
 		wg.Go(func() {
 			for !stop.Load() {
-				d, err := db.Load(ctx)
+				load := db.Load
+				if r == 0 {
+					load = db.loadOne
+				}
+				d, err := load(ctx)
 				if err == nil {
 					err = oneGeneration(d)
 				}
@@ -70,6 +75,30 @@ func TestLoadConsistent(t *testing.T) {
 		t.Errorf("last load: version %d (want 16), %v", d.Version, err)
 	}
 	t.Logf("%d loads during 15 imports", loads.Load())
+}
+
+// TestLoadPaths: the two transactions of Load and the one transaction it
+// falls back to read the same dataset; the loader of TestLoadConsistent
+// checks loadOne under imports as well.
+func TestLoadPaths(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	communes := genCommunes(40, 200)
+	mustApply(t, db, Batch{Region: "11", Communes: communes, Upserts: genPlaces(300, 1)})
+	pair, same, err := db.loadPair(ctx)
+	if err != nil || !same {
+		t.Fatalf("loadPair: same version %v, %v", same, err)
+	}
+	one, err := db.loadOne(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(pair, one) {
+		t.Errorf("two transactions read %d communes, %d places; one read %d, %d", len(pair.Communes), len(pair.Places), len(one.Communes), len(one.Places))
+	}
+	if len(one.Places) != 300 || len(one.Communes) != 40 {
+		t.Errorf("%d places, %d communes", len(one.Places), len(one.Communes))
+	}
 }
 
 // oneGeneration checks that every commune and place of d carries the name

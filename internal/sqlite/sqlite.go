@@ -22,6 +22,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cartonum/cartonum/internal/cartonum"
@@ -43,6 +44,10 @@ const busyTimeout = 10 * time.Second
 type DB struct {
 	read  *sql.DB // query-only connections, one per concurrent reader
 	write *sql.DB // exactly one connection: writes are serialised
+	// pairMu is held by a Load while it takes its two read connections:
+	// only one caller at a time waits for a second connection while
+	// holding one, so loads cannot starve each other of connections.
+	pairMu sync.Mutex
 }
 
 // Open opens the database file at path, creating it if needed, and applies
