@@ -417,12 +417,8 @@ func NewWith(prev *Set, terr *Territories, snap *index.Snapshot, cfg Config, att
 			s.communes[i].props[k] = v
 		}
 	}
-	epcis := map[string]cartonum.EPCI{}
-	for _, e := range snap.EPCIs() {
-		epcis[e.Code] = e
-	}
 	for _, code := range s.epciCodes {
-		e := epcis[code]
+		e, _ := snap.EPCI(code)
 		id, _ := parseUint(e.Code)
 		pop := e.Population
 		if pop == 0 {
@@ -681,7 +677,7 @@ func shareEqual(mps, other []orb.MultiPolygon) {
 	shared := make([]bool, len(mps))
 	var nPolys, nRings, nPoints int
 	for i := range mps {
-		if equalMultiPolygons(mps[i], other[i]) {
+		if mps[i].Equal(other[i]) {
 			shared[i] = true
 			continue
 		}
@@ -716,23 +712,6 @@ func shareEqual(mps, other []orb.MultiPolygon) {
 		}
 		mps[i] = orb.MultiPolygon(polys[p0:len(polys):len(polys)])
 	}
-}
-
-func equalMultiPolygons(a, b orb.MultiPolygon) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if len(a[i]) != len(b[i]) {
-			return false
-		}
-		for j := range a[i] {
-			if !slices.Equal(a[i][j], b[i][j]) {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // Warm measures the first zoom of the communes layer (which the TileJSON

@@ -335,7 +335,7 @@ func TestSharedLevels(t *testing.T) {
 				t.Fatalf("z%d %s: %d geometries, %d alone", z, l.name, len(l.got), len(l.alone))
 			}
 			for i := range l.got {
-				if !equalMultiPolygons(l.got[i], l.alone[i]) {
+				if !l.got[i].Equal(l.alone[i]) {
 					t.Fatalf("z%d %s %d: shared geometry differs from the zoom's own", z, l.name, i)
 				}
 			}
