@@ -35,13 +35,27 @@ func entrySize(key string, t Tile) int64 {
 func (c *Cache) Get(key string) (Tile, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if e, ok := c.items[key]; ok {
-		c.ll.MoveToFront(e)
-		c.hits++
-		return e.Value.(*cacheEntry).tile, true
+	return c.found(c.items[key])
+}
+
+// getBytes is Get with the key in a byte slice, looked up without copying
+// it into a string.
+func (c *Cache) getBytes(key []byte) (Tile, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.found(c.items[string(key)])
+}
+
+// found counts a lookup and returns the tile of its entry (e is nil on a
+// miss). c.mu is held.
+func (c *Cache) found(e *list.Element) (Tile, bool) {
+	if e == nil {
+		c.miss++
+		return Tile{}, false
 	}
-	c.miss++
-	return Tile{}, false
+	c.ll.MoveToFront(e)
+	c.hits++
+	return e.Value.(*cacheEntry).tile, true
 }
 
 // Add stores a tile, evicting the least recently used ones beyond the bound.

@@ -3,10 +3,12 @@ package tileset
 import (
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/maptile"
 
 	"github.com/cartonum/cartonum/internal/index"
@@ -57,5 +59,33 @@ func TestCacheKey(t *testing.T) {
 		if got := cacheKey(r); got != want {
 			t.Errorf("cacheKey %q, want %q", got, want)
 		}
+	}
+}
+
+// TestCachedGetAllocatesNothing: a cached tile is found without
+// allocating (the key is built on the stack), and it carries its header
+// values, equal to its ETags and gzipped length.
+func TestCachedGetAllocatesNothing(t *testing.T) {
+	s := regionSet(t)
+	r := Request{Layers: []string{Communes}, Tile: maptile.At(orb.Point{2.3, 49.9}, 10)}
+	first, err := s.Get(r)
+	if err != nil || first.Gzip == nil {
+		t.Fatalf("tile: %v, %d bytes", err, len(first.Gzip))
+	}
+	v := first.Values
+	if v == nil || v.ETag[0] != first.ETag || v.GzipETag[0] != first.GzipETag ||
+		v.GzipLength[0] != strconv.Itoa(len(first.Gzip)) || cap(v.ETag) != 1 || cap(v.GzipLength) != 1 {
+		t.Fatalf("header values %+v of tile %q %q %d", v, first.ETag, first.GzipETag, len(first.Gzip))
+	}
+	if n := testing.AllocsPerRun(100, func() {
+		if got, _ := s.Get(r); got.ETag != first.ETag {
+			t.Fatal("another tile")
+		}
+	}); n != 0 {
+		t.Errorf("a cached tile costs %v allocations, want 0", n)
+	}
+	_, _, hits, _ := s.Stats()
+	if hits < 100 {
+		t.Errorf("%d cache hits, want the 100 runs", hits)
 	}
 }

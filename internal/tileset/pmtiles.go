@@ -357,6 +357,8 @@ func (s *Set) build(r Request) (Tile, error) {
 		zw.Write(raw)
 		zw.Close()
 		t.Gzip = buf.Bytes()
+		t.Values = &HeaderValues{ETag: []string{t.ETag}, GzipETag: []string{t.GzipETag},
+			GzipLength: []string{strconv.Itoa(len(t.Gzip))}}
 	}
 	return t, nil
 }

@@ -787,6 +787,18 @@ type Tile struct {
 	// GzipETag is the strong ETag of the gzipped bytes: ETag with "-gz"
 	// before its closing quote.
 	GzipETag string
+	// Values are the tile's header values, made once with the tile (nil
+	// for an empty tile).
+	Values *HeaderValues
+}
+
+// HeaderValues are the values of a tile's HTTP headers as one-value
+// slices (len = cap, so that an Add elsewhere copies them), made once when
+// the tile is built: answering a cached tile then allocates nothing for
+// its headers. They are shared and must not be modified.
+type HeaderValues struct {
+	ETag, GzipETag []string
+	GzipLength     []string // len(Gzip) in decimal
 }
 
 // Request is one tile request.
@@ -820,14 +832,14 @@ func noFilter(f index.Filter) bool {
 		len(f.Communes)+len(f.EPCIs)+len(f.Departements) == 0 && f.Text == "" && f.OpenAt.IsZero()
 }
 
-// cacheKey is the key of a request in the cache: layers/z/x/y?filter. It
-// is built on every tile request, cached or not, hence by hand.
-func cacheKey(r Request) string {
+// appendCacheKey appends the key of a request in the cache to b:
+// layers/z/x/y?filter. It is built on every tile request, cached or not,
+// hence by hand, into a buffer on the caller's stack.
+func appendCacheKey(b []byte, r *Request) []byte {
 	fk := emptyFilterKey
 	if !noFilter(r.Filter) {
 		fk = filterKey(r.Filter)
 	}
-	b := make([]byte, 0, 48+len(fk))
 	for i, l := range r.Layers {
 		if i > 0 {
 			b = append(b, ',')
@@ -841,16 +853,30 @@ func cacheKey(r Request) string {
 	b = append(b, '/')
 	b = strconv.AppendUint(b, uint64(r.Tile.Y), 10)
 	b = append(b, '?')
-	b = append(b, fk...)
-	return string(b)
+	return append(b, fk...)
 }
 
-// Get returns a tile from the cache, encoding it on a miss.
+// cacheKey is the key of a request in the cache.
+func cacheKey(r Request) string { return string(appendCacheKey(nil, &r)) }
+
+// Get returns a tile from the cache, encoding it on a miss. A hit
+// allocates nothing: the key is built on the stack and looked up without
+// a copy.
 func (s *Set) Get(r Request) (Tile, error) {
-	key := cacheKey(r)
-	if t, ok := s.cache.Get(key); ok {
+	var buf [160]byte
+	key := appendCacheKey(buf[:0], &r)
+	if t, ok := s.cache.getBytes(key); ok {
 		return t, nil
 	}
+	return s.getMiss(string(key), r)
+}
+
+// getMiss builds and caches the tile of a request missing from the cache.
+// Apart from Get, so that r moves to the heap (the cache keeps it) only
+// on a miss.
+//
+//go:noinline
+func (s *Set) getMiss(key string, r Request) (Tile, error) {
 	t, err := s.build(r)
 	if err != nil {
 		return Tile{}, err
