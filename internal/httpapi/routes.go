@@ -11,21 +11,16 @@ import (
 
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
+	// The map's tiles are answered first, ahead of the chain below, with
+	// the same answer and headers (hottiles.go); what they do not take
+	// (errors, filters, debug logs) goes through it.
+	r.Use(s.hotTiles)
 	r.Use(s.requestID)
 	r.Use(s.observe)
 	r.Use(noSniff)
 	r.Use(s.logRequests)
 	r.Use(s.recoverer)
-	// CORS is open: any site may read the API and the tiles, and call the
-	// write routes (which are limited per client, not per origin).
-	r.Use(cors.Handler(cors.Options{
-		AllowedOrigins: []string{"*"},
-		AllowedMethods: []string{http.MethodGet, http.MethodHead, http.MethodPost},
-		AllowedHeaders: []string{"Accept", "Content-Type", "If-None-Match", RequestIDHeader},
-		ExposedHeaders: []string{"Link", "Location", "X-Total-Count", "ETag", "Retry-After",
-			"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", RequestIDHeader},
-		MaxAge: 3600,
-	}))
+	r.Use(cors.Handler(corsOptions))
 	// Every GET route answers HEAD (monitors use it).
 	r.Use(middleware.GetHead)
 	// The answers of the read routes marked cached below, once computed
@@ -35,7 +30,7 @@ func (s *Server) routes() chi.Router {
 
 	// Tiles are hot and cheap: stored gzipped, answered from memory, they
 	// skip the time limit and the compression of the other routes.
-	r.With(s.checkQuery).Get("/tiles/{layer}/{z}/{x}/{y}", s.handle(s.getTile))
+	r.With(s.checkQuery).Get(tileRoute, s.handle(s.getTile))
 	// Prometheus metrics, unless serve --metrics-addr moves them (metrics.go).
 	r.Get("/metrics", s.handle(s.serveMetrics))
 
@@ -97,3 +92,17 @@ func (s *Server) routes() chi.Router {
 	})
 	return r
 }
+
+// corsOptions: CORS is open: any site may read the API and the tiles, and
+// call the write routes (which are limited per client, not per origin).
+var corsOptions = cors.Options{
+	AllowedOrigins: []string{"*"},
+	AllowedMethods: []string{http.MethodGet, http.MethodHead, http.MethodPost},
+	AllowedHeaders: []string{"Accept", "Content-Type", "If-None-Match", RequestIDHeader},
+	ExposedHeaders: []string{"Link", "Location", "X-Total-Count", "ETag", "Retry-After",
+		"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", RequestIDHeader},
+	MaxAge: 3600,
+}
+
+// tileRoute is the route of a tile.
+const tileRoute = "/tiles/{layer}/{z}/{x}/{y}"

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -84,6 +85,10 @@ type Server struct {
 
 	metrics       *metrics.Metrics // nil: no metrics (metrics.go)
 	metricsPublic bool             // /metrics served by this handler
+	// tileRoutes are the metrics of the tile route for GET and HEAD,
+	// resolved at the first hot tile (hottiles.go).
+	tileRoutes     [2]*metrics.Route
+	tileRoutesOnce sync.Once
 
 	answers respCache // answers of the read routes for the current generation (respcache.go)
 
@@ -272,13 +277,19 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.logger.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v, "request_id", RequestID(r.Context()))
-				writeJSON(w, http.StatusInternalServerError, errorBody(r, "erreur interne", http.StatusInternalServerError))
+				s.panicked(w, r, v)
 			}
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// panicked logs the recovered panic v of a request and answers a 500
+// (http.ErrAbortHandler, net/http's way to abort an answer, goes on).
+func (s *Server) panicked(w http.ResponseWriter, r *http.Request, v any) {
+	if v == http.ErrAbortHandler {
+		panic(v)
+	}
+	s.logger.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", v, "request_id", RequestID(r.Context()))
+	writeJSON(w, http.StatusInternalServerError, errorBody(r, "erreur interne", http.StatusInternalServerError))
 }

@@ -108,11 +108,22 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	_, err = s.writeTile(w, r, set, layers, t, query.Get("v"))
+	return err
+}
+
+// writeTile answers a tile of set: 204 when empty, 304 when the request's
+// If-None-Match names it, else its bytes, gzipped when the client takes
+// gzip. v is the request's data version parameter ("" without one). It
+// returns the status answered; an error is returned before anything is
+// written. It is the answer of both the routed tile requests (getTile)
+// and the hot ones (hottiles.go).
+func (s *Server) writeTile(w http.ResponseWriter, r *http.Request, set *tileset.Set, layers []string, t tileset.Tile, v string) (int, error) {
 	// The headers are set by their canonical names to shared one-value
 	// slices (len = cap: an Add elsewhere copies them), which spares the
 	// canonicalisation and an allocation per header on the hottest route.
 	h := w.Header()
-	h["Cache-Control"] = s.cacheControl(query, set, layers)
+	h["Cache-Control"] = s.cacheControl(v, set, layers)
 	// A tile is the same for every origin and is made to be cached (by
 	// CDNs too): it is always open to any origin, whether the request
 	// names one or not, so it does not vary with Origin.
@@ -120,42 +131,45 @@ func (s *Server) getTile(w http.ResponseWriter, r *http.Request) error {
 	h["Vary"] = headerVaryEncoding
 	if t.Gzip == nil {
 		w.WriteHeader(http.StatusNoContent)
-		return nil
+		return http.StatusNoContent, nil
 	}
 	gz := acceptsGzip(r)
-	etag := t.ETag
+	etag := t.Values.ETag
 	if gz {
-		etag = t.GzipETag
+		etag = t.Values.GzipETag
 	}
-	h["Etag"] = []string{etag}
-	if inm := r.Header["If-None-Match"]; len(inm) > 0 && match(inm[0], etag) {
+	if inm := r.Header["If-None-Match"]; len(inm) > 0 && match(inm[0], etag[0]) {
+		h["Etag"] = etag
 		w.WriteHeader(http.StatusNotModified)
-		return nil
+		return http.StatusNotModified, nil
 	}
-	h["Content-Type"] = headerMVT
 	if gz {
+		h["Etag"] = etag
+		h["Content-Type"] = headerMVT
 		h["Content-Encoding"] = headerGzip
-		h["Content-Length"] = []string{strconv.Itoa(len(t.Gzip))}
+		h["Content-Length"] = t.Values.GzipLength
 		w.WriteHeader(http.StatusOK)
 		if r.Method != http.MethodHead {
 			w.Write(t.Gzip)
 		}
-		return nil
+		return http.StatusOK, nil
 	}
 	zr, err := gzip.NewReader(bytes.NewReader(t.Gzip))
 	if err != nil {
-		return err
+		return 0, err
 	}
 	raw, err := io.ReadAll(zr)
 	if err != nil {
-		return err
+		return 0, err
 	}
+	h["Etag"] = etag
+	h["Content-Type"] = headerMVT
 	h.Set("Content-Length", strconv.Itoa(len(raw)))
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		w.Write(raw)
 	}
-	return nil
+	return http.StatusOK, nil
 }
 
 // Header values of the tile route, shared by every answer (see getTile).
@@ -171,8 +185,9 @@ var (
 // data version at which their tiles last changed, see
 // tileset.Set.LayersVersion) never change and are cached for a year;
 // others for the configured time.
-func (s *Server) cacheControl(query url.Values, set *tileset.Set, layers []string) []string {
-	if v := query.Get("v"); v != "" && v == strconv.FormatInt(set.LayersVersion(layers), 10) {
+func (s *Server) cacheControl(v string, set *tileset.Set, layers []string) []string {
+	var buf [20]byte
+	if v != "" && v == string(strconv.AppendInt(buf[:0], set.LayersVersion(layers), 10)) {
 		return headerImmutable
 	}
 	return s.tileCacheControl
