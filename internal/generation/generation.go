@@ -42,9 +42,11 @@ type Config struct {
 	// BackgroundWarm, for the first generation only (Rebuild with no
 	// previous one, as when a server starts), publishes the generation as
 	// soon as its model, indicators and topology are ready and generalises
-	// the tiles' zooms in the background: there is no older generation to
+	// the tiles' zooms, and dissolves the outlines of the EPCI and
+	// départements, in the background: there is no older generation to
 	// keep serving meanwhile, and a request for a zoom not generalised yet
-	// waits for that zoom alone. Generation.TilesWarm reports the end.
+	// waits for that zoom alone (Outline for the outlines).
+	// Generation.TilesWarm reports the end of the zooms.
 	// Later generations are always built completely before they replace
 	// the current one.
 	BackgroundWarm bool
@@ -73,9 +75,9 @@ type Generation struct {
 	snap  *index.Snapshot
 	model *analysis.Model
 	tiles *tileset.Set
-	epci  map[string]orb.MultiPolygon
-	deps  map[string]orb.MultiPolygon
-	took  time.Duration
+	// outlines are those of the EPCI and départements (nil without tiles).
+	outlines *outlines
+	took     time.Duration
 	// demand is Config.Demand: nil for the uniform grid.
 	demand analysis.DemandSource
 	// regions, top and depRegion (the region of each département) are
@@ -91,6 +93,36 @@ type Generation struct {
 	// kept and encoded count the tiles Rebuild carried over unchanged from
 	// the previous generation's cache and those it encoded again.
 	kept, encoded int
+}
+
+// outlines are the polygons of the EPCI and départements, dissolved from
+// the tile set's topology (Generation.Outline). A first generation built
+// with BackgroundWarm publishes them being dissolved: done is closed once
+// they are there.
+type outlines struct {
+	done       chan struct{}
+	epci, deps map[string]orb.MultiPolygon
+}
+
+// dissolveOutlines returns the outlines of terr, dissolved now.
+func dissolveOutlines(terr *tileset.Territories) *outlines {
+	o := &outlines{done: make(chan struct{})}
+	o.dissolve(terr)
+	return o
+}
+
+// dissolve dissolves the outlines of terr and closes o.done.
+func (o *outlines) dissolve(terr *tileset.Territories) {
+	o.epci, o.deps = terr.Outlines()
+	close(o.done)
+}
+
+// wait returns o once its outlines are there; nil for nil.
+func (o *outlines) wait() *outlines {
+	if o != nil {
+		<-o.done
+	}
+	return o
 }
 
 // Build derives a Generation from a snapshot: the analysis model and its
@@ -157,8 +189,8 @@ func RebuildPrepared(ctx context.Context, prev *Generation, snap *index.Snapshot
 	// zoom, outlines) does not depend on the indicators: it is built on its
 	// own goroutine while the model and its indicators are computed.
 	type territories struct {
-		terr       *tileset.Territories
-		epci, deps map[string]orb.MultiPolygon
+		terr *tileset.Territories
+		out  *outlines
 	}
 	background := cfg.BackgroundWarm && prev == nil
 	var terrDone chan territories
@@ -167,13 +199,16 @@ func RebuildPrepared(ctx context.Context, prev *Generation, snap *index.Snapshot
 		go func() {
 			var t territories
 			t.terr = tileset.PrepareTerritoriesFrom(prevTiles, snap, pre.topology())
-			if prevTiles != nil && t.terr.Shares(prevTiles) {
-				t.epci, t.deps = prev.epci, prev.deps
-			} else {
-				if !background {
-					t.terr.Warm()
-				}
-				t.epci, t.deps = t.terr.Outlines()
+			switch {
+			case prevTiles != nil && t.terr.Shares(prevTiles):
+				t.out = prev.outlines
+			case background:
+				// Dissolved once the generation is published: only
+				// Outline needs them, and it waits for them.
+				t.out = &outlines{done: make(chan struct{})}
+			default:
+				t.terr.Warm()
+				t.out = dissolveOutlines(t.terr)
 			}
 			terrDone <- t
 		}()
@@ -194,9 +229,10 @@ func RebuildPrepared(ctx context.Context, prev *Generation, snap *index.Snapshot
 			Communes: tileset.IndicatorAttributes(defaults.Communes),
 			EPCI:     tileset.IndicatorAttributes(defaults.EPCI),
 		})
-		g.epci, g.deps = t.epci, t.deps
+		g.outlines = t.out
 		g.warm = make(chan struct{})
 		if background {
+			go t.out.dissolve(t.terr)
 			go func() {
 				g.tiles.Warm()
 				g.warmTook = time.Since(start)
@@ -458,23 +494,28 @@ func (g *Generation) Outline(level, code string) orb.Geometry {
 			return c.Geometry
 		}
 	case analysis.LevelEPCI:
-		if mp, ok := g.epci[code]; ok {
-			return mp
+		if o := g.outlines.wait(); o != nil {
+			if mp, ok := o.epci[code]; ok {
+				return mp
+			}
 		}
 	case analysis.LevelDepartement:
-		if mp, ok := g.deps[code]; ok {
-			return mp
+		if o := g.outlines.wait(); o != nil {
+			if mp, ok := o.deps[code]; ok {
+				return mp
+			}
 		}
 	case analysis.LevelRegion, analysis.LevelNational:
-		if len(g.deps) == 0 {
+		o := g.outlines.wait()
+		if o == nil || len(o.deps) == 0 {
 			return nil
 		}
 		// A region: its départements (that of their first commune).
 		one := level == analysis.LevelRegion && g.model.National()
 		var all orb.MultiPolygon
-		for _, dep := range slices.Sorted(maps.Keys(g.deps)) {
+		for _, dep := range slices.Sorted(maps.Keys(o.deps)) {
 			if !one || g.depRegion[dep] == code {
-				all = append(all, g.deps[dep]...)
+				all = append(all, o.deps[dep]...)
 			}
 		}
 		if len(all) == 0 {

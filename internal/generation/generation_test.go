@@ -298,6 +298,54 @@ func TestBackgroundWarm(t *testing.T) {
 	}
 }
 
+// TestBackgroundOutlines: the outlines of a first generation built with
+// BackgroundWarm, dissolved after it is published, are those of a complete
+// build, whoever asks first and however many ask at once.
+func TestBackgroundOutlines(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.BackgroundWarm = true
+	complete := build(t, 1)
+	cases := []struct{ level, code string }{
+		{analysis.LevelEPCI, "248000531"},
+		{analysis.LevelDepartement, "80"},
+		{analysis.LevelRegion, "32"},
+		{analysis.LevelEPCI, "200000000"}, // unknown
+	}
+	for range 3 {
+		early, err := Build(context.Background(), index.New(smallData(1)), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := make([][]orb.Geometry, 8)
+		var wg sync.WaitGroup
+		for r := range got {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for _, tc := range cases {
+					got[r] = append(got[r], early.Outline(tc.level, tc.code))
+				}
+			}()
+		}
+		wg.Wait()
+		for r := range got {
+			for i, tc := range cases {
+				want := complete.Outline(tc.level, tc.code)
+				if (got[r][i] == nil) != (want == nil) || want != nil && !orb.Equal(got[r][i], want) {
+					t.Fatalf("reader %d, %s %s: outline %v, want %v", r, tc.level, tc.code, got[r][i], want)
+				}
+			}
+		}
+		next, err := Rebuild(context.Background(), early, index.New(smallData(2)), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o := next.Outline(analysis.LevelDepartement, "80"); o == nil || !orb.Equal(o, complete.Outline(analysis.LevelDepartement, "80")) {
+			t.Errorf("rebuild sharing the territories: outline %v", o)
+		}
+	}
+}
+
 // TestPrepared: a generation built with the topology Prepare started on
 // the snapshot's communes, or on another list of communes (ignored), gives
 // the tiles of one built without it.
@@ -324,7 +372,7 @@ func TestPrepared(t *testing.T) {
 					}
 				}
 			}
-			if !maps.EqualFunc(g.epci, want.epci, func(a, b orb.MultiPolygon) bool { return planar.Area(a) == planar.Area(b) }) {
+			if !maps.EqualFunc(g.outlines.wait().epci, want.outlines.wait().epci, func(a, b orb.MultiPolygon) bool { return planar.Area(a) == planar.Area(b) }) {
 				t.Error("EPCI outlines differ")
 			}
 		})
