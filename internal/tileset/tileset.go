@@ -193,7 +193,8 @@ type Set struct {
 
 	labels labelSet
 
-	versions map[string]layerVersion // by layer name, see versions.go
+	versions map[string]int64 // by layer name, see versions.go
+	keys     *contentKeys
 }
 
 type clusterEntry struct {

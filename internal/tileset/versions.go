@@ -22,10 +22,22 @@ import (
 // their layers (the newest, for several), so the URLs of unchanged layers,
 // and every cache holding them, stay valid.
 
-// layerVersion is one layer's content key and version.
-type layerVersion struct {
-	key     uint64
-	version int64
+// keyedLayers are the layers that have a content key and a version.
+var keyedLayers = []string{Communes, EPCI, Departements, Sites, Labels}
+
+// contentKeys are the content keys of a set's layers (layerKeys), by
+// layer name. A set made with no previous one has nothing to compare them
+// with: it computes them in the background, for the set that follows it,
+// and done is closed once they are there.
+type contentKeys struct {
+	done chan struct{}
+	m    map[string]uint64
+}
+
+// wait returns the keys once they are there.
+func (k *contentKeys) wait() map[string]uint64 {
+	<-k.done
+	return k.m
 }
 
 // keySeed seeds every content key of the process: keys are only compared
@@ -206,23 +218,36 @@ func (s *Set) labelsKey() uint64 {
 }
 
 // setVersions gives every layer of s its version: prev's when the layer's
-// content key is the same, the snapshot's data version otherwise.
+// content key is the same, the snapshot's data version otherwise. Without
+// prev, every layer has the snapshot's version and the keys (tens of
+// thousands of features hashed nationally) are computed in the
+// background, off the path of a server's first generation.
 func (s *Set) setVersions(prev *Set) {
-	s.versions = map[string]layerVersion{}
-	for name, key := range s.layerKeys() {
-		v := layerVersion{key: key, version: s.snap.Version()}
-		if prev != nil {
-			if pv, ok := prev.versions[name]; ok && pv.key == key {
-				v.version = pv.version
-			}
+	s.keys = &contentKeys{done: make(chan struct{})}
+	s.versions = make(map[string]int64, len(keyedLayers))
+	for _, name := range keyedLayers {
+		s.versions[name] = s.snap.Version()
+	}
+	if prev == nil {
+		go func() {
+			s.keys.m = s.layerKeys()
+			close(s.keys.done)
+		}()
+		return
+	}
+	s.keys.m = s.layerKeys()
+	close(s.keys.done)
+	prevKeys := prev.keys.wait()
+	for name, key := range s.keys.m {
+		if pk, ok := prevKeys[name]; ok && pk == key {
+			s.versions[name] = prev.versions[name]
 		}
-		s.versions[name] = v
 	}
 }
 
 // LayerVersion returns the version of a layer: the data version at which
 // its tiles last changed (0 for an unknown layer).
-func (s *Set) LayerVersion(name string) int64 { return s.versions[name].version }
+func (s *Set) LayerVersion(name string) int64 { return s.versions[name] }
 
 // LayersVersion returns the version of tiles holding the given layers:
 // the newest of theirs. It is the v= of their URLs.
@@ -246,10 +271,11 @@ func (s *Set) LayerVersions(layers []string) map[string]int64 {
 // sameLayers reports whether the tiles of these layers are the same in s
 // and old.
 func (s *Set) sameLayers(old *Set, layers []string) bool {
+	keys, oldKeys := s.keys.wait(), old.keys.wait()
 	for _, l := range layers {
-		a, ok1 := s.versions[l]
-		b, ok2 := old.versions[l]
-		if !ok1 || !ok2 || a.key != b.key {
+		a, ok1 := keys[l]
+		b, ok2 := oldKeys[l]
+		if !ok1 || !ok2 || a != b {
 			return false
 		}
 	}

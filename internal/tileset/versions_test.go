@@ -1,7 +1,9 @@
 package tileset
 
 import (
+	"maps"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -130,5 +132,38 @@ func TestPrefillKeepsUnchangedLayers(t *testing.T) {
 	}
 	if _, _, hits, misses := s.Stats(); hits != int64(len(reqs)) || misses != 0 {
 		t.Errorf("%d hits, %d misses after the prefill, want %d hits", hits, misses, len(reqs))
+	}
+}
+
+// TestFirstSetKeys: a set made with no previous one computes its content
+// keys in the background: they are those of every keyed layer, the same as
+// computed at once, and a set made from it while they are computed (by
+// several goroutines at once) waits for them.
+func TestFirstSetKeys(t *testing.T) {
+	base := regionSet(t)
+	first := NewFrom(nil, base.snap, base.cfg, Attributes{})
+	var wg sync.WaitGroup
+	sets := make([]*Set, 4)
+	for i := range sets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sets[i] = next(first, func(p []cartonum.Place) []cartonum.Place { return p })
+		}()
+	}
+	wg.Wait()
+	keys := first.keys.wait()
+	if got := slices.Sorted(maps.Keys(keys)); !slices.Equal(got, slices.Sorted(slices.Values(keyedLayers))) {
+		t.Errorf("keyed layers %v, want %v", got, keyedLayers)
+	}
+	if !maps.Equal(keys, first.layerKeys()) {
+		t.Error("background keys differ from keys computed at once")
+	}
+	for _, s := range sets {
+		for _, l := range keyedLayers {
+			if v := s.LayerVersion(l); v != 1 {
+				t.Errorf("%s after an unchanged version: version %d, want 1", l, v)
+			}
+		}
 	}
 }
