@@ -90,7 +90,7 @@ func gridPoints(c *Commune, ci int, b orb.Bound, dLat, cell float64, dst []Deman
 	}
 	if n == 0 {
 		if dst != nil {
-			dst[0] = DemandPoint{Commune: ci, Point: InteriorPoint(c.Geometry)}
+			dst[0] = DemandPoint{Commune: ci, Point: c.interior()}
 		}
 		n = 1
 	}
@@ -129,6 +129,16 @@ func crossings(mp orb.MultiPolygon, y float64, xs []float64) []float64 {
 	}
 	slices.Sort(xs)
 	return xs
+}
+
+// interior returns the commune's Interior, InteriorPoint of its geometry
+// when the caller left it zero (InteriorPoint gives the zero point again
+// when it is the interior point).
+func (c *Commune) interior() orb.Point {
+	if c.Interior != (orb.Point{}) {
+		return c.Interior
+	}
+	return InteriorPoint(c.Geometry)
 }
 
 // InteriorPoint returns a point inside the largest polygon of mp: its

@@ -46,6 +46,39 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
+// TestInteriorGiven: communes given with their Interior (as the index
+// computes it) make the model that computes it.
+func TestInteriorGiven(t *testing.T) {
+	communes, sites := synthFrance(400, 80, 100, 21)
+	p := DefaultParams()
+	want := NewModel(communes, sites, Grid{})
+	given := slices.Clone(communes)
+	for i := range given {
+		given[i].Interior = InteriorPoint(given[i].Geometry)
+	}
+	// Cells as large as communes: the smallest hold no cell centre and
+	// are one demand point, their interior point.
+	for _, grid := range []Grid{{}, {CellMeters: 40000}} {
+		want, m := NewModel(communes, sites, grid), NewModel(given, sites, grid)
+		if !slices.Equal(m.points, want.points) || !slices.Equal(m.anchors, want.anchors) {
+			t.Fatalf("grid %v: demand points or anchors differ", grid)
+		}
+		sameResult(t, m.Compute(p), want.Compute(p), 0)
+	}
+	m, fallback := NewModel(given, sites, Grid{CellMeters: 40000}), 0
+	for c := range m.communes {
+		if m.cstart[c+1]-m.cstart[c] == 1 && m.points[m.cstart[c]].Point == m.anchors[c] {
+			fallback++
+		}
+	}
+	if fallback == 0 {
+		t.Error("no commune is its interior point: the test tests nothing of the grid")
+	}
+	if got, wantPlan := NewModel(given, sites, Grid{}).Siting(p, SitingOptions{K: 4}), want.Siting(p, SitingOptions{K: 4}); !slices.Equal(got, wantPlan) {
+		t.Errorf("siting %+v, want %+v", got, wantPlan)
+	}
+}
+
 // TestConcurrentUse runs requests on one model from several goroutines
 // (meaningful with -race).
 func TestConcurrentUse(t *testing.T) {

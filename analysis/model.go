@@ -120,7 +120,7 @@ func NewModel(communes []Commune, sites []Site, demand DemandSource) *Model {
 	m.anchors = make([]orb.Point, len(m.communes))
 	parallelFor(len(m.communes), 256, func(lo, hi int) {
 		for c := lo; c < hi; c++ {
-			m.anchors[c] = InteriorPoint(m.communes[c].Geometry)
+			m.anchors[c] = m.communes[c].interior()
 		}
 	})
 	m.loc = newLocator(m.communes)

@@ -31,6 +31,10 @@ type Commune struct {
 	// demand of the commune is weighted by its score relative to the
 	// population-weighted mean of the known scores (see weights.go).
 	Fragility float64
+	// Interior is InteriorPoint(Geometry) when the caller already has it
+	// (the index computes it for every commune): NewModel computes it when
+	// it is the zero point.
+	Interior orb.Point
 }
 
 // Site is a place that supplies digital-inclusion services. Point is

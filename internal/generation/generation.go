@@ -291,6 +291,7 @@ func newModel(snap *index.Snapshot, demand analysis.DemandSource) *analysis.Mode
 		ac[i] = analysis.Commune{Code: c.Code, Name: c.Nom, EPCI: snap.EPCIOf(c.Code),
 			Departement: c.CodeDepartement, Population: float64(c.Population), Geometry: c.Geometry,
 			Region: c.CodeRegion, RegionName: territory.RegionName(c.CodeRegion), Fragility: c.Fragility}
+		ac[i].Interior = snap.Interior(i)
 		if e, ok := snap.EPCI(ac[i].EPCI); ok {
 			ac[i].EPCIName = e.Nom
 		}

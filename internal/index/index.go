@@ -31,6 +31,7 @@ type Snapshot struct {
 	communeByKey  map[string][]*cartonum.Commune
 	communeTree   rtree.RTreeG[int32]
 	anchors       map[string]orb.Point
+	interior      []orb.Point // analysis.InteriorPoint of each commune, same order as communes
 	communeEPCI   map[string]string
 	communeKeys   []string           // matching key of each commune's name, same order as communes
 	communeWords  [][]string         // matching keys of the words of each commune's name after the first
@@ -79,6 +80,7 @@ func New(d Data) *Snapshot {
 		communeKeys:   make([]string, len(d.Communes)),
 		communeWords:  make([][]string, len(d.Communes)),
 		communeRadius: make(map[string]float64, len(d.Communes)),
+		interior:      make([]orb.Point, len(d.Communes)),
 		epcis:         d.EPCIs,
 		epciByCode:    make(map[string]*cartonum.EPCI, len(d.EPCIs)),
 		departements:  d.Departements,
@@ -152,6 +154,7 @@ func New(d Data) *Snapshot {
 		s.communeRadius[c.Code] = cd[i].radius
 		s.communeTree.Insert(cd[i].bound.Min, cd[i].bound.Max, int32(i))
 		s.anchors[c.Code] = cd[i].anchor
+		s.interior[i] = cd[i].anchor
 		if c.CodeEpci != "" {
 			s.communeEPCI[c.Code] = c.CodeEpci
 		}
@@ -258,6 +261,10 @@ func (s *Snapshot) Anchor(code string) (orb.Point, bool) {
 	p, ok := s.anchors[code]
 	return p, ok
 }
+
+// Interior returns analysis.InteriorPoint of the geometry of Communes()[i],
+// computed once per snapshot (the analysis model takes it).
+func (s *Snapshot) Interior(i int) orb.Point { return s.interior[i] }
 
 // Communes returns every commune, ordered by code.
 func (s *Snapshot) Communes() []cartonum.Commune { return s.communes }
