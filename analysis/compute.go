@@ -3,6 +3,7 @@ package analysis
 import (
 	"context"
 	"math"
+	"sync"
 )
 
 // engine evaluates one normalized request.
@@ -19,6 +20,9 @@ type engine struct {
 	reach2           float64 // squared chord that holds every such trip
 	// routed: the matrix of plausible pairs of the site set
 	mx *pmatrix
+	// crow-fly: w in the order of the point tree's positions (treeW)
+	twOnce sync.Once
+	tw     []float64
 }
 
 func (m *Model) newEngine(p Params) *engine {
@@ -155,17 +159,118 @@ func siteWeight(s *Site) float64 {
 
 // ratioAt is step 1 of E2SFCA (crow-fly) for a site at v of supply w.
 func (e *engine) ratioAt(v vec3, w float64) float64 {
-	m := e.m
-	d := 0.0
-	m.ptree.within(v, e.reach2, func(i int32, d2 float64) {
-		if wt := e.weight2(d2); wt > 0 {
-			d += e.w[i] * wt
-		}
-	})
-	if d > 0 {
+	if d := e.demandAround(v, 0, len(e.m.ptree.pts), e.treeW(), 0); d > 0 {
 		return w / d
 	}
 	return 0
+}
+
+// treeW returns the demand weights in the order of the positions of the
+// model's point tree, which the points within reach of a site are read
+// in: one pass per request instead of a read from all over w per point.
+func (e *engine) treeW() []float64 {
+	e.twOnce.Do(func() {
+		idx := e.m.ptree.idx
+		e.tw = make([]float64, len(idx))
+		for pos, i := range idx {
+			e.tw[pos] = e.w[i]
+		}
+	})
+	return e.tw
+}
+
+// demandAround returns d plus the weighted demand of the points of the
+// positions [lo, hi) of the model's point tree within reach of q, added in
+// the order of kdtree.within: its traversal written out, with no call per
+// point (each site of a national computation reaches about a thousand),
+// w being the demand weights in the tree's order (treeW).
+func (e *engine) demandAround(q vec3, lo, hi int, w []float64, d float64) float64 {
+	t, r2 := e.m.ptree, e.reach2
+	for {
+		if hi-lo <= kdLeaf {
+			for i := lo; i < hi; i++ {
+				if d2 := chord2(q, t.pts[i]); d2 <= r2 {
+					if wt := e.weight2(d2); wt > 0 {
+						d += w[i] * wt
+					}
+				}
+			}
+			return d
+		}
+		m := (lo + hi) / 2
+		p := &t.pts[m]
+		if d2 := chord2(q, *p); d2 <= r2 {
+			if wt := e.weight2(d2); wt > 0 {
+				d += w[m] * wt
+			}
+		}
+		diff := q[t.axis[m]] - p[t.axis[m]]
+		left := diff <= 0 || diff*diff <= r2
+		right := diff >= 0 || diff*diff <= r2
+		switch {
+		case left && right:
+			d = e.demandAround(q, lo, m, w, d)
+			lo = m + 1
+		case left:
+			hi = m
+		default:
+			lo = m + 1
+		}
+	}
+}
+
+// reached is what evalPoint gathers over the sites within reach of a
+// point: the nearest and the sum of their weighted ratios.
+type reached struct {
+	best   int32
+	bestD2 float64
+	acc    float64
+}
+
+// visit takes site j at squared chord d2 with ratio r.
+func (a *reached) visit(e *engine, j int32, d2, r float64) {
+	if d2 < a.bestD2 || (d2 == a.bestD2 && j < a.best) {
+		a.best, a.bestD2 = j, d2
+	}
+	if w := e.weight2(d2); w > 0 {
+		a.acc += r * w
+	}
+}
+
+// sitesAround visits, in the order of kdtree.within, the sites of the
+// positions [lo, hi) of the set's tree within reach of q: within's
+// traversal written out, with no call through a function value per site.
+func (e *engine) sitesAround(a *reached, q vec3, lo, hi int, ratio []float64) {
+	t, r2 := e.set.tree, e.reach2
+	for {
+		if hi-lo <= kdLeaf {
+			for i := lo; i < hi; i++ {
+				if d2 := chord2(q, t.pts[i]); d2 <= r2 {
+					j := t.idx[i]
+					a.visit(e, j, d2, ratio[j])
+				}
+			}
+			return
+		}
+		m := (lo + hi) / 2
+		p := &t.pts[m]
+		if d2 := chord2(q, *p); d2 <= r2 {
+			j := t.idx[m]
+			a.visit(e, j, d2, ratio[j])
+		}
+		diff := q[t.axis[m]] - p[t.axis[m]]
+		left := diff <= 0 || diff*diff <= r2
+		right := diff >= 0 || diff*diff <= r2
+		switch {
+		case left && right:
+			e.sitesAround(a, q, lo, m, ratio)
+			lo = m + 1
+		case left:
+			hi = m
+		default:
+			lo = m + 1
+		}
+	}
 }
 
 // evalPoint returns the crow-fly nearest site of demand point i and its
@@ -178,25 +283,22 @@ func (e *engine) evalPoint(i int, ratio []float64, removed []bool, add *extra) (
 	if removed != nil {
 		skip = func(j int32) bool { return removed[j] }
 	}
-	best, bestD2, acc := int32(-1), math.Inf(1), 0.0
-	visit := func(j int32, d2 float64, r float64) {
-		if d2 < bestD2 || (d2 == bestD2 && j < best) {
-			best, bestD2 = j, d2
-		}
-		if w := e.weight2(d2); w > 0 {
-			acc += r * w
-		}
-	}
-	e.set.tree.within(q, e.reach2, func(j int32, d2 float64) {
-		if removed == nil || !removed[j] {
-			visit(j, d2, ratio[j])
-		}
-	})
-	if add != nil {
-		add.tree.within(q, e.reach2, func(k int32, d2 float64) {
-			visit(int32(add.base)+k, d2, add.ratio[k])
+	a := reached{best: -1, bestD2: math.Inf(1)}
+	if removed == nil {
+		e.sitesAround(&a, q, 0, len(e.set.tree.pts), ratio)
+	} else {
+		e.set.tree.within(q, e.reach2, func(j int32, d2 float64) {
+			if !removed[j] {
+				a.visit(e, j, d2, ratio[j])
+			}
 		})
 	}
+	if add != nil {
+		add.tree.within(q, e.reach2, func(k int32, d2 float64) {
+			a.visit(e, int32(add.base)+k, d2, add.ratio[k])
+		})
+	}
+	best, bestD2, acc := a.best, a.bestD2, a.acc
 	if best < 0 {
 		best, bestD2 = e.set.tree.nearest(q, skip)
 		if add != nil {
