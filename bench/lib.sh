@@ -76,11 +76,13 @@ import_region() {
 }
 
 # start_server BIN DB PORT LOG [flags…]: starts cartonum serve in the
-# background (SERVER_PID) and waits for /healthz.
+# background (SERVER_PID) and waits for /healthz. SERVER_CPUS, when set,
+# pins the server to those CPUs (taskset -c).
 start_server() {
-	local bin=$1 db=$2 port=$3 logf=$4
+	local bin=$1 db=$2 port=$3 logf=$4 pin=()
 	shift 4
-	"$bin" serve --db "$db" --addr "127.0.0.1:$port" "$@" >"$logf" 2>&1 &
+	[[ -n ${SERVER_CPUS:-} ]] && pin=(taskset -c "$SERVER_CPUS")
+	"${pin[@]}" "$bin" serve --db "$db" --addr "127.0.0.1:$port" "$@" >"$logf" 2>&1 &
 	SERVER_PID=$!
 	for i in $(seq 600); do
 		curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && return 0
@@ -135,10 +137,12 @@ LUA
 }
 
 # wrk_row NAME BASE PATHSFILE: runs wrk on the paths and prints one row of
-# a Markdown table (requests/s, p50, p90, p99, max, non-2xx).
+# a Markdown table (requests/s, p50, p90, p99, max, non-2xx). WRK_CPUS,
+# when set, pins wrk to those CPUs (taskset -c).
 wrk_row() {
-	local name=$1 base=$2 paths=$3 out
-	out=$(wrk -t"${THREADS:-2}" -c"${CONNECTIONS:-64}" -d"${DURATION:-10s}" --latency -s "$WORK/paths.lua" "$base" -- "$paths")
+	local name=$1 base=$2 paths=$3 out pin=()
+	[[ -n ${WRK_CPUS:-} ]] && pin=(taskset -c "$WRK_CPUS")
+	out=$("${pin[@]}" wrk -t"${THREADS:-2}" -c"${CONNECTIONS:-64}" -d"${DURATION:-10s}" --latency -s "$WORK/paths.lua" "$base" -- "$paths")
 	val() { awk -v k="$1" '$1 == k { print $2 }' <<<"$out"; }
 	printf '| %-28s | %8s | %7s | %7s | %7s | %8s | %7s |\n' "$name" "$(val requests_per_s)" "$(val p50_ms)" "$(val p90_ms)" \
 		"$(val p99_ms)" "$(val max_ms)" "$(($(val non2xx) + $(val socket_errors)))"

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Cached tiles side by side with the physical reference: nginx serving the
 # very same tiles as static gzip files from disk, same wrk command, same
-# machine, one run each.
+# machine.
 #
 #   bash bench/nginx-compare.sh          # root, or nginx, wrk and curl installed
-#   DURATION=20s CONNECTIONS=64 THREADS=2 BIN=path/to/cartonum bash bench/nginx-compare.sh
+#   DURATION=20s CONNECTIONS=64 THREADS=2 ROUNDS=3 PIN=1 BIN=path/to/cartonum bash bench/nginx-compare.sh
 #
 # 1. builds (make build) or takes BIN, imports REGION (32), starts
 #    `cartonum serve` on loopback;
@@ -14,9 +14,16 @@
 #    tiles, answered 204, are not written);
 # 3. starts nginx (worker_processes auto, access log off, sendfile,
 #    gzip_static always, 204 for a missing tile) on another port with the
-#    same URL layout and checks that both answer the same bytes;
+#    same URL layout and checks that both answer the same bytes; starts
+#    bench/barehttp, a bare net/http handler answering the same bytes from
+#    memory (Go's own ceiling, no router nor middleware);
 # 4. runs wrk (THREADS, CONNECTIONS, DURATION, Accept-Encoding: gzip) on the
-#    same URL list, against Cartonum then nginx (the other one idle).
+#    same URL list against Cartonum, nginx and barehttp in turn (the others
+#    idle), ROUNDS times, and gives the ratios of the medians over the
+#    rounds. With PIN=1 (the default on 2 CPUs or more) the three servers
+#    run on the first half of the CPUs and wrk on the other half (taskset),
+#    so that a latency measures the server, not its fight with wrk for the
+#    same cores; PIN=0 shares every CPU as before.
 # Target (issue 13): Cartonum ≥ 0.8× nginx's requests/s, p99 within 1.5×.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,13 +31,22 @@ cd "$(dirname "$0")/.."
 REGION=${REGION:-32}
 DATA=$(cd "${DATA_MIRROR:-../shared/data}" && pwd)
 export DURATION=${DURATION:-20s} THREADS=${THREADS:-2} CONNECTIONS=${CONNECTIONS:-64}
+ROUNDS=${ROUNDS:-3}
+NCPU=$(nproc)
+PIN=${PIN:-$((NCPU >= 2))}
+if [[ $PIN == 1 ]]; then
+	export SERVER_CPUS=0-$((NCPU / 2 - 1)) WRK_CPUS=$((NCPU / 2))-$((NCPU - 1))
+else
+	unset SERVER_CPUS WRK_CPUS
+fi
 need_debs wrk curl nginx
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cartonum-nginx.XXXXXX")
-NGINX_PID=
+NGINX_PID= BARE_PID=
 cleanup() {
 	stop_server
 	[[ -n $NGINX_PID ]] && kill "$NGINX_PID" 2>/dev/null || true
+	[[ -n $BARE_PID ]] && kill "$BARE_PID" 2>/dev/null || true
 	[[ -n ${KEEP_WORK:-} ]] || rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -38,6 +54,7 @@ trap 'exit 130' INT TERM
 
 cartonum_bin
 go build -o "$WORK/tiletimes" ./bench/tiletimes
+go build -o "$WORK/barehttp" ./bench/barehttp
 log "importing region $REGION"
 import_region "$BIN" "$WORK/cartonum.db" "$REGION" "$DATA"
 PORT=$(free_port)
@@ -87,7 +104,7 @@ http {
 	}
 }
 CONF
-"$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" -g 'daemon off;' 2>"$WORK/nginx/stderr" &
+${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} "$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" -g 'daemon off;' 2>"$WORK/nginx/stderr" &
 NGINX_PID=$!
 N=http://127.0.0.1:$NPORT
 for i in $(seq 100); do
@@ -95,26 +112,61 @@ for i in $(seq 100); do
 	kill -0 "$NGINX_PID" 2>/dev/null || { cat "$WORK/nginx/stderr" >&2; exit 1; }
 	sleep 0.1
 done
-log "checking that both answer the same bytes"
+BPORT=$(free_port)
+${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} "$WORK/barehttp" "$ROOT" "127.0.0.1:$BPORT" 2>"$WORK/barehttp.log" &
+BARE_PID=$!
+B=http://127.0.0.1:$BPORT
+for i in $(seq 100); do
+	curl -s -o /dev/null "$B/" && break
+	kill -0 "$BARE_PID" 2>/dev/null || { cat "$WORK/barehttp.log" >&2; exit 1; }
+	sleep 0.1
+done
+log "checking that the three answer the same bytes"
 diffs=0
 while read -r p; do
 	a=$(curl -s -H 'Accept-Encoding: gzip' -w ' %{http_code}' "$C$p" | md5sum)
 	b=$(curl -s -H 'Accept-Encoding: gzip' -w ' %{http_code}' "$N$p" | md5sum)
-	[[ $a == "$b" ]] || diffs=$((diffs + 1))
+	c=$(curl -s -H 'Accept-Encoding: gzip' -w ' %{http_code}' "$B$p" | md5sum)
+	[[ $a == "$b" && $a == "$c" ]] || diffs=$((diffs + 1))
 done <"$WORK/paths.txt"
-((diffs == 0)) || { echo "nginx-compare: $diffs tiles differ between Cartonum and nginx" >&2; exit 1; }
+((diffs == 0)) || { echo "nginx-compare: $diffs tiles differ between Cartonum, nginx and barehttp" >&2; exit 1; }
 write_wrk_lua "$WORK/paths.lua"
 
 echo
-echo "cartonum $(git describe --always --dirty 2>/dev/null || echo '?'), $("$NGINX" -v 2>&1 | sed 's/.*: //'), wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $(nproc) cores shared by wrk and the server"
-echo "$(wc -l <"$WORK/paths.txt") communes tiles ($(find "$ROOT" -name '*.gz' | wc -l) non-empty), identical bytes on both servers"
+echo "cartonum $(git describe --always --dirty 2>/dev/null || echo '?'), $("$NGINX" -v 2>&1 | sed 's/.*: //'), wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $ROUNDS rounds"
+if [[ $PIN == 1 ]]; then
+	echo "$NCPU CPUs: the servers on CPUs $SERVER_CPUS, wrk on CPUs $WRK_CPUS (PIN=1)"
+else
+	echo "$NCPU CPUs shared by wrk and the server (PIN=0)"
+fi
+echo "$(wc -l <"$WORK/paths.txt") communes tiles ($(find "$ROOT" -name '*.gz' | wc -l) non-empty), identical bytes on the three servers"
 echo
 table_head
-crow=$(wrk_row "cartonum serve" "$C" "$WORK/paths.txt")
-echo "$crow"
-nrow=$(wrk_row "nginx (gzip_static)" "$N" "$WORK/paths.txt")
-echo "$nrow"
+: >"$WORK/rows"
+for round in $(seq "$ROUNDS"); do
+	for server in "cartonum serve|$C" "nginx (gzip_static)|$N" "bare net/http|$B"; do
+		row=$(wrk_row "${server%%|*}" "${server#*|}" "$WORK/paths.txt")
+		echo "$row"
+		echo "$row" >>"$WORK/rows"
+	done
+done
 echo
-awk -F'|' -v c="$crow" -v n="$nrow" 'BEGIN {
-	split(c, a, "|"); split(n, b, "|")
-	printf "Cartonum / nginx: %.2f× the requests/s (target ≥ 0.8), p99 %.2f× (target ≤ 1.5)\n", a[3] / b[3], a[6] / b[6] }'
+# Medians over the rounds of requests/s (column 3) and p99 (column 6).
+awk -F'|' '
+function median(a, n,   i, j, t) {
+	for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+{ name = $2; gsub(/^ +| +$/, "", name); n[name]++; rps[name, n[name]] = $3; p99[name, n[name]] = $6 }
+END {
+	split("cartonum serve|nginx (gzip_static)|bare net/http", names, "|")
+	for (k = 1; k <= 3; k++) {
+		m = names[k]; delete r; delete q
+		for (i = 1; i <= n[m]; i++) { r[i] = rps[m, i]; q[i] = p99[m, i] }
+		mr[m] = median(r, n[m]); mq[m] = median(q, n[m])
+		printf "median of %d rounds, %s: %.0f req/s, p99 %.2f ms\n", n[m], m, mr[m], mq[m]
+	}
+	c = "cartonum serve"; g = "nginx (gzip_static)"; b = "bare net/http"
+	printf "Cartonum / nginx: %.2f× the requests/s (target ≥ 0.8), p99 %.2f× (target ≤ 1.5)\n", mr[c] / mr[g], mq[c] / mq[g]
+	printf "bare net/http / nginx: %.2f× the requests/s, p99 %.2f×; Cartonum / bare net/http: %.2f×, p99 %.2f×\n", mr[b] / mr[g], mq[b] / mq[g], mr[c] / mr[b], mq[c] / mq[b]
+}' "$WORK/rows"
