@@ -42,10 +42,11 @@ type Config struct {
 	// BackgroundWarm, for the first generation only (Rebuild with no
 	// previous one, as when a server starts), publishes the generation as
 	// soon as its model, indicators and topology are ready and generalises
-	// the tiles' zooms, and dissolves the outlines of the EPCI and
-	// départements, in the background: there is no older generation to
-	// keep serving meanwhile, and a request for a zoom not generalised yet
-	// waits for that zoom alone (Outline for the outlines).
+	// the tiles' zooms, dissolves the outlines of the EPCI and
+	// départements and builds the snapshot's search indexes in the
+	// background: there is no older generation to keep serving meanwhile,
+	// and a request for a zoom not generalised yet waits for that zoom
+	// alone (Outline for the outlines, a search for the indexes).
 	// Generation.TilesWarm reports the end of the zooms.
 	// Later generations are always built completely before they replace
 	// the current one.
@@ -193,6 +194,11 @@ func RebuildPrepared(ctx context.Context, prev *Generation, snap *index.Snapshot
 		out  *outlines
 	}
 	background := cfg.BackgroundWarm && prev == nil
+	// The snapshot's search indexes: built beside the rest before the
+	// generation is published, after it for a first one published early.
+	if !background {
+		go snap.Complete()
+	}
 	var terrDone chan territories
 	if !cfg.NoTiles {
 		terrDone = make(chan territories, 1)
@@ -248,6 +254,11 @@ func RebuildPrepared(ctx context.Context, prev *Generation, snap *index.Snapshot
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if background {
+		go snap.Complete()
+	} else {
+		snap.Complete() // waits for the goroutine above
 	}
 	g.took = time.Since(start)
 	if !background {

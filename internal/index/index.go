@@ -53,7 +53,10 @@ type Snapshot struct {
 	sourceToID   map[string]string        // every source id to its place id
 	hours        []*openinghours.Schedule // parsed opening hours of each place; nil when missing or unreadable
 
-	text *textIndex // search box indexes over communes and places
+	// text holds the search box indexes over communes and places, built
+	// on first use or by Complete (searchIndex).
+	textOnce sync.Once
+	text     *textIndex
 }
 
 // Data is what a snapshot is built from.
@@ -93,7 +96,6 @@ func New(d Data) *Snapshot {
 		hours:         make([]*openinghours.Schedule, len(d.Places)),
 		perCommune:    make(map[string]int),
 		sourceToID:    make(map[string]string, len(d.Places)),
-		text:          &textIndex{bigrams: map[uint16][]int32{}, trigrams: map[uint32][]int32{}},
 	}
 	sort.Slice(s.places, func(i, j int) bool { return s.places[i].ID < s.places[j].ID })
 
@@ -120,14 +122,11 @@ func New(d Data) *Snapshot {
 		}
 	})
 
-	// The communes' structures, their search indexes and the places'
-	// structures share nothing: one goroutine each.
+	// The communes' structures and the places' share nothing: one
+	// goroutine each. The search indexes are built on first use (or by
+	// Complete).
 	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() {
-		defer wg.Done()
-		s.text.addCommunes(s)
-	}()
+	wg.Add(1)
 	go func() {
 		defer wg.Done()
 		for i := range s.places {
@@ -144,7 +143,6 @@ func New(d Data) *Snapshot {
 				s.perCommune[p.CodeInsee]++
 			}
 		}
-		s.text.addPlaces(s)
 	}()
 	for i := range s.communes {
 		c := &s.communes[i]
@@ -174,6 +172,30 @@ func New(d Data) *Snapshot {
 	wg.Wait()
 	return s
 }
+
+// searchIndex returns the search box indexes, built by the first caller
+// (the communes' and the places' on two goroutines); the others wait for
+// it.
+func (s *Snapshot) searchIndex() *textIndex {
+	s.textOnce.Do(func() {
+		t := &textIndex{bigrams: map[uint16][]int32{}, trigrams: map[uint32][]int32{}}
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			t.addCommunes(s)
+		}()
+		t.addPlaces(s)
+		<-done
+		s.text = t
+	})
+	return s.text
+}
+
+// Complete builds now what the snapshot otherwise builds on first use
+// (the search box indexes, a few hundred milliseconds of CPU nationally),
+// so that no request waits for it: a server's first generation calls it
+// once published, so as not to delay its start, the others before.
+func (s *Snapshot) Complete() { s.searchIndex() }
 
 // forEach calls fn for every i in [0, n), in chunks of grain spread over
 // GOMAXPROCS goroutines.

@@ -159,6 +159,7 @@ func TestNewMatchesSequential(t *testing.T) {
 		t.Run(fmt.Sprintf("%d processors", procs), func(t *testing.T) {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 			got := New(d.clone())
+			got.Complete()
 			if n := len(got.text.names); len(*got.text.counts.New().(*[]uint16)) != n {
 				t.Fatalf("typo counters of the wrong size, want %d", n)
 			}

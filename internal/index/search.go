@@ -296,7 +296,7 @@ func (s *Snapshot) SearchCommunes(q string, limit int) []CommuneMatch {
 	if key == "" {
 		return nil
 	}
-	t := s.text
+	t := s.searchIndex()
 	if digits {
 		for _, e := range prefixRange(t.codes, q) {
 			top.add(communeScore{CommuneMatch{Commune: &s.communes[e.commune]}, 1, 0})
@@ -501,7 +501,7 @@ func (s *Snapshot) SearchPlaces(q string, limit int) []PlaceMatch {
 		}
 		return s.places[a.i].ID < s.places[b.i].ID
 	}}
-	s.text.placeCandidates(words, len(s.places), func(i int) {
+	s.searchIndex().placeCandidates(words, len(s.places), func(i int) {
 		if s.places[i].Provenance.OutsideRegion {
 			return
 		}

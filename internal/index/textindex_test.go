@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -290,5 +291,37 @@ func BenchmarkSearchNational(b *testing.B) {
 				s.SearchPlaces(q, 5)
 			}
 		})
+	}
+}
+
+// TestSearchIndexFirstUse: the search indexes, built on first use, give
+// the answers of a snapshot completed beforehand, when several searches
+// (and Complete) ask for them at once.
+func TestSearchIndexFirstUse(t *testing.T) {
+	d := newTestData(rand.New(rand.NewPCG(5, 8)))
+	want := New(d.clone())
+	want.Complete()
+	queries := []string{"amiens", "abbevile", "80", "ccas", "médiathèque de", "france services", "st quentin"}
+	for round := range 3 {
+		s := New(d.clone())
+		var wg sync.WaitGroup
+		for g := range 6 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if g == 0 && round == 1 {
+					s.Complete()
+				}
+				for _, q := range queries {
+					if got, w := s.SearchCommunes(q, 8), want.SearchCommunes(q, 8); !reflect.DeepEqual(got, w) {
+						t.Errorf("SearchCommunes(%q): %v, want %v", q, names(got), names(w))
+					}
+					if got, w := s.SearchPlaces(q, 8), want.SearchPlaces(q, 8); !reflect.DeepEqual(got, w) {
+						t.Errorf("SearchPlaces(%q): %d results, want %d", q, len(got), len(w))
+					}
+				}
+			}()
+		}
+		wg.Wait()
 	}
 }
