@@ -47,16 +47,16 @@ type Snapshot struct {
 	placeTree    rtree.RTreeG[int32]
 	placeText    []string                 // folded name and commune of each place
 	placeKey     []string                 // matching key of each place's name, for sorting
-	placeDisplay []string                 // display name of each place (DisplayName)
+	placeDisplay []string                 // display name of each place (DisplayName); built by complete
 	perCommune   map[string]int           // number of places per commune code
 	outside      int                      // places outside the region (neighbouring supply)
 	sourceToID   map[string]string        // every source id to its place id
-	hours        []*openinghours.Schedule // parsed opening hours of each place; nil when missing or unreadable
+	hours        []*openinghours.Schedule // parsed opening hours of each place, nil when missing or unreadable; built by complete
 
 	// text holds the search box indexes over communes and places, built
-	// on first use or by Complete (searchIndex).
-	textOnce sync.Once
-	text     *textIndex
+	// with placeDisplay and hours on first use or by Complete (complete).
+	completeOnce sync.Once
+	text         *textIndex
 }
 
 // Data is what a snapshot is built from.
@@ -92,8 +92,6 @@ func New(d Data) *Snapshot {
 		placeByID:     make(map[string]int, len(d.Places)),
 		placeText:     make([]string, len(d.Places)),
 		placeKey:      make([]string, len(d.Places)),
-		placeDisplay:  make([]string, len(d.Places)),
-		hours:         make([]*openinghours.Schedule, len(d.Places)),
 		perCommune:    make(map[string]int),
 		sourceToID:    make(map[string]string, len(d.Places)),
 	}
@@ -116,15 +114,11 @@ func New(d Data) *Snapshot {
 		p := &s.places[i]
 		s.placeText[i] = cartonum.Fold(p.Nom + " " + p.Commune)
 		s.placeKey[i] = cartonum.Key(p.Nom)
-		s.placeDisplay[i] = DisplayName(p.Nom)
-		if p.Horaires != "" {
-			s.hours[i], _ = openinghours.Parse(p.Horaires)
-		}
 	})
 
 	// The communes' structures and the places' share nothing: one
-	// goroutine each. The search indexes are built on first use (or by
-	// Complete).
+	// goroutine each. The search indexes, the places' display names and
+	// opening hours are built on first use (or by Complete).
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -173,11 +167,21 @@ func New(d Data) *Snapshot {
 	return s
 }
 
-// searchIndex returns the search box indexes, built by the first caller
-// (the communes' and the places' on two goroutines); the others wait for
-// it.
-func (s *Snapshot) searchIndex() *textIndex {
-	s.textOnce.Do(func() {
+// complete builds, on its first call, what only requests need: the
+// places' display names and opening hours, and the search box indexes
+// (the communes' and the places' on two goroutines). Later calls, and
+// those made meanwhile, wait for it.
+func (s *Snapshot) complete() {
+	s.completeOnce.Do(func() {
+		s.placeDisplay = make([]string, len(s.places))
+		s.hours = make([]*openinghours.Schedule, len(s.places))
+		forEach(len(s.places), 512, func(i int) {
+			p := &s.places[i]
+			s.placeDisplay[i] = DisplayName(p.Nom)
+			if p.Horaires != "" {
+				s.hours[i], _ = openinghours.Parse(p.Horaires)
+			}
+		})
 		t := &textIndex{bigrams: map[uint16][]int32{}, trigrams: map[uint32][]int32{}}
 		done := make(chan struct{})
 		go func() {
@@ -188,14 +192,20 @@ func (s *Snapshot) searchIndex() *textIndex {
 		<-done
 		s.text = t
 	})
+}
+
+// searchIndex returns the search box indexes (complete).
+func (s *Snapshot) searchIndex() *textIndex {
+	s.complete()
 	return s.text
 }
 
 // Complete builds now what the snapshot otherwise builds on first use
-// (the search box indexes, a few hundred milliseconds of CPU nationally),
-// so that no request waits for it: a server's first generation calls it
-// once published, so as not to delay its start, the others before.
-func (s *Snapshot) Complete() { s.searchIndex() }
+// (display names, opening hours and search box indexes of a national
+// snapshot: a few hundred milliseconds of CPU), so that no request waits
+// for it: a server's first generation calls it once published, so as not
+// to delay its start, the others before.
+func (s *Snapshot) Complete() { s.complete() }
 
 // forEach calls fn for every i in [0, n), in chunks of grain spread over
 // GOMAXPROCS goroutines.
@@ -234,6 +244,7 @@ func (s *Snapshot) Hours(p *cartonum.Place) *openinghours.Schedule {
 	if !ok {
 		return nil
 	}
+	s.complete()
 	return s.hours[i]
 }
 
@@ -241,6 +252,7 @@ func (s *Snapshot) Hours(p *cartonum.Place) *openinghours.Schedule {
 // reading (DisplayName, computed once per snapshot).
 func (s *Snapshot) DisplayName(p *cartonum.Place) string {
 	if i, ok := s.placeByID[p.ID]; ok && s.places[i].Nom == p.Nom {
+		s.complete()
 		return s.placeDisplay[i]
 	}
 	return DisplayName(p.Nom)

@@ -208,6 +208,9 @@ func (s *Snapshot) matcher(f Filter) func(int) bool {
 		return len(want) == 0 || any([]string{v}, want)
 	}
 	openAt := f.OpenAt.In(openinghours.Paris())
+	if !f.OpenAt.IsZero() {
+		s.complete() // the opening hours
+	}
 	return func(i int) bool {
 		p := &s.places[i]
 		if !any(p.OfferedServices(), f.Services) || !any(p.Dispositifs, f.Dispositifs) ||

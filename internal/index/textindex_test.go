@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -294,9 +295,10 @@ func BenchmarkSearchNational(b *testing.B) {
 	}
 }
 
-// TestSearchIndexFirstUse: the search indexes, built on first use, give
-// the answers of a snapshot completed beforehand, when several searches
-// (and Complete) ask for them at once.
+// TestSearchIndexFirstUse: the search indexes, display names and opening
+// hours, built on first use, give the answers of a snapshot completed
+// beforehand, when several searches, readers (and Complete) ask for them
+// at once.
 func TestSearchIndexFirstUse(t *testing.T) {
 	d := newTestData(rand.New(rand.NewPCG(5, 8)))
 	want := New(d.clone())
@@ -309,8 +311,24 @@ func TestSearchIndexFirstUse(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if g == 0 && round == 1 {
+				switch {
+				case g == 0 && round == 1:
 					s.Complete()
+				case g == 1:
+					for k := range s.Places() {
+						p := &s.Places()[k]
+						if got, w := s.DisplayName(p), want.DisplayName(p); got != w {
+							t.Errorf("DisplayName(%q) = %q, want %q", p.Nom, got, w)
+						}
+						if got, w := s.Hours(p), want.Hours(p); !reflect.DeepEqual(got, w) {
+							t.Errorf("Hours(%q) differ", p.Horaires)
+						}
+					}
+				case g == 2:
+					open := Filter{OpenAt: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}
+					if got, w := s.Search(Query{Filter: open}).Total, want.Search(Query{Filter: open}).Total; got != w || w == 0 {
+						t.Errorf("places open: %d, want %d", got, w)
+					}
 				}
 				for _, q := range queries {
 					if got, w := s.SearchCommunes(q, 8), want.SearchCommunes(q, 8); !reflect.DeepEqual(got, w) {
