@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -42,11 +43,11 @@ type Config struct {
 	// BackgroundWarm, for the first generation only (Rebuild with no
 	// previous one, as when a server starts), publishes the generation as
 	// soon as its model, indicators and topology are ready and generalises
-	// the tiles' zooms, dissolves the outlines of the EPCI and
-	// départements and builds the snapshot's search indexes in the
-	// background: there is no older generation to keep serving meanwhile,
+	// the tiles' zooms in the background, then dissolves the outlines of
+	// the EPCI and départements and completes the snapshot (search
+	// indexes): there is no older generation to keep serving meanwhile,
 	// and a request for a zoom not generalised yet waits for that zoom
-	// alone (Outline for the outlines, a search for the indexes).
+	// alone (Outline and a search build what they need on first use).
 	// Generation.TilesWarm reports the end of the zooms.
 	// Later generations are always built completely before they replace
 	// the current one.
@@ -97,31 +98,25 @@ type Generation struct {
 }
 
 // outlines are the polygons of the EPCI and départements, dissolved from
-// the tile set's topology (Generation.Outline). A first generation built
-// with BackgroundWarm publishes them being dissolved: done is closed once
-// they are there.
+// the tile set's topology (Generation.Outline) on first use (get). A first
+// generation built with BackgroundWarm is published before they are: they
+// are dissolved once its zooms are generalised, or by the first Outline.
 type outlines struct {
-	done       chan struct{}
+	once       sync.Once
+	terr       *tileset.Territories
 	epci, deps map[string]orb.MultiPolygon
 }
 
 // dissolveOutlines returns the outlines of terr, dissolved now.
 func dissolveOutlines(terr *tileset.Territories) *outlines {
-	o := &outlines{done: make(chan struct{})}
-	o.dissolve(terr)
-	return o
+	return (&outlines{terr: terr}).get()
 }
 
-// dissolve dissolves the outlines of terr and closes o.done.
-func (o *outlines) dissolve(terr *tileset.Territories) {
-	o.epci, o.deps = terr.Outlines()
-	close(o.done)
-}
-
-// wait returns o once its outlines are there; nil for nil.
-func (o *outlines) wait() *outlines {
+// get returns o with its outlines dissolved, by the first caller (the
+// others wait for it); nil for nil.
+func (o *outlines) get() *outlines {
 	if o != nil {
-		<-o.done
+		o.once.Do(func() { o.epci, o.deps = o.terr.Outlines() })
 	}
 	return o
 }
@@ -210,8 +205,8 @@ func RebuildPrepared(ctx context.Context, prev *Generation, snap *index.Snapshot
 				t.out = prev.outlines
 			case background:
 				// Dissolved once the generation is published: only
-				// Outline needs them, and it waits for them.
-				t.out = &outlines{done: make(chan struct{})}
+				// Outline needs them.
+				t.out = &outlines{terr: t.terr}
 			default:
 				t.terr.Warm()
 				t.out = dissolveOutlines(t.terr)
@@ -238,11 +233,14 @@ func RebuildPrepared(ctx context.Context, prev *Generation, snap *index.Snapshot
 		g.outlines = t.out
 		g.warm = make(chan struct{})
 		if background {
-			go t.out.dissolve(t.terr)
 			go func() {
 				g.tiles.Warm()
 				g.warmTook = time.Since(start)
 				close(g.warm)
+				// Then what requests would otherwise build on first use,
+				// so that the first requests do not share the cores with it.
+				snap.Complete()
+				t.out.get()
 			}()
 		} else {
 			g.tiles.Warm()
@@ -255,9 +253,7 @@ func RebuildPrepared(ctx context.Context, prev *Generation, snap *index.Snapshot
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if background {
-		go snap.Complete()
-	} else {
+	if !background {
 		snap.Complete() // waits for the goroutine above
 	}
 	g.took = time.Since(start)
@@ -506,19 +502,19 @@ func (g *Generation) Outline(level, code string) orb.Geometry {
 			return c.Geometry
 		}
 	case analysis.LevelEPCI:
-		if o := g.outlines.wait(); o != nil {
+		if o := g.outlines.get(); o != nil {
 			if mp, ok := o.epci[code]; ok {
 				return mp
 			}
 		}
 	case analysis.LevelDepartement:
-		if o := g.outlines.wait(); o != nil {
+		if o := g.outlines.get(); o != nil {
 			if mp, ok := o.deps[code]; ok {
 				return mp
 			}
 		}
 	case analysis.LevelRegion, analysis.LevelNational:
-		o := g.outlines.wait()
+		o := g.outlines.get()
 		if o == nil || len(o.deps) == 0 {
 			return nil
 		}

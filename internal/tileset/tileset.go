@@ -194,7 +194,8 @@ type Set struct {
 	labels labelSet
 
 	versions map[string]int64 // by layer name, see versions.go
-	keys     *contentKeys
+	keysOnce sync.Once
+	keys     map[string]uint64 // contentKeys
 }
 
 type clusterEntry struct {

@@ -25,19 +25,12 @@ import (
 // keyedLayers are the layers that have a content key and a version.
 var keyedLayers = []string{Communes, EPCI, Departements, Sites, Labels}
 
-// contentKeys are the content keys of a set's layers (layerKeys), by
-// layer name. A set made with no previous one has nothing to compare them
-// with: it computes them in the background, for the set that follows it,
-// and done is closed once they are there.
-type contentKeys struct {
-	done chan struct{}
-	m    map[string]uint64
-}
-
-// wait returns the keys once they are there.
-func (k *contentKeys) wait() map[string]uint64 {
-	<-k.done
-	return k.m
+// contentKeys returns the content keys of the layers of s (layerKeys), by
+// layer name, computed on first use: a set made with no previous one has
+// nothing to compare them with, and leaves them to the set that follows it.
+func (s *Set) contentKeys() map[string]uint64 {
+	s.keysOnce.Do(func() { s.keys = s.layerKeys() })
+	return s.keys
 }
 
 // keySeed seeds every content key of the process: keys are only compared
@@ -219,26 +212,19 @@ func (s *Set) labelsKey() uint64 {
 
 // setVersions gives every layer of s its version: prev's when the layer's
 // content key is the same, the snapshot's data version otherwise. Without
-// prev, every layer has the snapshot's version and the keys (tens of
-// thousands of features hashed nationally) are computed in the
-// background, off the path of a server's first generation.
+// prev, every layer has the snapshot's version, and the keys (tens of
+// thousands of features hashed nationally) are left to the set that
+// follows, off the path of a server's first generation.
 func (s *Set) setVersions(prev *Set) {
-	s.keys = &contentKeys{done: make(chan struct{})}
 	s.versions = make(map[string]int64, len(keyedLayers))
 	for _, name := range keyedLayers {
 		s.versions[name] = s.snap.Version()
 	}
 	if prev == nil {
-		go func() {
-			s.keys.m = s.layerKeys()
-			close(s.keys.done)
-		}()
 		return
 	}
-	s.keys.m = s.layerKeys()
-	close(s.keys.done)
-	prevKeys := prev.keys.wait()
-	for name, key := range s.keys.m {
+	prevKeys := prev.contentKeys()
+	for name, key := range s.contentKeys() {
 		if pk, ok := prevKeys[name]; ok && pk == key {
 			s.versions[name] = prev.versions[name]
 		}
@@ -271,7 +257,7 @@ func (s *Set) LayerVersions(layers []string) map[string]int64 {
 // sameLayers reports whether the tiles of these layers are the same in s
 // and old.
 func (s *Set) sameLayers(old *Set, layers []string) bool {
-	keys, oldKeys := s.keys.wait(), old.keys.wait()
+	keys, oldKeys := s.contentKeys(), old.contentKeys()
 	for _, l := range layers {
 		a, ok1 := keys[l]
 		b, ok2 := oldKeys[l]

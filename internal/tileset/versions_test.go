@@ -136,9 +136,8 @@ func TestPrefillKeepsUnchangedLayers(t *testing.T) {
 }
 
 // TestFirstSetKeys: a set made with no previous one computes its content
-// keys in the background: they are those of every keyed layer, the same as
-// computed at once, and a set made from it while they are computed (by
-// several goroutines at once) waits for them.
+// keys on first use: they are those of every keyed layer, the same as
+// computed at once, when several sets are made from it at once.
 func TestFirstSetKeys(t *testing.T) {
 	base := regionSet(t)
 	first := NewFrom(nil, base.snap, base.cfg, Attributes{})
@@ -152,7 +151,7 @@ func TestFirstSetKeys(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	keys := first.keys.wait()
+	keys := first.contentKeys()
 	if got := slices.Sorted(maps.Keys(keys)); !slices.Equal(got, slices.Sorted(slices.Values(keyedLayers))) {
 		t.Errorf("keyed layers %v, want %v", got, keyedLayers)
 	}
