@@ -43,9 +43,9 @@ type Config struct {
 	// BackgroundWarm, for the first generation only (Rebuild with no
 	// previous one, as when a server starts), publishes the generation as
 	// soon as its model, indicators and topology are ready and generalises
-	// the tiles' zooms in the background, then dissolves the outlines of
-	// the EPCI and départements and completes the snapshot (search
-	// indexes): there is no older generation to keep serving meanwhile,
+	// the tiles' zooms in the background, then completes its snapshot
+	// (Snapshot.Complete) and dissolves the outlines of the EPCI and
+	// départements: there is no older generation to keep serving meanwhile,
 	// and a request for a zoom not generalised yet waits for that zoom
 	// alone (Outline and a search build what they need on first use).
 	// Generation.TilesWarm reports the end of the zooms.
@@ -237,8 +237,9 @@ func RebuildPrepared(ctx context.Context, prev *Generation, snap *index.Snapshot
 				g.tiles.Warm()
 				g.warmTook = time.Since(start)
 				close(g.warm)
-				// Then what requests would otherwise build on first use,
-				// so that the first requests do not share the cores with it.
+				// Then what requests would otherwise build on first use
+				// (a search, a list of places, Outline): not beside the
+				// zooms that a visitor's first tiles wait for.
 				snap.Complete()
 				t.out.get()
 			}()

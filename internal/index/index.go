@@ -47,16 +47,17 @@ type Snapshot struct {
 	placeTree    rtree.RTreeG[int32]
 	placeText    []string                 // folded name and commune of each place
 	placeKey     []string                 // matching key of each place's name, for sorting
-	placeDisplay []string                 // display name of each place (DisplayName); built by complete
+	placeDisplay []string                 // display name of each place (DisplayName); built by placeExtras
 	perCommune   map[string]int           // number of places per commune code
 	outside      int                      // places outside the region (neighbouring supply)
 	sourceToID   map[string]string        // every source id to its place id
-	hours        []*openinghours.Schedule // parsed opening hours of each place, nil when missing or unreadable; built by complete
+	hours        []*openinghours.Schedule // parsed opening hours of each place, nil when missing or unreadable; built by placeExtras
+	extrasOnce   sync.Once
 
-	// text holds the search box indexes over communes and places, built
-	// with placeDisplay and hours on first use or by Complete (complete).
-	completeOnce sync.Once
-	text         *textIndex
+	// text holds the search box indexes over communes and places, built on
+	// first use or by Complete (searchIndex).
+	textOnce sync.Once
+	text     *textIndex
 }
 
 // Data is what a snapshot is built from.
@@ -167,12 +168,11 @@ func New(d Data) *Snapshot {
 	return s
 }
 
-// complete builds, on its first call, what only requests need: the
-// places' display names and opening hours, and the search box indexes
-// (the communes' and the places' on two goroutines). Later calls, and
-// those made meanwhile, wait for it.
-func (s *Snapshot) complete() {
-	s.completeOnce.Do(func() {
+// placeExtras builds, on its first call, the places' display names and
+// opening hours, which only requests read. Later calls, and those made
+// meanwhile, wait for it.
+func (s *Snapshot) placeExtras() {
+	s.extrasOnce.Do(func() {
 		s.placeDisplay = make([]string, len(s.places))
 		s.hours = make([]*openinghours.Schedule, len(s.places))
 		forEach(len(s.places), 512, func(i int) {
@@ -182,6 +182,14 @@ func (s *Snapshot) complete() {
 				s.hours[i], _ = openinghours.Parse(p.Horaires)
 			}
 		})
+	})
+}
+
+// searchIndex returns the search box indexes, built by the first caller
+// (the communes' and the places' on two goroutines); the others wait for
+// it.
+func (s *Snapshot) searchIndex() *textIndex {
+	s.textOnce.Do(func() {
 		t := &textIndex{bigrams: map[uint16][]int32{}, trigrams: map[uint32][]int32{}}
 		done := make(chan struct{})
 		go func() {
@@ -192,20 +200,18 @@ func (s *Snapshot) complete() {
 		<-done
 		s.text = t
 	})
-}
-
-// searchIndex returns the search box indexes (complete).
-func (s *Snapshot) searchIndex() *textIndex {
-	s.complete()
 	return s.text
 }
 
 // Complete builds now what the snapshot otherwise builds on first use
-// (display names, opening hours and search box indexes of a national
-// snapshot: a few hundred milliseconds of CPU), so that no request waits
-// for it: a server's first generation calls it once published, so as not
-// to delay its start, the others before.
-func (s *Snapshot) Complete() { s.complete() }
+// (the search box indexes, the places' display names and opening hours: a
+// few hundred milliseconds of CPU nationally), so that no request waits
+// for it: a server's first generation has it done after its start, the
+// others before they are published.
+func (s *Snapshot) Complete() {
+	s.searchIndex()
+	s.placeExtras()
+}
 
 // forEach calls fn for every i in [0, n), in chunks of grain spread over
 // GOMAXPROCS goroutines.
@@ -244,7 +250,7 @@ func (s *Snapshot) Hours(p *cartonum.Place) *openinghours.Schedule {
 	if !ok {
 		return nil
 	}
-	s.complete()
+	s.placeExtras()
 	return s.hours[i]
 }
 
@@ -252,7 +258,7 @@ func (s *Snapshot) Hours(p *cartonum.Place) *openinghours.Schedule {
 // reading (DisplayName, computed once per snapshot).
 func (s *Snapshot) DisplayName(p *cartonum.Place) string {
 	if i, ok := s.placeByID[p.ID]; ok && s.places[i].Nom == p.Nom {
-		s.complete()
+		s.placeExtras()
 		return s.placeDisplay[i]
 	}
 	return DisplayName(p.Nom)

@@ -209,7 +209,7 @@ func (s *Snapshot) matcher(f Filter) func(int) bool {
 	}
 	openAt := f.OpenAt.In(openinghours.Paris())
 	if !f.OpenAt.IsZero() {
-		s.complete() // the opening hours
+		s.placeExtras() // the opening hours
 	}
 	return func(i int) bool {
 		p := &s.places[i]
