@@ -42,8 +42,8 @@ func (s *Server) hotTiles(next http.Handler) http.Handler {
 }
 
 // hotTile answers r when it is a plain tile request, and reports whether
-// it did.
-func (s *Server) hotTile(w http.ResponseWriter, r *http.Request) bool {
+// it did (a panic while answering included: it is answered 500).
+func (s *Server) hotTile(w http.ResponseWriter, r *http.Request) (answered bool) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead || r.URL.RawPath != "" {
 		return false
 	}
@@ -60,31 +60,44 @@ func (s *Server) hotTile(w http.ResponseWriter, r *http.Request) bool {
 	if !ok {
 		return false
 	}
+	id := r.Header.Get(RequestIDHeader)
+	if !saneRequestID(id) {
+		id = s.ids.next()
+	}
+	// As the chain's recoverer: a panic while a tile is built (a cache
+	// miss) or written is logged and answered 500, and counted.
+	defer func() {
+		if p := recover(); p != nil {
+			w.Header()[RequestIDHeader] = []string{id}
+			w.Header()["X-Content-Type-Options"] = noSniffValue
+			s.panicked(w, r.WithContext(context.WithValue(r.Context(), middleware.RequestIDKey, id)), p)
+			if s.metrics != nil {
+				s.tileMetrics(r.Method).Observe(http.StatusInternalServerError, time.Since(start))
+			}
+			answered = true
+		}
+	}()
 	set := s.tileSet()
 	t, err := set.Get(tileset.Request{Layers: layers, Tile: tile})
 	if err != nil {
 		return false // the routed request renders the error
 	}
-	id := r.Header.Get(RequestIDHeader)
-	if !saneRequestID(id) {
-		id = s.ids.next()
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			s.panicked(w, r.WithContext(context.WithValue(r.Context(), middleware.RequestIDKey, id)), p)
-		}
-	}()
 	h := w.Header()
 	h[RequestIDHeader] = []string{id}
 	h["X-Content-Type-Options"] = noSniffValue
-	if _, ok := r.Header["Origin"]; ok {
+	_, origin := r.Header["Origin"]
+	if origin {
 		h["Access-Control-Expose-Headers"] = corsExposeValue()
 	}
 	status, err := s.writeTile(w, r, set, layers, t, v)
 	if err != nil {
 		// Nothing written yet (writeTile fails only before): the
-		// routed request renders the error, with a context of its own.
-		clear(h)
+		// routed request renders the error, with a context of its own
+		// and the headers it sets itself.
+		for _, k := range []string{RequestIDHeader, "X-Content-Type-Options", "Access-Control-Expose-Headers",
+			"Cache-Control", "Access-Control-Allow-Origin", "Vary", "Etag", "Content-Type"} {
+			delete(h, k)
+		}
 		return false
 	}
 	if s.metrics != nil {

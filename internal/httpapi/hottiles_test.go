@@ -252,3 +252,60 @@ func TestLayerLists(t *testing.T) {
 		}
 	}
 }
+
+// panicWriter panics at its first Write, as a tile that fails while it
+// is answered.
+type panicWriter struct {
+	h      http.Header
+	code   int
+	writes int
+}
+
+func (w *panicWriter) Header() http.Header  { return w.h }
+func (w *panicWriter) WriteHeader(code int) { w.code = code }
+func (w *panicWriter) Write(b []byte) (int, error) {
+	w.writes++
+	if w.writes == 1 {
+		panic("tile write failed")
+	}
+	return len(b), nil
+}
+
+// TestHotTilePanic: a panic while a hot tile is answered is recovered as
+// the chain's recoverer does it: logged with the request id, answered
+// 500, counted in the metrics; it does not reach net/http.
+func TestHotTilePanic(t *testing.T) {
+	var logs strings.Builder
+	s := New(liveOf(t, fixtureData()), DefaultConfig(), slog.New(slog.NewTextHandler(&logs, nil))).
+		WithMetrics(metrics.New(), true)
+	tile := maptile.At(orb.Point{2.3, 49.9}, 12)
+	r := httptest.NewRequest(http.MethodGet, fmt.Sprintf("/tiles/communes/%d/%d/%d.mvt", tile.Z, tile.X, tile.Y), nil)
+	r.Header.Set("Accept-Encoding", "gzip")
+	r.Header.Set(RequestIDHeader, "trace-42")
+	w := &panicWriter{h: http.Header{}}
+	if !s.hotTile(w, r) {
+		t.Fatal("not answered hot")
+	}
+	if w.code != http.StatusInternalServerError || w.writes != 2 {
+		t.Errorf("status %d after %d writes, want 500 and the error body", w.code, w.writes)
+	}
+	if !strings.Contains(logs.String(), "level=ERROR msg=panic") || !strings.Contains(logs.String(), "request_id=trace-42") {
+		t.Errorf("panic not logged with its request id: %s", logs.String())
+	}
+	families, err := s.metrics.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	counted := false
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			if f.GetName() == "cartonum_http_requests_total" && labelString(m.GetLabel()) ==
+				`{code="500",method="GET",route="`+tileRoute+`"}` && m.GetCounter().GetValue() == 1 {
+				counted = true
+			}
+		}
+	}
+	if !counted {
+		t.Error("the 500 is not counted for the tile route")
+	}
+}
