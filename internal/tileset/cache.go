@@ -28,7 +28,13 @@ func NewCache(max int64) *Cache {
 }
 
 func entrySize(key string, t Tile) int64 {
-	return int64(len(key) + len(t.Gzip) + len(t.ETag) + len(t.GzipETag) + 64)
+	n := len(key) + len(t.Gzip) + len(t.ETag) + len(t.GzipETag) + 64
+	if v := t.Values; v != nil {
+		// three one-value slices and the length's string; the ETags
+		// are shared with the tile.
+		n += 3*(24+16) + len(v.GzipLength[0])
+	}
+	return int64(n)
 }
 
 // Get returns a cached tile.
