@@ -4,11 +4,15 @@
 // indicators at the default parameters and the vector tile set, every zoom
 // generalised.
 //
-// It exists so that this work is done once per data version, completely,
-// before anyone reads it: Build makes a Generation, an immutable value, and
-// Live publishes it with one atomic swap. Readers (the HTTP handlers, the
-// analyse command) take the current Generation and never build anything
-// lazily under a lock; while a new one is built, the old one keeps serving.
+// It exists so that this work is done once per data version, before anyone
+// reads it: Build makes a Generation, an immutable value, and Live publishes
+// it with one atomic swap; while a new one is built, the old one keeps
+// serving. One exception, a server's first generation (BackgroundWarm): it
+// is published before its zooms are generalised and before its search
+// indexes, place display names and opening hours and outlines are built, so
+// that the server starts sooner; those are completed in the background, and
+// a reader that needs one earlier builds it once (sync.Once) and waits for
+// it, with the same result.
 // It also holds the glue between a snapshot and the analysis (NewModel, the
 // territory names, the indicators CSV) that every command shares, so that no
 // command needs the HTTP package for it.
@@ -70,9 +74,10 @@ type Config struct {
 // DefaultConfig returns the defaults documented in README.
 func DefaultConfig() Config { return Config{Tiles: tileset.DefaultConfig(), PrefillTiles: 1024} }
 
-// Generation is everything derived from one data version. It is built
-// completely by Build and never modified afterwards; its methods are safe
-// for concurrent use.
+// Generation is everything derived from one data version. Its content is
+// fixed by Build (for a first generation built with BackgroundWarm, parts
+// are completed in the background or at their first use, see the package
+// doc); its methods are safe for concurrent use.
 type Generation struct {
 	snap  *index.Snapshot
 	model *analysis.Model
@@ -237,6 +242,9 @@ func RebuildPrepared(ctx context.Context, prev *Generation, snap *index.Snapshot
 				g.tiles.Warm()
 				g.warmTook = time.Since(start)
 				close(g.warm)
+				if ctx.Err() != nil {
+					return // stopped: what is left is built at first use
+				}
 				// Then what requests would otherwise build on first use
 				// (a search, a list of places, Outline): not beside the
 				// zooms that a visitor's first tiles wait for.

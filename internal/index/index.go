@@ -71,8 +71,10 @@ type Data struct {
 
 // New builds a snapshot. It takes ownership of the slices in d. Its
 // independent parts (what is derived from each commune and each place, then
-// the communes' and the places' maps, R-trees and search indexes) are built
-// concurrently; the snapshot is the same as a sequential build's.
+// the communes' and the places' maps and R-trees) are built concurrently;
+// the snapshot is the same as a sequential build's. The search indexes and
+// the places' display names and opening hours are built at their first use
+// or by Complete.
 func New(d Data) *Snapshot {
 	s := &Snapshot{
 		version:       d.Version,

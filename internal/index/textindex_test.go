@@ -304,6 +304,14 @@ func TestSearchIndexFirstUse(t *testing.T) {
 	want := New(d.clone())
 	want.Complete()
 	queries := []string{"amiens", "abbevile", "80", "ccas", "médiathèque de", "france services", "st quentin"}
+	communes, places := 0, 0
+	for _, q := range queries {
+		communes += len(want.SearchCommunes(q, 8))
+		places += len(want.SearchPlaces(q, 8))
+	}
+	if communes < len(queries) || places < len(queries) {
+		t.Fatalf("the reference finds %d communes and %d places for %d queries: the comparison would prove nothing", communes, places, len(queries))
+	}
 	for round := range 3 {
 		s := New(d.clone())
 		var wg sync.WaitGroup
