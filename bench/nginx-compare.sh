@@ -107,20 +107,20 @@ CONF
 ${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} "$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" -g 'daemon off;' 2>"$WORK/nginx/stderr" &
 NGINX_PID=$!
 N=http://127.0.0.1:$NPORT
-for i in $(seq 100); do
-	curl -s -o /dev/null "$N/empty" && break
-	kill -0 "$NGINX_PID" 2>/dev/null || { cat "$WORK/nginx/stderr" >&2; exit 1; }
-	sleep 0.1
-done
+# wait_up URL PID LOG: waits until URL answers, or fails with LOG when PID died.
+wait_up() {
+	for _ in $(seq 100); do
+		curl -s -o /dev/null "$1" && return 0
+		kill -0 "$2" 2>/dev/null || { cat "$3" >&2; exit 1; }
+		sleep 0.1
+	done
+}
+wait_up "$N/empty" "$NGINX_PID" "$WORK/nginx/stderr"
 BPORT=$(free_port)
 ${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} "$WORK/barehttp" "$ROOT" "127.0.0.1:$BPORT" 2>"$WORK/barehttp.log" &
 BARE_PID=$!
 B=http://127.0.0.1:$BPORT
-for i in $(seq 100); do
-	curl -s -o /dev/null "$B/" && break
-	kill -0 "$BARE_PID" 2>/dev/null || { cat "$WORK/barehttp.log" >&2; exit 1; }
-	sleep 0.1
-done
+wait_up "$B/" "$BARE_PID" "$WORK/barehttp.log"
 log "checking that the three answer the same bytes"
 diffs=0
 while read -r p; do
