@@ -60,17 +60,24 @@ func BenchmarkApplyPlaces(b *testing.B) {
 	}
 }
 
-// BenchmarkLoad measures what a server does at start and after each
-// import: loading every place and every commune.
-func BenchmarkLoad(b *testing.B) {
+// loadBenchDB is a database of benchCommunes communes and benchPlaces
+// places, for the load benchmarks.
+func loadBenchDB(b *testing.B) *DB {
 	db := openTest(b)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	mustApply(b, db, Batch{
 		Region:   "76",
 		Communes: genCommunes(benchCommunes, benchVertices),
 		Upserts:  genPlaces(benchPlaces, 1),
 	})
+	return db
+}
+
+// BenchmarkLoad measures what a server does at start and after each
+// import: loading every place and every commune.
+func BenchmarkLoad(b *testing.B) {
+	db := loadBenchDB(b)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 
 	b.ReportAllocs()
 	for b.Loop() {
@@ -115,14 +122,9 @@ func BenchmarkLoadCommunes(b *testing.B) {
 // of each reload: version, territories, places and overrides in one
 // transaction.
 func BenchmarkLoadDataset(b *testing.B) {
-	db := openTest(b)
+	db := loadBenchDB(b)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	mustApply(b, db, Batch{
-		Region:   "76",
-		Communes: genCommunes(benchCommunes, benchVertices),
-		Upserts:  genPlaces(benchPlaces, 1),
-	})
 
 	b.ReportAllocs()
 	for b.Loop() {

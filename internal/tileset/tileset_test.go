@@ -65,6 +65,28 @@ var allLayers = []string{Departements, EPCI, Communes, Sites}
 // regionTiles lists the tiles of zoom z covering the region's bounds.
 func regionTiles(s *Set, z int) []maptile.Tile { return TilesOver(s.Bounds(), z) }
 
+// regionFeatures calls fn with every feature of one layer over the tiles
+// covering the region at zoom z, as encoded and decoded.
+func regionFeatures(t *testing.T, s *Set, layer string, z int, fn func(f mvtcheck.Feature)) {
+	t.Helper()
+	for _, tile := range regionTiles(s, z) {
+		raw, err := s.Encode(Request{Layers: []string{layer}, Tile: tile})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if raw == nil {
+			continue
+		}
+		dec, err := mvtcheck.Decode(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range dec.Layers[0].Features {
+			fn(f)
+		}
+	}
+}
+
 // TestEveryTileValid encodes every tile covering the region from z5 to
 // z14 with all layers and checks each against the MVT 2.1 rules with the
 // independent validator.
@@ -156,31 +178,18 @@ func TestClustersAtLowZoom(t *testing.T) {
 	places := len(s.Snapshot().Places())
 	for _, z := range []int{5, 7, 9} {
 		count := 0
-		for _, tile := range regionTiles(s, z) {
-			raw, err := s.Encode(Request{Layers: []string{Sites}, Tile: tile})
-			if err != nil {
-				t.Fatal(err)
+		regionFeatures(t, s, Sites, z, func(f mvtcheck.Feature) {
+			// count each cluster once: in the tile holding its centre
+			x, y := float64(f.Geometry[0][0][0]), float64(f.Geometry[0][0][1])
+			if x < 0 || y < 0 || x >= tiles.Extent || y >= tiles.Extent {
+				return
 			}
-			if raw == nil {
-				continue
+			if c, ok := f.Properties["point_count"]; ok {
+				count += asInt(t, c)
+			} else {
+				count++
 			}
-			dec, err := mvtcheck.Decode(raw)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, f := range dec.Layers[0].Features {
-				// count each cluster once: in the tile holding its centre
-				x, y := float64(f.Geometry[0][0][0]), float64(f.Geometry[0][0][1])
-				if x < 0 || y < 0 || x >= tiles.Extent || y >= tiles.Extent {
-					continue
-				}
-				if c, ok := f.Properties["point_count"]; ok {
-					count += asInt(t, c)
-				} else {
-					count++
-				}
-			}
-		}
+		})
 		if count != places {
 			t.Errorf("z%d: clusters and points count %d places, want %d", z, count, places)
 		}
@@ -288,29 +297,16 @@ func TestEPCIPropertiesByZoom(t *testing.T) {
 	s = New(s.snap, DefaultConfig(), distinctAttributes(s.snap))
 	for _, z := range []int{0, EPCIDetailZoom - 1, EPCIDetailZoom, DetailZoom} {
 		features := 0
-		for _, tile := range regionTiles(s, z) {
-			raw, err := s.Encode(Request{Layers: []string{EPCI}, Tile: tile})
-			if err != nil {
-				t.Fatal(err)
+		regionFeatures(t, s, EPCI, z, func(f mvtcheck.Feature) {
+			features++
+			code := strconv.FormatUint(f.ID, 10)
+			switch {
+			case z < EPCIDetailZoom && len(f.Properties) != 0:
+				t.Fatalf("z%d: EPCI %d carries %v", z, f.ID, f.Properties)
+			case z >= EPCIDetailZoom && (f.Properties["code"] != code || f.Properties["nom"] == nil || len(f.Properties) < 6):
+				t.Fatalf("z%d: EPCI %d carries %v", z, f.ID, f.Properties)
 			}
-			if raw == nil {
-				continue
-			}
-			dec, err := mvtcheck.Decode(raw)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, f := range dec.Layers[0].Features {
-				features++
-				code := strconv.FormatUint(f.ID, 10)
-				switch {
-				case z < EPCIDetailZoom && len(f.Properties) != 0:
-					t.Fatalf("z%d: EPCI %d carries %v", z, f.ID, f.Properties)
-				case z >= EPCIDetailZoom && (f.Properties["code"] != code || f.Properties["nom"] == nil || len(f.Properties) < 6):
-					t.Fatalf("z%d: EPCI %d carries %v", z, f.ID, f.Properties)
-				}
-			}
-		}
+		})
 		if features == 0 {
 			t.Errorf("z%d: no EPCI drawn", z)
 		}
@@ -383,22 +379,9 @@ func TestEveryCommuneDrawn(t *testing.T) {
 	s := regionSet(t)
 	for _, z := range []int{RegionZoom, RegionZoom + 1, DetailZoom - 1} {
 		ids := map[uint64]bool{}
-		for _, tile := range regionTiles(s, z) {
-			raw, err := s.Encode(Request{Layers: []string{Communes}, Tile: tile})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if raw == nil {
-				continue
-			}
-			dec, err := mvtcheck.Decode(raw)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, f := range dec.Layers[0].Features {
-				ids[f.ID] = true
-			}
-		}
+		regionFeatures(t, s, Communes, z, func(f mvtcheck.Feature) {
+			ids[f.ID] = true
+		})
 		if len(ids) != len(s.communes) {
 			t.Errorf("z%d: %d communes drawn of %d", z, len(ids), len(s.communes))
 		}
