@@ -149,6 +149,9 @@ func Build(polys []orb.MultiPolygon) *Topology {
 // piece of outer border, is one arc.
 func (t *Topology) NumArcs() int { return len(t.arcOff) - 1 }
 
+// NumInputs returns the number of polygons Build was given.
+func (t *Topology) NumInputs() int { return len(t.polyOff) - 1 }
+
 // NumVertices returns the number of vertices stored in the arcs: a vertex of
 // a shared border is counted once, and a junction once per arc ending there.
 func (t *Topology) NumVertices() int { return len(t.pts) }
