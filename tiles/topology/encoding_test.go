@@ -15,7 +15,7 @@ func withHole() []orb.MultiPolygon {
 		poly(rect(0, 0, 4, 4), reversed(rect(1, 1, 2, 2))),
 		poly(rect(1, 1, 2, 2)),
 		{orb.Polygon{rect(4, 0, 6, 4)}, orb.Polygon{rect(7, 0, 8, 1)}},
-		nil, // no geometry: no polygon
+		nil,                    // no geometry: no polygon
 		poly(rect(4, 4, 6, 4)), // degenerate: left out
 	}
 }
