@@ -153,6 +153,16 @@ func Rebuild(ctx context.Context, prev *Generation, snap *index.Snapshot, cfg Co
 type Prepared struct {
 	done chan struct{}
 	topo *tileset.Topology
+
+	// With PrepareStored: the store, the topology's key in it, whether the
+	// topology was read from it, the error that made it be built instead,
+	// how long reading or building took, and whether Save wrote it.
+	store  DerivedStore
+	key    []byte
+	stored bool
+	err    error
+	took   time.Duration
+	saved  atomic.Bool
 }
 
 // Prepare starts building, on a goroutine of its own, the topology of the
@@ -164,7 +174,9 @@ func Prepare(communes []cartonum.Commune) *Prepared {
 	p := &Prepared{done: make(chan struct{})}
 	go func() {
 		defer close(p.done)
+		start := time.Now()
 		p.topo = tileset.NewTopology(communes)
+		p.took = time.Since(start)
 	}()
 	return p
 }

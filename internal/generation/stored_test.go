@@ -1,0 +1,150 @@
+package generation
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/cartonum/cartonum/internal/index"
+	"github.com/cartonum/cartonum/internal/tileset"
+)
+
+// memStore is a DerivedStore in memory that counts its reads and writes.
+type memStore struct {
+	mu           sync.Mutex
+	keys, data   map[string][]byte
+	reads, puts  int
+	readErr, put error
+}
+
+func newMemStore() *memStore {
+	return &memStore{keys: map[string][]byte{}, data: map[string][]byte{}}
+}
+
+func (s *memStore) Derived(_ context.Context, name string, key []byte) ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reads++
+	if s.readErr != nil {
+		return nil, s.readErr
+	}
+	if !bytes.Equal(s.keys[name], key) {
+		return nil, nil
+	}
+	return bytes.Clone(s.data[name]), nil
+}
+
+func (s *memStore) PutDerived(_ context.Context, name string, key, data []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.puts++
+	if s.put != nil {
+		return s.put
+	}
+	s.keys[name], s.data[name] = bytes.Clone(key), bytes.Clone(data)
+	return nil
+}
+
+// encodedTopology is the encoding of a prepared topology.
+func encodedTopology(t *testing.T, p *Prepared) []byte {
+	t.Helper()
+	b, err := p.topology().MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestPrepareStored: the first start builds the topology and Save stores
+// it; the next reads it, and its generation gives the same tiles; other
+// contours, a damaged copy or a store that fails make it build the
+// topology again.
+func TestPrepareStored(t *testing.T) {
+	ctx := context.Background()
+	if programID() == nil {
+		t.Fatal("the test binary has no program id: nothing would ever be stored")
+	}
+	store := newMemStore()
+	d := smallData(1)
+
+	first := PrepareStored(ctx, d.Communes, store)
+	if stored, _ := first.Stored(); stored || first.Err() != nil {
+		t.Fatalf("empty store: stored %v, err %v", stored, first.Err())
+	}
+	if saved, err := first.Save(ctx); !saved || err != nil {
+		t.Fatalf("Save: %v, %v", saved, err)
+	}
+	if saved, err := first.Save(ctx); saved || err != nil || store.puts != 1 {
+		t.Fatalf("second Save: %v, %v, %d writes", saved, err, store.puts)
+	}
+	built := encodedTopology(t, first)
+
+	next := PrepareStored(ctx, d.Communes, store)
+	if stored, _ := next.Stored(); !stored {
+		t.Fatalf("stored topology not read (err %v)", next.Err())
+	}
+	if !bytes.Equal(encodedTopology(t, next), built) {
+		t.Fatal("the stored topology differs from the built one")
+	}
+	if saved, _ := next.Save(ctx); saved || store.puts != 1 {
+		t.Fatal("a topology read from the store was written again")
+	}
+	want := build(t, 1)
+	g, err := RebuildPrepared(ctx, nil, index.New(d), DefaultConfig(), next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	layers := []string{tileset.Departements, tileset.EPCI, tileset.Communes, tileset.Sites}
+	for _, z := range []int{0, 6, 9, 12} {
+		for _, tl := range tileset.TilesOver(want.Tiles().Bounds(), z) {
+			a, _ := g.Tiles().Encode(tileset.Request{Layers: layers, Tile: tl})
+			b, _ := want.Tiles().Encode(tileset.Request{Layers: layers, Tile: tl})
+			if !bytes.Equal(a, b) {
+				t.Fatalf("tile %v differs with the stored topology", tl)
+			}
+		}
+	}
+
+	t.Run("other contours", func(t *testing.T) {
+		o := smallData(1)
+		o.Communes[1].Geometry = square(2.35, 49.85, 0.2)
+		p := PrepareStored(ctx, o.Communes, store)
+		if stored, _ := p.Stored(); stored {
+			t.Fatal("the topology of other contours was read")
+		}
+	})
+	t.Run("damaged", func(t *testing.T) {
+		s := newMemStore()
+		p := PrepareStored(ctx, d.Communes, s)
+		p.Save(ctx)
+		for k := range s.data {
+			s.data[k][len(s.data[k])/2] ^= 1
+		}
+		q := PrepareStored(ctx, d.Communes, s)
+		if stored, _ := q.Stored(); stored || q.Err() == nil {
+			t.Fatalf("damaged copy: stored %v, err %v", stored, q.Err())
+		}
+		if !bytes.Equal(encodedTopology(t, q), built) {
+			t.Fatal("the topology built again differs")
+		}
+		if saved, err := SaveTopology(ctx, s, d.Communes); !saved || err != nil {
+			t.Fatalf("SaveTopology over a damaged copy: %v, %v", saved, err)
+		}
+		if stored, _ := PrepareStored(ctx, d.Communes, s).Stored(); !stored {
+			t.Fatal("the damaged copy was not replaced")
+		}
+	})
+	t.Run("failing store", func(t *testing.T) {
+		s := newMemStore()
+		s.readErr, s.put = errors.New("disk I/O error"), errors.New("readonly database")
+		p := PrepareStored(ctx, d.Communes, s)
+		if p.Err() == nil || !bytes.Equal(encodedTopology(t, p), built) {
+			t.Fatalf("failing store: err %v, topology built %v", p.Err(), p.topology() != nil)
+		}
+		if saved, err := p.Save(ctx); saved || err == nil {
+			t.Fatalf("Save to a failing store: %v, %v", saved, err)
+		}
+	})
+}
