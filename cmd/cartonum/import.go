@@ -14,6 +14,7 @@ import (
 
 	"github.com/cartonum/cartonum/internal/ban"
 	"github.com/cartonum/cartonum/internal/download"
+	"github.com/cartonum/cartonum/internal/generation"
 	"github.com/cartonum/cartonum/internal/importing"
 	"github.com/cartonum/cartonum/internal/sqlite"
 	"github.com/cartonum/cartonum/internal/standard"
@@ -59,6 +60,7 @@ func runImport(ctx context.Context, cfg Config, logger *slog.Logger, stdout, std
 	}
 	if res.Communes > 0 {
 		fmt.Fprintf(stdout, "Territoires : %d communes, %d EPCI, %d départements\n", res.Communes, res.EPCIs, res.Departements)
+		storeTopology(ctx, db, logger)
 	}
 	if c := res.Report.Communes; c != nil && len(c.LeftOut) > 0 {
 		fmt.Fprintf(stdout, "Communes écartées (hors de --region %s) : %s\n", cfg.Region, leftOut(c.LeftOut))
@@ -69,6 +71,22 @@ func runImport(ctx context.Context, cfg Config, logger *slog.Logger, stdout, std
 	fmt.Fprintf(stdout, "\nImport n°%d enregistré dans %s en %s ; rapport détaillé : %s\n", res.ID, cfg.DB,
 		time.Since(started).Round(time.Millisecond), reportPath)
 	return res.Report, nil
+}
+
+// storeTopology stores the topology of the communes just imported, which
+// the server's next start reads instead of building it. It is a cache: a
+// failure is logged, and costs that start the time to build it.
+func storeTopology(ctx context.Context, db *sqlite.DB, logger *slog.Logger) {
+	start := time.Now()
+	communes, err := db.Communes(ctx)
+	if err == nil {
+		_, err = generation.SaveTopology(ctx, db, communes)
+	}
+	if err != nil {
+		logger.Warn("topology of the communes not stored: the next start builds it", "err", err)
+		return
+	}
+	logger.Info("topology of the communes stored", "communes", len(communes), "duration_ms", time.Since(start).Milliseconds())
 }
 
 // leftOut describes the communes left out per region: "9 de la région 28

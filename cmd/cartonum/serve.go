@@ -153,8 +153,10 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// The communes' topology is built while the snapshot is indexed.
-	pre := generation.Prepare(d.Communes)
+	// The communes' topology is read from the database (stored by the
+	// import, or by an earlier start) or built, while the snapshot is
+	// indexed.
+	pre := generation.PrepareStored(ctx, d.Communes, db)
 	snap := snapshotOf(d)
 	if len(snap.Communes()) == 0 {
 		m.Logger.Warn("the database holds no communes: run cartonum import first", "db", m.Config.DB)
@@ -242,6 +244,12 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.wg.Add(1)
 	go m.reloadOnChange(bg)
+	m.logTopology(pre)
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		m.saveTopology(bg, pre, gen)
+	}()
 	// The default indicators are computed while the server already
 	// answers: a request for them meanwhile waits for this computation
 	// instead of starting its own.
@@ -251,6 +259,40 @@ func (m *Main) Run(ctx context.Context) error {
 		m.api.WarmAnswers()
 	}()
 	return nil
+}
+
+// logTopology says where the first generation's topology came from.
+func (m *Main) logTopology(pre *generation.Prepared) {
+	stored, took := pre.Stored()
+	source := "built"
+	if stored {
+		source = "stored"
+	}
+	if err := pre.Err(); err != nil {
+		m.Logger.Warn("stored topology of the communes unreadable: built again", "err", err)
+	}
+	m.Logger.Info("topology of the communes", "source", source, "duration_ms", took.Milliseconds())
+}
+
+// saveTopology stores the first generation's topology when it was built,
+// once the tiles' zooms are generalised (not beside the first visitors'
+// tiles), so that the next start reads it.
+func (m *Main) saveTopology(ctx context.Context, pre *generation.Prepared, gen *generation.Generation) {
+	if warm := gen.TilesWarm(); warm != nil {
+		select {
+		case <-warm:
+		case <-ctx.Done():
+			return
+		}
+	}
+	start := time.Now()
+	saved, err := pre.Save(ctx)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		m.Logger.Warn("topology of the communes not stored", "err", err)
+	case saved:
+		m.Logger.Info("topology of the communes stored", "duration_ms", time.Since(start).Milliseconds())
+	}
 }
 
 // serveMetrics serves /metrics on --metrics-addr, when given (then the
