@@ -44,6 +44,8 @@ type Model struct {
 	mu    sync.Mutex
 	sets  map[string]*siteSet
 	cache []*cacheEntry
+	// seeded are the results Seed gave, by request key.
+	seeded map[string]*Result
 	mats  []*matEntry // routed: matrices of plausible pairs, most recent first
 }
 
@@ -284,6 +286,9 @@ func (m *Model) Sites() []Site { return m.sites }
 // its last four requests, which Scenario, Detail, Siting and Points reuse;
 // results are shared between callers and must not be modified.
 func (m *Model) Compute(p Params) *Result {
+	if res := m.seededResult(p); res != nil {
+		return res
+	}
 	st, _ := m.stateContext(context.Background(), p)
 	return st.res
 }
@@ -292,6 +297,12 @@ func (m *Model) Compute(p Params) *Result {
 // done: a request that times out or is cancelled frees its cores. A
 // computation stopped early is not cached.
 func (m *Model) ComputeContext(ctx context.Context, p Params) (*Result, error) {
+	if res := m.seededResult(p); res != nil {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return res, nil
+	}
 	st, err := m.stateContext(ctx, p)
 	if err != nil {
 		return nil, err
@@ -303,6 +314,62 @@ func (m *Model) ComputeContext(ctx context.Context, p Params) (*Result, error) {
 func (m *Model) state(p Params) *state {
 	st, _ := m.stateContext(context.Background(), p)
 	return st
+}
+
+// Seed gives the model the result of a crow-fly request p computed
+// earlier on the same communes, sites and demand by the same program (a
+// result kept with the data it was computed from): Compute and
+// ComputeContext return it without computing. What needs the per-point
+// work too (Scenario, Detail, Siting, Points) computes it on first use, or
+// Warm does beforehand. Seed reports false, and does nothing, for a
+// request routed by a Travel (the model's or p's): an engine's answers are
+// not assumed to stay the same.
+func (m *Model) Seed(p Params, res *Result) bool {
+	if p.Travel == nil {
+		p.Travel = m.travel
+	}
+	if p.Travel != nil || res == nil {
+		return false
+	}
+	key, _, ok := p.normalize().cacheKey()
+	if !ok {
+		return false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.seeded == nil {
+		m.seeded = map[string]*Result{}
+	}
+	m.seeded[key] = res
+	return true
+}
+
+// seededResult returns the result Seed gave for p, nil if none.
+func (m *Model) seededResult(p Params) *Result {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.seeded) == 0 {
+		return nil
+	}
+	if p.Travel == nil {
+		p.Travel = m.travel
+	}
+	if p.Travel != nil {
+		return nil
+	}
+	key, _, ok := p.normalize().cacheKey()
+	if !ok {
+		return nil
+	}
+	return m.seeded[key]
+}
+
+// Warm computes and caches the per-point work of p (what Compute,
+// Scenario, Detail, Siting and Points read) unless it is cached, stopping
+// early with ctx's error.
+func (m *Model) Warm(ctx context.Context, p Params) error {
+	_, err := m.stateContext(ctx, p)
+	return err
 }
 
 // stateContext is state stopping early when ctx is done.

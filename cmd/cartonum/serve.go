@@ -168,6 +168,9 @@ func (m *Main) Run(ctx context.Context) error {
 	// Nothing serves yet: the first generation is published before its
 	// tiles' zooms are all generalised (see generation.Config).
 	m.genCfg.BackgroundWarm = true
+	// The default indicators of a data version are kept in the database
+	// (crow-fly): the next start reads them instead of computing them.
+	m.genCfg.Store = db
 	if m.Config.TileCacheBytes > 0 {
 		m.genCfg.Tiles.CacheBytes = m.Config.TileCacheBytes
 	}
@@ -248,7 +251,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
-		m.saveTopology(bg, pre, gen)
+		m.saveDerived(bg, pre, gen)
 	}()
 	// The default indicators are computed while the server already
 	// answers: a request for them meanwhile waits for this computation
@@ -272,12 +275,22 @@ func (m *Main) logTopology(pre *generation.Prepared) {
 		m.Logger.Warn("stored topology of the communes unreadable: built again", "err", err)
 	}
 	m.Logger.Info("topology of the communes", "source", source, "duration_ms", took.Milliseconds())
+	stored, err := m.idx.Load().IndicatorsStored()
+	if err != nil {
+		m.Logger.Warn("stored default indicators unreadable: computed again", "err", err)
+	}
+	source = "computed"
+	if stored {
+		source = "stored"
+	}
+	m.Logger.Info("default indicators", "source", source, "data_version", m.idx.Load().Version())
 }
 
-// saveTopology stores the first generation's topology when it was built,
-// once the tiles' zooms are generalised (not beside the first visitors'
-// tiles), so that the next start reads it.
-func (m *Main) saveTopology(ctx context.Context, pre *generation.Prepared, gen *generation.Generation) {
+// saveDerived stores the first generation's topology when it was built,
+// and its default indicators when they were computed, once the tiles'
+// zooms are generalised (not beside the first visitors' tiles), so that
+// the next start reads them.
+func (m *Main) saveDerived(ctx context.Context, pre *generation.Prepared, gen *generation.Generation) {
 	if warm := gen.TilesWarm(); warm != nil {
 		select {
 		case <-warm:
@@ -292,6 +305,20 @@ func (m *Main) saveTopology(ctx context.Context, pre *generation.Prepared, gen *
 		m.Logger.Warn("topology of the communes not stored", "err", err)
 	case saved:
 		m.Logger.Info("topology of the communes stored", "duration_ms", time.Since(start).Milliseconds())
+	}
+	m.saveIndicators(ctx, gen)
+}
+
+// saveIndicators stores the default indicators of gen when it computed
+// them (see generation.Config.Store).
+func (m *Main) saveIndicators(ctx context.Context, gen *generation.Generation) {
+	start := time.Now()
+	saved, err := gen.SaveIndicators(ctx)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		m.Logger.Warn("default indicators not stored", "data_version", gen.Version(), "err", err)
+	case saved:
+		m.Logger.Info("default indicators stored", "data_version", gen.Version(), "duration_ms", time.Since(start).Milliseconds())
 	}
 }
 
@@ -451,6 +478,7 @@ func (m *Main) Reload(ctx context.Context) error {
 	m.idx.Swap(gen)
 	m.Logger.Info("data reloaded", "data_version", snap.Version(), "places", len(snap.Places()),
 		"load_ms", loaded.Milliseconds(), "duration_ms", time.Since(start).Milliseconds())
+	m.saveIndicators(ctx, gen)
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -74,11 +75,28 @@ func TestTopologyStored(t *testing.T) {
 		t.Fatal("the import did not store the topology of the communes")
 	}
 	m, logs := serveLogged(t, cfg)
+	if !strings.Contains(logs.String(), `msg="topology of the communes" source=stored`) {
+		t.Fatalf("the start did not read the stored topology:\n%s", logs)
+	}
+	// The default indicators are computed by this first start, and
+	// stored for the next one, which answers the same.
+	if !strings.Contains(logs.String(), `msg="default indicators" source=computed`) {
+		t.Fatalf("the first start did not compute the indicators:\n%s", logs)
+	}
+	waitLog(t, logs, `msg="default indicators stored"`)
+	answers := indicatorAnswers(t, m)
 	if err := m.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(logs.String(), `msg="topology of the communes" source=stored`) {
-		t.Fatalf("the start did not read the stored topology:\n%s", logs)
+	m, logs = serveLogged(t, cfg)
+	if !strings.Contains(logs.String(), `msg="default indicators" source=stored`) {
+		t.Fatalf("the next start did not read the stored indicators:\n%s", logs)
+	}
+	if got := indicatorAnswers(t, m); !reflect.DeepEqual(got, answers) {
+		t.Fatal("the indicators read from the database are not those computed")
+	}
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
 	}
 
 	// Another program's topology (here, a stale key) is not read.
@@ -98,14 +116,36 @@ func TestTopologyStored(t *testing.T) {
 	if !strings.Contains(logs.String(), `msg="topology of the communes" source=built`) {
 		t.Fatalf("the start did not build the topology:\n%s", logs)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for !strings.Contains(logs.String(), `msg="topology of the communes stored"`) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the built topology was not stored:\n%s", logs)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	waitLog(t, logs, `msg="topology of the communes stored"`)
 	if !storedTopology(t, path) {
 		t.Fatal("the topology the server stored is not read back")
 	}
+}
+
+// waitLog waits until logs hold line.
+func waitLog(t *testing.T, logs *logBuffer, line string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(logs.String(), line) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s in the log:\n%s", line, logs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// indicatorAnswers are a server's default indicators at every level, and
+// a tile with their attributes.
+func indicatorAnswers(t *testing.T, m *Main) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, path := range []string{"/api/indicators", "/api/indicators?level=epci", "/api/indicators?level=departement",
+		"/api/indicators?level=region", "/tiles/communes,epci/9/259/173.mvt"} {
+		resp, body := get(t, "http://"+m.Addr()+path)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: HTTP %d", path, resp.StatusCode)
+		}
+		out[path] = string(body)
+	}
+	return out
 }

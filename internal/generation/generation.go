@@ -69,6 +69,12 @@ type Config struct {
 	// gridded population of the snapshot's data version (see Demand), or
 	// the uniform grid when nil.
 	Demand analysis.DemandSource
+	// Store, when set, keeps the indicators at the default parameters of
+	// a data version (crow-fly only): a server's first generation
+	// (BackgroundWarm) reads them instead of computing them when they were
+	// stored for its data version by the same program, and publishes
+	// sooner; Generation.SaveIndicators stores those it computed.
+	Store DerivedStore
 }
 
 // DefaultConfig returns the defaults documented in README.
@@ -100,6 +106,17 @@ type Generation struct {
 	// kept and encoded count the tiles Rebuild carried over unchanged from
 	// the previous generation's cache and those it encoded again.
 	kept, encoded int
+
+	// The default indicators and the store they were read from or are to
+	// be saved to (Config.Store): under key, read (stored) or computed
+	// (saved once by SaveIndicators); storeErr is what made them be
+	// computed although stored ones were looked for.
+	defaults *analysis.Result
+	store    DerivedStore
+	key      []byte
+	stored   bool
+	storeErr error
+	saved    atomic.Bool
 }
 
 // outlines are the polygons of the EPCI and départements, dissolved from
@@ -231,7 +248,7 @@ func RebuildPrepared(ctx context.Context, prev *Generation, snap *index.Snapshot
 			terrDone <- t
 		}()
 	}
-	g, defaults, err := buildModel(ctx, snap, cfg)
+	g, defaults, err := buildModel(ctx, snap, cfg, background)
 	if err != nil {
 		if terrDone != nil {
 			<-terrDone
@@ -262,6 +279,12 @@ func RebuildPrepared(ctx context.Context, prev *Generation, snap *index.Snapshot
 				// zooms that a visitor's first tiles wait for.
 				snap.Complete()
 				t.out.get()
+				if g.stored {
+					// The per-point work of the default parameters,
+					// which stored indicators leave out (Detail,
+					// Siting, scenarios).
+					g.model.Warm(ctx, analysis.DefaultParams())
+				}
 			}()
 		} else {
 			g.tiles.Warm()
@@ -286,7 +309,7 @@ func RebuildPrepared(ctx context.Context, prev *Generation, snap *index.Snapshot
 
 // buildModel makes the analysis side of a Generation: the model of snap
 // and its indicators at the default parameters.
-func buildModel(ctx context.Context, snap *index.Snapshot, cfg Config) (*Generation, *analysis.Result, error) {
+func buildModel(ctx context.Context, snap *index.Snapshot, cfg Config, first bool) (*Generation, *analysis.Result, error) {
 	g := &Generation{snap: snap, model: newModel(snap, cfg.Demand), demand: cfg.Demand}
 	g.regions, g.depRegion = regionsOf(g.model.Communes())
 	g.top = topOf(g.model)
@@ -297,11 +320,22 @@ func buildModel(ctx context.Context, snap *index.Snapshot, cfg Config) (*Generat
 		}
 		g.model.UseTravel(&rt)
 	}
-	defaults, err := g.model.ComputeContext(ctx, analysis.DefaultParams())
-	if err != nil {
-		return nil, nil, fmt.Errorf("indicateurs de la version %d : %w", snap.Version(), err)
+	if cfg.Store != nil && cfg.Routing == nil {
+		g.store, g.key = cfg.Store, indicatorsKey(snap.Version(), cfg.Demand != nil)
 	}
-	return g, defaults, nil
+	if first && g.key != nil {
+		if g.defaults, g.storeErr = g.readIndicators(ctx); g.defaults != nil {
+			g.stored = g.model.Seed(analysis.DefaultParams(), g.defaults)
+		}
+	}
+	if !g.stored {
+		var err error
+		g.defaults, err = g.model.ComputeContext(ctx, analysis.DefaultParams())
+		if err != nil {
+			return nil, nil, fmt.Errorf("indicateurs de la version %d : %w", snap.Version(), err)
+		}
+	}
+	return g, g.defaults, nil
 }
 
 // NewModel builds the analysis model of a snapshot: its communes with

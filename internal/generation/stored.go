@@ -1,8 +1,12 @@
 package generation
 
 import (
+	"bytes"
 	"context"
 	"debug/elf"
+	"encoding/binary"
+	"encoding/gob"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +15,7 @@ import (
 
 	"github.com/zeebo/xxh3"
 
+	"github.com/cartonum/cartonum/analysis"
 	"github.com/cartonum/cartonum/internal/cartonum"
 	"github.com/cartonum/cartonum/internal/tileset"
 )
@@ -135,4 +140,74 @@ func (p *Prepared) Save(ctx context.Context) (saved bool, err error) {
 func SaveTopology(ctx context.Context, store DerivedStore, communes []cartonum.Commune) (saved bool, err error) {
 	// A topology that could not be read (damaged) is built and replaced.
 	return PrepareStored(ctx, communes, store).Save(ctx)
+}
+
+// indicatorsName is the name of the default indicators in a DerivedStore.
+const indicatorsName = "indicators"
+
+// indicatorsKey is the key of the default indicators of data version v in
+// a DerivedStore: the program, the version and whether the demand is the
+// gridded population (whose import changes the data version too); nil
+// when the program is unknown. Every write of the data a generation reads
+// changes the data version, and the store is in the same database.
+func indicatorsKey(v int64, gridded bool) []byte {
+	id := programID()
+	if id == nil {
+		return nil
+	}
+	k := append([]byte("indicators\x00"), id...)
+	k = binary.LittleEndian.AppendUint64(k, uint64(v))
+	if gridded {
+		return append(k, 'g')
+	}
+	return append(k, 'u')
+}
+
+// readIndicators reads the default indicators of g's key, nil when the
+// store holds none; an unreadable copy, or one whose communes are not the
+// model's, is an error (they are then computed).
+func (g *Generation) readIndicators(ctx context.Context) (*analysis.Result, error) {
+	data, err := g.store.Derived(ctx, indicatorsName, g.key)
+	if err != nil || data == nil {
+		return nil, err
+	}
+	var res analysis.Result
+	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&res); err != nil {
+		return nil, fmt.Errorf("indicateurs enregistrés illisibles : %w", err)
+	}
+	communes := g.model.Communes()
+	if len(res.Communes) != len(communes) {
+		return nil, errors.New("indicateurs enregistrés d'autres communes")
+	}
+	for i := range communes {
+		if res.Communes[i].Code != communes[i].Code {
+			return nil, errors.New("indicateurs enregistrés d'autres communes")
+		}
+	}
+	return &res, nil
+}
+
+// IndicatorsStored reports whether the default indicators were read from
+// Config.Store rather than computed, and the error that made them be
+// computed although they were looked for there.
+func (g *Generation) IndicatorsStored() (bool, error) { return g.stored, g.storeErr }
+
+// SaveIndicators stores the default indicators in Config.Store when they
+// were computed (crow-fly, known program), once; saved reports whether it
+// wrote. The server calls it after publishing the generation, so that its
+// next start reads them.
+func (g *Generation) SaveIndicators(ctx context.Context) (saved bool, err error) {
+	if g.stored || g.key == nil || g.defaults == nil || !g.saved.CompareAndSwap(false, true) {
+		return false, nil
+	}
+	var buf bytes.Buffer
+	err = gob.NewEncoder(&buf).Encode(g.defaults)
+	if err == nil {
+		err = g.store.PutDerived(ctx, indicatorsName, g.key, buf.Bytes())
+	}
+	if err != nil {
+		g.saved.Store(false)
+		return false, fmt.Errorf("indicateurs par défaut : %w", err)
+	}
+	return true, nil
 }

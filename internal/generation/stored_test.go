@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"reflect"
 	"sync"
 	"testing"
 
+	"github.com/cartonum/cartonum/analysis"
 	"github.com/cartonum/cartonum/internal/index"
 	"github.com/cartonum/cartonum/internal/tileset"
 )
@@ -147,4 +149,87 @@ func TestPrepareStored(t *testing.T) {
 			t.Fatalf("Save to a failing store: %v, %v", saved, err)
 		}
 	})
+}
+
+// TestStoredIndicators: a first generation saves the default indicators
+// it computed; a server's next first generation of the same data version
+// reads them and gives the same indicators, tiles and details; another
+// data version, a damaged copy or a generation that is not a server's
+// first computes them.
+func TestStoredIndicators(t *testing.T) {
+	ctx := context.Background()
+	store := newMemStore()
+	cfg := DefaultConfig()
+	cfg.BackgroundWarm, cfg.Store = true, store
+	first := func(version int64) *Generation {
+		t.Helper()
+		g, err := Rebuild(ctx, nil, index.New(smallData(version)), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		<-g.TilesWarm()
+		return g
+	}
+
+	a := first(1)
+	if stored, err := a.IndicatorsStored(); stored || err != nil {
+		t.Fatalf("empty store: stored %v, %v", stored, err)
+	}
+	if saved, err := a.SaveIndicators(ctx); !saved || err != nil {
+		t.Fatalf("SaveIndicators: %v, %v", saved, err)
+	}
+	if saved, _ := a.SaveIndicators(ctx); saved {
+		t.Fatal("saved twice")
+	}
+
+	b := first(1)
+	if stored, err := b.IndicatorsStored(); !stored || err != nil {
+		t.Fatalf("stored indicators not read: %v", err)
+	}
+	if saved, _ := b.SaveIndicators(ctx); saved {
+		t.Fatal("indicators read from the store were written again")
+	}
+	ra, _ := a.Compute(ctx, analysis.DefaultParams())
+	rb, _ := b.Compute(ctx, analysis.DefaultParams())
+	if !reflect.DeepEqual(ra, rb) {
+		t.Fatalf("stored indicators differ:\n got %+v\nwant %+v", rb, ra)
+	}
+	layers := []string{tileset.EPCI, tileset.Communes}
+	for _, z := range []int{6, 9, 12} {
+		for _, tl := range tileset.TilesOver(a.Tiles().Bounds(), z) {
+			x, _ := a.Tiles().Encode(tileset.Request{Layers: layers, Tile: tl})
+			y, _ := b.Tiles().Encode(tileset.Request{Layers: layers, Tile: tl})
+			if !bytes.Equal(x, y) {
+				t.Fatalf("tile %v differs with the stored indicators", tl)
+			}
+		}
+	}
+	da, okA := a.Model().Detail(analysis.DefaultParams(), analysis.LevelCommune, "80021")
+	db, okB := b.Model().Detail(analysis.DefaultParams(), analysis.LevelCommune, "80021")
+	if !okA || !okB || !reflect.DeepEqual(da, db) {
+		t.Error("details differ with the stored indicators")
+	}
+
+	if stored, _ := first(2).IndicatorsStored(); stored {
+		t.Error("indicators of version 1 read for version 2")
+	}
+	later, err := Rebuild(ctx, b, index.New(smallData(1)), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored, _ := later.IndicatorsStored(); stored {
+		t.Error("a later generation read stored indicators")
+	}
+	for k := range store.data {
+		if k == indicatorsName {
+			store.data[k] = store.data[k][:len(store.data[k])/2]
+		}
+	}
+	c := first(1)
+	if stored, err := c.IndicatorsStored(); stored || err == nil {
+		t.Fatalf("damaged copy: stored %v, err %v", stored, err)
+	}
+	if rc, _ := c.Compute(ctx, analysis.DefaultParams()); !reflect.DeepEqual(rc, ra) {
+		t.Error("indicators computed again differ")
+	}
 }
