@@ -363,16 +363,7 @@ func TestPrepared(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			layers := []string{tileset.Departements, tileset.EPCI, tileset.Communes, tileset.Sites}
-			for _, z := range []int{0, 6, 9, 12} {
-				for _, tl := range tileset.TilesOver(want.Tiles().Bounds(), z) {
-					a, _ := g.Tiles().Encode(tileset.Request{Layers: layers, Tile: tl})
-					b, _ := want.Tiles().Encode(tileset.Request{Layers: layers, Tile: tl})
-					if !bytes.Equal(a, b) {
-						t.Fatalf("tile %v differs", tl)
-					}
-				}
-			}
+			sameTiles(t, g, want, "from those built without Prepare")
 			if !maps.EqualFunc(g.outlines.get().epci, want.outlines.get().epci, func(a, b orb.MultiPolygon) bool { return planar.Area(a) == planar.Area(b) }) {
 				t.Error("EPCI outlines differ")
 			}

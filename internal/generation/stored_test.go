@@ -98,16 +98,7 @@ func TestPrepareStored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	layers := []string{tileset.Departements, tileset.EPCI, tileset.Communes, tileset.Sites}
-	for _, z := range []int{0, 6, 9, 12} {
-		for _, tl := range tileset.TilesOver(want.Tiles().Bounds(), z) {
-			a, _ := g.Tiles().Encode(tileset.Request{Layers: layers, Tile: tl})
-			b, _ := want.Tiles().Encode(tileset.Request{Layers: layers, Tile: tl})
-			if !bytes.Equal(a, b) {
-				t.Fatalf("tile %v differs with the stored topology", tl)
-			}
-		}
-	}
+	sameTiles(t, g, want, "with the stored topology")
 
 	t.Run("other contours", func(t *testing.T) {
 		o := smallData(1)
@@ -194,16 +185,7 @@ func TestStoredIndicators(t *testing.T) {
 	if !reflect.DeepEqual(ra, rb) {
 		t.Fatalf("stored indicators differ:\n got %+v\nwant %+v", rb, ra)
 	}
-	layers := []string{tileset.EPCI, tileset.Communes}
-	for _, z := range []int{6, 9, 12} {
-		for _, tl := range tileset.TilesOver(a.Tiles().Bounds(), z) {
-			x, _ := a.Tiles().Encode(tileset.Request{Layers: layers, Tile: tl})
-			y, _ := b.Tiles().Encode(tileset.Request{Layers: layers, Tile: tl})
-			if !bytes.Equal(x, y) {
-				t.Fatalf("tile %v differs with the stored indicators", tl)
-			}
-		}
-	}
+	sameTiles(t, b, a, "with the stored indicators")
 	da, okA := a.Model().Detail(analysis.DefaultParams(), analysis.LevelCommune, "80021")
 	db, okB := b.Model().Detail(analysis.DefaultParams(), analysis.LevelCommune, "80021")
 	if !okA || !okB || !reflect.DeepEqual(da, db) {
@@ -231,5 +213,21 @@ func TestStoredIndicators(t *testing.T) {
 	}
 	if rc, _ := c.Compute(ctx, analysis.DefaultParams()); !reflect.DeepEqual(rc, ra) {
 		t.Error("indicators computed again differ")
+	}
+}
+
+// sameTiles fails unless g's tiles of every layer at zooms 0, 6, 9 and 12
+// over want's bounds are want's, byte for byte.
+func sameTiles(t *testing.T, g, want *Generation, what string) {
+	t.Helper()
+	layers := []string{tileset.Departements, tileset.EPCI, tileset.Communes, tileset.Sites}
+	for _, z := range []int{0, 6, 9, 12} {
+		for _, tl := range tileset.TilesOver(want.Tiles().Bounds(), z) {
+			a, _ := g.Tiles().Encode(tileset.Request{Layers: layers, Tile: tl})
+			b, _ := want.Tiles().Encode(tileset.Request{Layers: layers, Tile: tl})
+			if !bytes.Equal(a, b) {
+				t.Fatalf("tile %v differs %s", tl, what)
+			}
+		}
 	}
 }
