@@ -46,7 +46,7 @@ type Model struct {
 	cache []*cacheEntry
 	// seeded are the results Seed gave, by request key.
 	seeded map[string]*Result
-	mats  []*matEntry // routed: matrices of plausible pairs, most recent first
+	mats   []*matEntry // routed: matrices of plausible pairs, most recent first
 }
 
 // group is an EPCI or a département: a code and its communes.
@@ -323,7 +323,9 @@ func (m *Model) state(p Params) *state {
 // work too (Scenario, Detail, Siting, Points) computes it on first use, or
 // Warm does beforehand. Seed reports false, and does nothing, for a
 // request routed by a Travel (the model's or p's): an engine's answers are
-// not assumed to stay the same.
+// not assumed to stay the same, and for a result that is not one of this
+// model (its rows are not the model's communes, EPCI, départements and
+// regions in order, its total not the model's, or its parameters not p).
 func (m *Model) Seed(p Params, res *Result) bool {
 	if p.Travel == nil {
 		p.Travel = m.travel
@@ -331,8 +333,9 @@ func (m *Model) Seed(p Params, res *Result) bool {
 	if p.Travel != nil || res == nil {
 		return false
 	}
-	key, _, ok := p.normalize().cacheKey()
-	if !ok {
+	p = p.normalize()
+	key, _, ok := p.cacheKey()
+	if !ok || !m.fits(p, key, res) {
 		return false
 	}
 	m.mu.Lock()
@@ -342,6 +345,40 @@ func (m *Model) Seed(p Params, res *Result) bool {
 	}
 	m.seeded[key] = res
 	return true
+}
+
+// fits reports whether res has the shape of a result of this model for the
+// normalized request p of cache key key.
+func (m *Model) fits(p Params, key string, res *Result) bool {
+	if k, _, ok := res.Params.cacheKey(); !ok || k != key || res.Params.Travel != nil {
+		return false
+	}
+	if len(res.Communes) != len(m.communes) {
+		return false
+	}
+	for i := range m.communes {
+		if in := &res.Communes[i]; in.Level != LevelCommune || in.Code != m.communes[i].Code {
+			return false
+		}
+	}
+	same := func(rows []Indicators, level string, gs []group) bool {
+		if len(rows) != len(gs) {
+			return false
+		}
+		for i := range gs {
+			if rows[i].Level != level || rows[i].Code != gs[i].code {
+				return false
+			}
+		}
+		return true
+	}
+	level, code, _ := m.total()
+	regions := same(res.Regions, LevelRegion, m.regions)
+	if !m.National() { // the one row of Regions is the total
+		regions = len(res.Regions) == 1 && res.Regions[0].Level == level && res.Regions[0].Code == code
+	}
+	return regions && same(res.EPCI, LevelEPCI, m.epci) && same(res.Departements, LevelDepartement, m.deps) &&
+		res.Region.Level == level && res.Region.Code == code
 }
 
 // seededResult returns the result Seed gave for p, nil if none.

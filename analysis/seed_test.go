@@ -14,7 +14,31 @@ func TestSeed(t *testing.T) {
 	want := threeSquares().Compute(p)
 
 	m := threeSquares()
-	seeded := &Result{Params: want.Params, Communes: append([]Indicators(nil), want.Communes...), Region: want.Region}
+	// Results not of this model, or of other parameters, are refused.
+	for name, bad := range map[string]func(r *Result){
+		"one commune less":   func(r *Result) { r.Communes = r.Communes[1:] },
+		"other commune":      func(r *Result) { r.Communes[1].Code = "X" },
+		"no EPCI":            func(r *Result) { r.EPCI = nil },
+		"other EPCI":         func(r *Result) { r.EPCI[0].Code = "X" },
+		"a département less": func(r *Result) { r.Departements = r.Departements[:len(r.Departements)-1] },
+		"regions":            func(r *Result) { r.Regions = append(r.Regions, r.Region) },
+		"other total":        func(r *Result) { r.Region.Code = "99" },
+		"other parameters":   func(r *Result) { r.Params.ThresholdMin++ },
+	} {
+		r := *want
+		r.Communes = append([]Indicators(nil), want.Communes...)
+		r.EPCI = append([]Indicators(nil), want.EPCI...)
+		bad(&r)
+		if m.Seed(p, &r) {
+			t.Errorf("%s: seeded", name)
+		}
+	}
+	if m.Compute(p) != nil && len(m.cache) != 1 {
+		t.Fatal("a refused result answered")
+	}
+	m = threeSquares()
+	seeded := &Result{}
+	*seeded = *want
 	if !m.Seed(p, seeded) {
 		t.Fatal("crow-fly request not seeded")
 	}

@@ -77,16 +77,23 @@ func runImport(ctx context.Context, cfg Config, logger *slog.Logger, stdout, std
 // the server's next start reads instead of building it. It is a cache: a
 // failure is logged, and costs that start the time to build it.
 func storeTopology(ctx context.Context, db *sqlite.DB, logger *slog.Logger) {
+	if ctx.Err() != nil {
+		return // interrupted: the next start builds it
+	}
 	start := time.Now()
 	communes, err := db.Communes(ctx)
+	saved := false
 	if err == nil {
-		_, err = generation.SaveTopology(ctx, db, communes)
+		saved, err = generation.SaveTopology(ctx, db, communes)
 	}
-	if err != nil {
+	switch {
+	case err != nil:
 		logger.Warn("topology of the communes not stored: the next start builds it", "err", err)
-		return
+	case saved:
+		logger.Info("topology of the communes stored", "communes", len(communes), "duration_ms", time.Since(start).Milliseconds())
+	default:
+		logger.Info("topology of the communes already stored", "communes", len(communes))
 	}
-	logger.Info("topology of the communes stored", "communes", len(communes), "duration_ms", time.Since(start).Milliseconds())
 }
 
 // leftOut describes the communes left out per region: "9 de la région 28

@@ -247,7 +247,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.wg.Add(1)
 	go m.reloadOnChange(bg)
-	m.logTopology(pre)
+	m.logStarted(pre, gen)
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
@@ -264,8 +264,9 @@ func (m *Main) Run(ctx context.Context) error {
 	return nil
 }
 
-// logTopology says where the first generation's topology came from.
-func (m *Main) logTopology(pre *generation.Prepared) {
+// logStarted says where the first generation's topology and default
+// indicators came from.
+func (m *Main) logStarted(pre *generation.Prepared, gen *generation.Generation) {
 	stored, took := pre.Stored()
 	source := "built"
 	if stored {
@@ -275,7 +276,7 @@ func (m *Main) logTopology(pre *generation.Prepared) {
 		m.Logger.Warn("stored topology of the communes unreadable: built again", "err", err)
 	}
 	m.Logger.Info("topology of the communes", "source", source, "duration_ms", took.Milliseconds())
-	stored, err := m.idx.Load().IndicatorsStored()
+	stored, err := gen.IndicatorsStored()
 	if err != nil {
 		m.Logger.Warn("stored default indicators unreadable: computed again", "err", err)
 	}
@@ -283,7 +284,7 @@ func (m *Main) logTopology(pre *generation.Prepared) {
 	if stored {
 		source = "stored"
 	}
-	m.Logger.Info("default indicators", "source", source, "data_version", m.idx.Load().Version())
+	m.Logger.Info("default indicators", "source", source, "data_version", gen.Version())
 }
 
 // saveDerived stores the first generation's topology when it was built,
@@ -306,7 +307,9 @@ func (m *Main) saveDerived(ctx context.Context, pre *generation.Prepared, gen *g
 	case saved:
 		m.Logger.Info("topology of the communes stored", "duration_ms", time.Since(start).Milliseconds())
 	}
-	m.saveIndicators(ctx, gen)
+	if m.idx.Load() == gen { // not once a newer version stored its own
+		m.saveIndicators(ctx, gen)
+	}
 }
 
 // saveIndicators stores the default indicators of gen when it computed

@@ -324,9 +324,8 @@ func buildModel(ctx context.Context, snap *index.Snapshot, cfg Config, first boo
 		g.store, g.key = cfg.Store, indicatorsKey(snap.Version(), cfg.Demand != nil)
 	}
 	if first && g.key != nil {
-		if g.defaults, g.storeErr = g.readIndicators(ctx); g.defaults != nil {
-			g.stored = g.model.Seed(analysis.DefaultParams(), g.defaults)
-		}
+		g.defaults, g.storeErr = g.readIndicators(ctx)
+		g.stored = g.defaults != nil
 	}
 	if !g.stored {
 		var err error

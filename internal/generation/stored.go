@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sync"
+	"strings"
 	"time"
 
 	"github.com/zeebo/xxh3"
@@ -22,7 +22,8 @@ import (
 
 // DerivedStore keeps what a process derives from the data, by name, for
 // the processes that follow (sqlite.DB): a server's first generation reads
-// the topology of the communes from it instead of building it again.
+// the topology of the communes and the default indicators of its data
+// version from it instead of computing them again.
 type DerivedStore interface {
 	// Derived returns the data stored under name with key, nil when there
 	// is none with that key.
@@ -34,21 +35,38 @@ type DerivedStore interface {
 // topologyName is the name of the communes' topology in a DerivedStore.
 const topologyName = "topology"
 
-// programID identifies the running program: its Go build ID (the ELF note
-// .note.go.buildid), else a hash of its executable file; nil when neither
-// can be read. A derived value is stored and read under the program that
-// computed it: another build, whose code may compute it differently, does
-// not read it.
-var programID = sync.OnceValue(func() []byte {
-	exe, err := os.Executable()
-	if err != nil {
-		return nil
+// derivedFormat is written first in every key of a DerivedStore: it
+// changes with what is stored, or how.
+const derivedFormat = "cartonum-derived-1\x00"
+
+// programID identifies the running program: its Go build ID
+// (actionID/contentID, from the ELF note .note.go.buildid), else, for a
+// build whose id was pinned (-ldflags=-buildid=…) or a binary that is not
+// ELF, an xxh3 hash of its executable file; nil when neither can be read.
+// A derived value is stored and read under the program that computed it:
+// another build, whose code may compute it differently, does not read it.
+// It is read once, when the process starts, from /proc/self/exe where
+// there is one (the running file, even if it was replaced since).
+func programID() []byte { return startProgramID }
+
+var startProgramID = readProgramID()
+
+func readProgramID() []byte {
+	exe := "/proc/self/exe"
+	if _, err := os.Stat(exe); err != nil {
+		if exe, err = os.Executable(); err != nil {
+			return nil
+		}
 	}
 	if f, err := elf.Open(exe); err == nil {
 		defer f.Close()
 		if s := f.Section(".note.go.buildid"); s != nil {
+			// The note: name size, id size, type, "Go\x00\x00", id.
 			if note, err := s.Data(); err == nil && len(note) > 16 {
-				return note
+				id := string(note[16:])
+				if parts := strings.Split(id, "/"); len(parts) >= 2 && len(id) >= 40 && !strings.Contains(id, "redacted") {
+					return append([]byte(derivedFormat), id...)
+				}
 			}
 		}
 	}
@@ -62,8 +80,8 @@ var programID = sync.OnceValue(func() []byte {
 		return nil
 	}
 	sum := h.Sum128().Bytes()
-	return sum[:]
-})
+	return append([]byte(derivedFormat+"file:"), sum[:]...)
+}
 
 // topologyKey is the key of the topology of communes in a DerivedStore:
 // the program and tileset.TopologyKey; nil when the program is unknown.
@@ -116,12 +134,16 @@ func (p *Prepared) Err() error {
 }
 
 // Save stores the topology in the store of PrepareStored when it was built
-// rather than read; nothing to do otherwise (or without a store, or when
-// the program is unknown). saved reports whether it wrote.
+// rather than read; nothing to do otherwise (or without a store); an error,
+// once, when the program is unknown (programID). saved reports whether it
+// wrote.
 func (p *Prepared) Save(ctx context.Context) (saved bool, err error) {
 	<-p.done
-	if p.stored || p.store == nil || p.key == nil || !p.saved.CompareAndSwap(false, true) {
+	if p.stored || p.store == nil || !p.saved.CompareAndSwap(false, true) {
 		return false, nil
+	}
+	if p.key == nil {
+		return false, errors.New("topologie des communes : programme non identifié (ni identifiant de compilation ni exécutable lisible), rien n'est gardé")
 	}
 	data, err := p.topo.MarshalBinary()
 	if err == nil {
@@ -163,26 +185,31 @@ func indicatorsKey(v int64, gridded bool) []byte {
 	return append(k, 'u')
 }
 
-// readIndicators reads the default indicators of g's key, nil when the
-// store holds none; an unreadable copy, or one whose communes are not the
-// model's, is an error (they are then computed).
+// readIndicators reads the default indicators of g's key and seeds the
+// model with them; nil when the store holds none. A damaged copy, or one
+// that is not a result of the model (Model.Seed), is an error: they are
+// then computed.
 func (g *Generation) readIndicators(ctx context.Context) (*analysis.Result, error) {
 	data, err := g.store.Derived(ctx, indicatorsName, g.key)
 	if err != nil || data == nil {
 		return nil, err
 	}
+	// The gob encoding, then its xxh3 checksum.
+	const sumSize = 16
+	if len(data) < sumSize {
+		return nil, errors.New("indicateurs enregistrés tronqués")
+	}
+	body, sum := data[:len(data)-sumSize], data[len(data)-sumSize:]
+	if want := xxh3.Hash128(body).Bytes(); !bytes.Equal(want[:], sum) {
+		return nil, errors.New("indicateurs enregistrés endommagés (somme de contrôle)")
+	}
 	var res analysis.Result
-	if err := gob.NewDecoder(bytes.NewReader(data)).Decode(&res); err != nil {
+	if err := gob.NewDecoder(bytes.NewReader(body)).Decode(&res); err != nil {
 		return nil, fmt.Errorf("indicateurs enregistrés illisibles : %w", err)
 	}
-	communes := g.model.Communes()
-	if len(res.Communes) != len(communes) {
-		return nil, errors.New("indicateurs enregistrés d'autres communes")
-	}
-	for i := range communes {
-		if res.Communes[i].Code != communes[i].Code {
-			return nil, errors.New("indicateurs enregistrés d'autres communes")
-		}
+	// Model.Seed refuses a result whose rows are not the model's.
+	if !g.model.Seed(analysis.DefaultParams(), &res) {
+		return nil, errors.New("indicateurs enregistrés d'un autre territoire ou d'autres paramètres")
 	}
 	return &res, nil
 }
@@ -203,6 +230,8 @@ func (g *Generation) SaveIndicators(ctx context.Context) (saved bool, err error)
 	var buf bytes.Buffer
 	err = gob.NewEncoder(&buf).Encode(g.defaults)
 	if err == nil {
+		sum := xxh3.Hash128(buf.Bytes()).Bytes()
+		buf.Write(sum[:])
 		err = g.store.PutDerived(ctx, indicatorsName, g.key, buf.Bytes())
 	}
 	if err != nil {

@@ -117,10 +117,13 @@ func (d *decoder) ints() []int32 {
 }
 
 // UnmarshalBinary decodes what MarshalBinary encoded into t
-// (encoding.BinaryUnmarshaler). It checks the structure, every offset and
-// index in range, so that a damaged encoding is an error rather than a
-// topology that panics later; it does not check the geometry, which is
-// what the encoded topology was built from.
+// (encoding.BinaryUnmarshaler). It checks the structure: every offset and
+// index in range, finite points and thresholds, arc ends never dropped.
+// It does not check that a ring's arcs join nor that its geometry is what
+// Build would make of the input: an encoding altered there decodes into a
+// topology that simplifies wrongly, or panics. A caller that keeps
+// encodings where they can be altered checks them (the tileset's copy of
+// the communes' topology carries a checksum).
 func (t *Topology) UnmarshalBinary(data []byte) error {
 	if len(data) < len(encodingMagic) || string(data[:len(encodingMagic)]) != encodingMagic {
 		return fmt.Errorf("%w: not a topology of this format version", errEncoding)
@@ -146,9 +149,10 @@ func (t *Topology) UnmarshalBinary(data []byte) error {
 }
 
 // check verifies what Build guarantees of the arrays: offsets from zero to
-// the end of what they index, arcs of two points or more, every ring with
-// an arc, every polygon with a ring, references in range and each ring's
-// input polygon the one whose polygons hold it.
+// the end of what they index, arcs of two points or more with finite
+// points and thresholds, +Inf at their ends, every ring with an arc, every
+// polygon with a ring, references in range and each ring's input polygon
+// the one whose polygons hold it.
 func (t *Topology) check() error {
 	bad := func(what string) error { return fmt.Errorf("%w: %s", errEncoding, what) }
 	if len(t.thr) != len(t.pts) {
@@ -156,6 +160,16 @@ func (t *Topology) check() error {
 	}
 	if !offsets(t.arcOff, len(t.pts), 2) {
 		return bad("arc offsets")
+	}
+	for i, p := range t.pts {
+		if math.IsNaN(p[0]) || math.IsInf(p[0], 0) || math.IsNaN(p[1]) || math.IsInf(p[1], 0) || math.IsNaN(t.thr[i]) || t.thr[i] < 0 {
+			return bad("a point or threshold that is not a finite number")
+		}
+	}
+	for a := 0; a+1 < len(t.arcOff); a++ {
+		if !math.IsInf(t.thr[t.arcOff[a]], 1) || !math.IsInf(t.thr[t.arcOff[a+1]-1], 1) {
+			return bad("an arc end that can be dropped")
+		}
 	}
 	nArcs := int32(len(t.arcOff) - 1)
 	for _, ref := range t.refs {

@@ -2,7 +2,9 @@ package topology
 
 import (
 	"encoding/binary"
+	"math"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -119,6 +121,23 @@ func TestEncodingDamaged(t *testing.T) {
 	}
 	if at != len(b) {
 		t.Fatalf("walked %d of %d bytes", at, len(b))
+	}
+
+	// A threshold that is not a number, or an arc end that could be
+	// dropped, is refused; so is a point that is not finite.
+	built := Build(withHole())
+	for name, alter := range map[string]func(u *Topology){
+		"NaN threshold":  func(u *Topology) { u.thr[1] = math.NaN() },
+		"finite arc end": func(u *Topology) { u.thr[u.arcOff[1]-1] = 1 },
+		"infinite point": func(u *Topology) { u.pts[2][1] = math.Inf(-1) },
+	} {
+		u := *built
+		u.thr, u.pts = slices.Clone(built.thr), slices.Clone(built.pts)
+		alter(&u)
+		var got Topology
+		if got.UnmarshalBinary(mustMarshal(t, &u)) == nil {
+			t.Errorf("%s: decoded", name)
+		}
 	}
 }
 
