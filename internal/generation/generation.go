@@ -267,6 +267,9 @@ func RebuildPrepared(ctx context.Context, prev *Generation, snap *index.Snapshot
 		g.outlines = t.out
 		g.warm = make(chan struct{})
 		if background {
+			// Built, but for the zooms: measured now, as a small set's
+			// zooms can be generalised before this function returns.
+			g.took = time.Since(start)
 			go func() {
 				g.tiles.Warm()
 				g.warmTook = time.Since(start)
@@ -300,7 +303,9 @@ func RebuildPrepared(ctx context.Context, prev *Generation, snap *index.Snapshot
 	if !background {
 		snap.Complete() // waits for the goroutine above
 	}
-	g.took = time.Since(start)
+	if !background || cfg.NoTiles {
+		g.took = time.Since(start)
+	}
 	if !background {
 		g.warmTook = g.took
 	}
