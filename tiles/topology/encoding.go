@@ -85,35 +85,27 @@ func (d *decoder) count(size int) int {
 	return int(n)
 }
 
-func (d *decoder) points() []orb.Point {
-	n := d.count(16)
-	v := make([]orb.Point, n)
+// values reads a length, then as many values of size bytes each.
+func values[T any](d *decoder, size int, value func(b []byte) T) []T {
+	n := d.count(size)
+	v := make([]T, n)
 	for i := range v {
-		v[i] = orb.Point{math.Float64frombits(binary.LittleEndian.Uint64(d.b[16*i:])),
-			math.Float64frombits(binary.LittleEndian.Uint64(d.b[16*i+8:]))}
+		v[i] = value(d.b[size*i:])
 	}
-	d.b = d.b[16*n:]
+	d.b = d.b[size*n:]
 	return v
 }
 
-func (d *decoder) floats() []float64 {
-	n := d.count(8)
-	v := make([]float64, n)
-	for i := range v {
-		v[i] = math.Float64frombits(binary.LittleEndian.Uint64(d.b[8*i:]))
-	}
-	d.b = d.b[8*n:]
-	return v
+func float(b []byte) float64 { return math.Float64frombits(binary.LittleEndian.Uint64(b)) }
+
+func (d *decoder) points() []orb.Point {
+	return values(d, 16, func(b []byte) orb.Point { return orb.Point{float(b), float(b[8:])} })
 }
+
+func (d *decoder) floats() []float64 { return values(d, 8, float) }
 
 func (d *decoder) ints() []int32 {
-	n := d.count(4)
-	v := make([]int32, n)
-	for i := range v {
-		v[i] = int32(binary.LittleEndian.Uint32(d.b[4*i:]))
-	}
-	d.b = d.b[4*n:]
-	return v
+	return values(d, 4, func(b []byte) int32 { return int32(binary.LittleEndian.Uint32(b)) })
 }
 
 // UnmarshalBinary decodes what MarshalBinary encoded into t
